@@ -1,0 +1,83 @@
+package io.jvmipc.file;
+
+import io.jvmipc.internal.LibC;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Open-file-description byte-range locks ({@code F_OFD_SETLK}, Linux 3.15+). Unlike classic POSIX record
+ * locks they belong to one open of the file, not to the whole process: two attachments in one JVM conflict
+ * with each other as two processes would, closing another descriptor of the same file drops nothing, and the
+ * kernel releases them when the last descriptor of that open is closed, which includes process death.
+ */
+final class OfdLocks
+{
+    private static final int F_OFD_SETLK = 37;
+    private static final short F_WRLCK = 1;
+    private static final short F_UNLCK = 2;
+    private static final short SEEK_SET = 0;
+
+    // struct flock on Linux (x86_64, aarch64): short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid
+    private static final long L_TYPE = 0;
+    private static final long L_WHENCE = 2;
+    private static final long L_START = 8;
+    private static final long L_LEN = 16;
+    private static final long L_PID = 24;
+
+    private OfdLocks()
+    {
+    }
+
+    /**
+     * Tries to take an exclusive lock on one byte without blocking.
+     *
+     * @param fd     a descriptor of the file, from its own {@code open}.
+     * @param offset the byte.
+     * @return {@code true} if taken (or already held through this descriptor), {@code false} if another open
+     *         of the file holds it.
+     */
+    static boolean tryLock(final int fd, final long offset)
+    {
+        final int result = LibC.fcntl(fd, F_OFD_SETLK, flock(F_WRLCK, offset));
+        if (result == 0)
+        {
+            return true;
+        }
+        if (result == -LibC.EAGAIN || result == -LibC.EACCES)
+        {
+            return false;
+        }
+        throw new IllegalStateException("fcntl(F_OFD_SETLK) failed: errno " + -result);
+    }
+
+    /**
+     * Releases a lock taken by {@link #tryLock(int, long)} through the same descriptor.
+     *
+     * @param fd     the descriptor.
+     * @param offset the byte.
+     */
+    static void unlock(final int fd, final long offset)
+    {
+        final int result = LibC.fcntl(fd, F_OFD_SETLK, flock(F_UNLCK, offset));
+        if (result != 0)
+        {
+            throw new IllegalStateException("fcntl(F_OFD_SETLK, F_UNLCK) failed: errno " + -result);
+        }
+    }
+
+    private static MemorySegment flock(final short type, final long offset)
+    {
+        final MemorySegment flock = LibC.scratch();
+        flock.fill((byte)0);
+        flock.set(JAVA_SHORT, L_TYPE, type);
+        flock.set(JAVA_SHORT, L_WHENCE, SEEK_SET);
+        flock.set(JAVA_LONG, L_START, offset);
+        flock.set(JAVA_LONG, L_LEN, 1L);
+        flock.set(JAVA_INT, L_PID, 0);
+        return flock;
+    }
+}

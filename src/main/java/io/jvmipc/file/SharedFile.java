@@ -1,0 +1,803 @@
+package io.jvmipc.file;
+
+import io.jvmipc.internal.LibC;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
+
+import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.CHECKSUM_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.CREATION_TIME_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.CREATOR_PID_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.FILE_LENGTH_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.HEADER_LENGTH_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.KIND_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.KIND_VERSION_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.LAYOUT_VERSION_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.MAGIC_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_OFFSET_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.READY_OFFSET;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One shared object's file, mapped into this process, and this process's entry in its process table.
+ * <p>
+ * <b>Creation</b> is race-free: the creator builds the whole file under a temporary name in the same
+ * directory, writes the ready word last, and then hard-links it to the object's name, which fails if the
+ * name exists. So the name only ever refers to a complete file, and of N processes creating one name at once,
+ * one wins and the others attach to its object. A creator killed mid-way leaves only a temporary file
+ * ({@code .<name>.creating.<pid>.<n>}), never a half-made object.
+ * <p>
+ * <b>Attaching</b> validates everything before use: magic, layout version, ready word (waited for with a
+ * deadline), kind, kind version, header checksum and every size against the real file length, so a foreign,
+ * truncated or corrupt file is refused with a specific {@link SharedObjectException} and never touched past
+ * its end.
+ * <p>
+ * <b>Process table</b>: {@link #attach(DeadOwnerRecovery)} takes an entry by locking its byte with an
+ * open-file-description lock. The kernel drops the lock when this process dies; another process then finds the
+ * lock free ({@link #recoverIfDead(int)}), runs the object's recovery for that entry while holding it, and
+ * frees it. A live process is never taken for dead: its lock is held from before it writes its entry until it
+ * detaches.
+ */
+public final class SharedFile implements AutoCloseable
+{
+    /** How an object is opened. */
+    public enum OpenMode
+    {
+        /** Create the object; fail if it exists. */
+        CREATE,
+        /** Attach to an existing object; fail if there is none. */
+        OPEN,
+        /** Attach if it exists, else create it. */
+        OPEN_OR_CREATE
+    }
+
+    /**
+     * Fills a new object's body before it becomes visible.
+     */
+    @FunctionalInterface
+    public interface BodyInitializer
+    {
+        /**
+         * Initialises the body; the file is already zero-filled.
+         *
+         * @param file       the whole mapping.
+         * @param bodyOffset where the body starts.
+         * @param bodyLength its length.
+         */
+        void initialize(MemorySegment file, long bodyOffset, long bodyLength);
+    }
+
+    /**
+     * Releases what a dead process held in an object (slots, permits, waiter registrations).
+     */
+    @FunctionalInterface
+    public interface DeadOwnerRecovery
+    {
+        /**
+         * Called while holding entry {@code entry}'s lock, after its owner died or detached.
+         *
+         * @param entry the process-table entry of the dead process.
+         */
+        void recover(int entry);
+    }
+
+    /**
+     * What to create: kind, parameters and body size.
+     *
+     * @param kind                 the object's kind.
+     * @param kindVersion          the layout version of the kind's body.
+     * @param parameters           up to {@link HeaderDescriptor#PARAMETER_COUNT} kind parameters.
+     * @param bodyLength           bytes of body.
+     * @param processTableCapacity entries in the process table.
+     * @param initializer          fills the body, or {@code null} to leave it zero.
+     */
+    public record Spec(ObjectKind kind, int kindVersion, long[] parameters, long bodyLength,
+        int processTableCapacity, BodyInitializer initializer)
+    {
+        /**
+         * Checks the values.
+         *
+         * @param kind                 the object's kind.
+         * @param kindVersion          the layout version of the kind's body.
+         * @param parameters           up to {@link HeaderDescriptor#PARAMETER_COUNT} kind parameters.
+         * @param bodyLength           bytes of body.
+         * @param processTableCapacity entries in the process table.
+         * @param initializer          fills the body, or {@code null} to leave it zero.
+         */
+        public Spec
+        {
+            if (parameters.length > HeaderDescriptor.PARAMETER_COUNT)
+            {
+                throw new IllegalArgumentException("at most " + HeaderDescriptor.PARAMETER_COUNT + " parameters");
+            }
+            if (bodyLength < 0)
+            {
+                throw new IllegalArgumentException("negative body length " + bodyLength);
+            }
+            if (processTableCapacity < 1 || processTableCapacity > ProcessTableDescriptor.MAX_CAPACITY)
+            {
+                throw new IllegalArgumentException("process table capacity " + processTableCapacity +
+                    " outside 1.." + ProcessTableDescriptor.MAX_CAPACITY);
+            }
+        }
+    }
+
+    /**
+     * One process-table entry as seen now.
+     *
+     * @param entry      the entry's index.
+     * @param pid        the process that attached last.
+     * @param generation how many attaches the entry has seen.
+     * @param attachTime when it attached, epoch millis.
+     * @param alive      whether that process is still attached (its lock is held).
+     * @param self       whether the entry is this attachment's own.
+     */
+    public record ProcessEntry(int entry, long pid, long generation, long attachTime, boolean alive, boolean self)
+    {
+    }
+
+    /** How long an attacher waits for a file's ready word. */
+    static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int ENOENT = 2;
+    private static final int ELOOP = 40;
+    private static final int MAX_OPEN_ATTEMPTS = 100;
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final int lockFd;
+    private final ObjectKind kind;
+    private final int processTableCapacity;
+    private final long bodyOffset;
+    private final long bodyLength;
+    private DeadOwnerRecovery recovery;
+    private int entry = -1;
+    private volatile boolean closed;
+
+    private SharedFile(final Path path, final Arena arena, final MemorySegment segment, final int lockFd,
+        final ObjectKind kind)
+    {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+        this.lockFd = lockFd;
+        this.kind = kind;
+        this.processTableCapacity = segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
+        this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
+        this.bodyLength = segment.get(JAVA_LONG, BODY_LENGTH_OFFSET);
+    }
+
+    /**
+     * Maps the object at {@code path}, creating it from {@code spec} if the mode allows, and validates it.
+     * The caller then binds its views to {@link #segment()} and calls {@link #attach(DeadOwnerRecovery)}.
+     *
+     * @param path        the object's file.
+     * @param kind        the kind expected.
+     * @param kindVersion the kind's body layout version expected.
+     * @param mode        create, open, or either.
+     * @param spec        what to create; may be {@code null} with {@link OpenMode#OPEN}.
+     * @return the mapped, validated file, not yet attached.
+     * @throws SharedObjectExistsException  if {@code CREATE} and the name exists.
+     * @throws NoSuchSharedObjectException  if {@code OPEN} and the name does not exist.
+     * @throws SharedObjectException        if the file is foreign, of another version or kind, truncated or
+     *                                      corrupt.
+     */
+    public static SharedFile map(final Path path, final ObjectKind kind, final int kindVersion,
+        final OpenMode mode, final Spec spec)
+    {
+        if (mode != OpenMode.OPEN && (spec == null || spec.kind() != kind || spec.kindVersion() != kindVersion))
+        {
+            throw new IllegalArgumentException("a spec of kind " + kind + " version " + kindVersion +
+                " is needed to create " + path);
+        }
+        for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++)
+        {
+            if (mode != OpenMode.CREATE)
+            {
+                final SharedFile existing = tryMapExisting(path, kind, kindVersion);
+                if (existing != null)
+                {
+                    return existing;
+                }
+                if (mode == OpenMode.OPEN)
+                {
+                    throw new NoSuchSharedObjectException(path, "no such object");
+                }
+            }
+            if (createIfAbsent(path, spec))
+            {
+                final SharedFile created = tryMapExisting(path, kind, kindVersion);
+                if (created != null)
+                {
+                    return created;
+                }
+                // removed between our link and our open: go round again
+            }
+            else if (mode == OpenMode.CREATE)
+            {
+                throw new SharedObjectExistsException(path, "exists already");
+            }
+        }
+        throw new SharedObjectException(path, "kept appearing and disappearing over " + MAX_OPEN_ATTEMPTS +
+            " attempts to open it");
+    }
+
+    /**
+     * Takes an entry in the process table for this attachment. If the entry's previous owner died without
+     * detaching, {@code recovery} runs for it first.
+     *
+     * @param recovery releases what a dead process held; also used by {@link #recoverIfDead(int)}.
+     * @return the entry's index.
+     * @throws ProcessTableFullException if every entry is held by a live process.
+     */
+    public int attach(final DeadOwnerRecovery recovery)
+    {
+        if (entry >= 0)
+        {
+            throw new IllegalStateException(path + ": already attached as entry " + entry);
+        }
+        this.recovery = recovery;
+        for (int i = 0; i < processTableCapacity; i++)
+        {
+            if (OfdLocks.tryLock(lockFd, ProcessTableDescriptor.lockOffset(i)))
+            {
+                final long base = ProcessTableDescriptor.entryOffset(i);
+                // acquire: see everything the entry's previous owner wrote before it died
+                if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
+                    ProcessTableDescriptor.ATTACHED)
+                {
+                    recovery.recover(i);
+                }
+                clearEntryCounts(base);
+                segment.set(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET, ProcessHandle.current().pid());
+                segment.set(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET, System.currentTimeMillis());
+                LONG.getAndAdd(segment, base + ProcessTableDescriptor.GENERATION_OFFSET, 1L);
+                // release: the entry's fields are visible before it reads as attached
+                INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.ATTACHED);
+                entry = i;
+                return i;
+            }
+        }
+        throw new ProcessTableFullException(path, "all " + processTableCapacity +
+            " process-table entries are held by live processes");
+    }
+
+    /**
+     * If the owner of entry {@code other} is gone (dead, or detached), runs the recovery for it while holding
+     * its lock and marks it free. Never takes a live process for dead. Slow path: a system call each time.
+     *
+     * @param other an entry index.
+     * @return {@code true} if the entry has no live owner (now recovered), {@code false} if its owner is alive
+     *         (or is this attachment, or another process is recovering it right now).
+     */
+    public synchronized boolean recoverIfDead(final int other)
+    {
+        ensureOpen();
+        if (other == entry || other < 0 || other >= processTableCapacity)
+        {
+            return false;
+        }
+        final long lockOffset = ProcessTableDescriptor.lockOffset(other);
+        if (!OfdLocks.tryLock(lockFd, lockOffset))
+        {
+            return false;
+        }
+        try
+        {
+            final long base = ProcessTableDescriptor.entryOffset(other);
+            if (recovery != null)
+            {
+                recovery.recover(other);
+            }
+            // release: the recovery's effects are visible before the entry reads as free
+            INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
+            return true;
+        }
+        finally
+        {
+            OfdLocks.unlock(lockFd, lockOffset);
+        }
+    }
+
+    /**
+     * Whether entry {@code other} is held by a live process (this one included). A system call.
+     *
+     * @param other an entry index.
+     * @return {@code true} if a live attachment holds it.
+     */
+    public synchronized boolean isAlive(final int other)
+    {
+        ensureOpen();
+        if (other == entry)
+        {
+            return true;
+        }
+        final long lockOffset = ProcessTableDescriptor.lockOffset(other);
+        if (OfdLocks.tryLock(lockFd, lockOffset))
+        {
+            OfdLocks.unlock(lockFd, lockOffset);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The process table's entries that have ever been used, with their liveness now.
+     *
+     * @return the entries.
+     */
+    public List<ProcessEntry> processes()
+    {
+        final List<ProcessEntry> result = new ArrayList<>();
+        for (int i = 0; i < processTableCapacity; i++)
+        {
+            final long base = ProcessTableDescriptor.entryOffset(i);
+            final long generation = (long)LONG.getVolatile(segment, base + ProcessTableDescriptor.GENERATION_OFFSET);
+            if (generation == 0)
+            {
+                continue;
+            }
+            result.add(new ProcessEntry(i, segment.get(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET),
+                generation, segment.get(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET),
+                isAlive(i), i == entry));
+        }
+        return result;
+    }
+
+    /**
+     * Removes the object's name, so that no process can attach to it any more. Processes attached now keep
+     * their mapping. Refused while another live process is attached, so nothing deletes a file in use.
+     *
+     * @throws IllegalStateException if another live process is attached.
+     */
+    public void unlink()
+    {
+        ensureOpen();
+        final List<Long> others = new ArrayList<>();
+        for (final ProcessEntry process : processes())
+        {
+            if (process.alive() && !process.self())
+            {
+                others.add(process.pid());
+            }
+        }
+        if (!others.isEmpty())
+        {
+            throw new IllegalStateException(path + ": still attached by live process(es) " + others +
+                "; they must close it first");
+        }
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot remove " + path, e);
+        }
+    }
+
+    /**
+     * Detaches: frees this process's entry and unmaps the file. Idempotent. The object itself stays.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (entry >= 0)
+        {
+            final long base = ProcessTableDescriptor.entryOffset(entry);
+            // release: whatever this process did to the object is visible before its entry reads as free
+            INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
+        }
+        LibC.close(lockFd);
+        arena.close();
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * The file's path.
+     *
+     * @return the path.
+     */
+    public Path path()
+    {
+        return path;
+    }
+
+    /**
+     * The whole mapping, header included; body offsets are relative to its start.
+     *
+     * @return the mapped segment.
+     */
+    public MemorySegment segment()
+    {
+        return segment;
+    }
+
+    /**
+     * The object's kind.
+     *
+     * @return the kind.
+     */
+    public ObjectKind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * Where the body starts in {@link #segment()}.
+     *
+     * @return the body's offset.
+     */
+    public long bodyOffset()
+    {
+        return bodyOffset;
+    }
+
+    /**
+     * The body's length.
+     *
+     * @return the length in bytes.
+     */
+    public long bodyLength()
+    {
+        return bodyLength;
+    }
+
+    /**
+     * Kind parameter {@code index}, as written by the creator.
+     *
+     * @param index 0 to {@link HeaderDescriptor#PARAMETER_COUNT} - 1.
+     * @return its value.
+     */
+    public long parameter(final int index)
+    {
+        return segment.get(JAVA_LONG, HeaderDescriptor.parameterOffset(index));
+    }
+
+    /**
+     * The PID of the process that created the object.
+     *
+     * @return the creator's PID.
+     */
+    public long creatorPid()
+    {
+        return segment.get(JAVA_LONG, CREATOR_PID_OFFSET);
+    }
+
+    /**
+     * When the object was created.
+     *
+     * @return epoch millis.
+     */
+    public long creationTimeMillis()
+    {
+        return segment.get(JAVA_LONG, CREATION_TIME_OFFSET);
+    }
+
+    /**
+     * The number of entries in the process table.
+     *
+     * @return the capacity.
+     */
+    public int processTableCapacity()
+    {
+        return processTableCapacity;
+    }
+
+    /**
+     * This attachment's process-table entry.
+     *
+     * @return the entry, or -1 before {@link #attach(DeadOwnerRecovery)}.
+     */
+    public int entry()
+    {
+        return entry;
+    }
+
+    /**
+     * Throws if the attachment is closed.
+     *
+     * @throws IllegalStateException if closed.
+     */
+    public void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(path + " is closed in this process");
+        }
+    }
+
+    /**
+     * Checks that kind parameter {@code index} equals what the caller asked for.
+     *
+     * @param index    the parameter.
+     * @param name     what the parameter means, for the message.
+     * @param expected the value asked for.
+     * @throws IncompatibleParametersException if it differs (the file is closed first).
+     */
+    public void requireParameter(final int index, final String name, final long expected)
+    {
+        final long actual = parameter(index);
+        if (actual != expected)
+        {
+            close();
+            throw new IncompatibleParametersException(path, "exists with " + name + " " + actual + ", not " +
+                expected);
+        }
+    }
+
+    private void clearEntryCounts(final long base)
+    {
+        for (int s = 0; s < ProcessTableDescriptor.SIGNAL_COUNT; s++)
+        {
+            segment.set(JAVA_INT, base + ProcessTableDescriptor.WAITING_OFFSET + (long)s * Integer.BYTES, 0);
+        }
+    }
+
+    /** Builds the object under a temporary name and links it in; {@code false} if the name exists. */
+    private static boolean createIfAbsent(final Path path, final Spec spec)
+    {
+        final Path temp = path.resolveSibling("." + path.getFileName() + ".creating." +
+            ProcessHandle.current().pid() + "." + Integer.toUnsignedString(ThreadLocalRandom.current().nextInt()));
+        final long bodyOffset = HeaderDescriptor.bodyOffset(spec.processTableCapacity());
+        final long fileLength = bodyOffset + spec.bodyLength();
+        try
+        {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Arena arena = Arena.ofShared())
+            {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                final MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength, arena);
+                file.set(JAVA_LONG, MAGIC_OFFSET, HeaderDescriptor.MAGIC);
+                file.set(JAVA_INT, LAYOUT_VERSION_OFFSET, HeaderDescriptor.LAYOUT_VERSION);
+                file.set(JAVA_INT, KIND_OFFSET, spec.kind().code());
+                file.set(JAVA_INT, HEADER_LENGTH_OFFSET, HeaderDescriptor.LENGTH);
+                file.set(JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
+                file.set(JAVA_LONG, CREATION_TIME_OFFSET, System.currentTimeMillis());
+                file.set(JAVA_LONG, CREATOR_PID_OFFSET, ProcessHandle.current().pid());
+                file.set(JAVA_INT, PROCESS_TABLE_OFFSET_OFFSET, HeaderDescriptor.LENGTH);
+                file.set(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET, spec.processTableCapacity());
+                file.set(JAVA_LONG, BODY_OFFSET_OFFSET, bodyOffset);
+                file.set(JAVA_LONG, BODY_LENGTH_OFFSET, spec.bodyLength());
+                file.set(JAVA_INT, KIND_VERSION_OFFSET, spec.kindVersion());
+                for (int i = 0; i < spec.parameters().length; i++)
+                {
+                    file.set(JAVA_LONG, HeaderDescriptor.parameterOffset(i), spec.parameters()[i]);
+                }
+                file.set(JAVA_INT, CHECKSUM_OFFSET, headerChecksum(file));
+                if (spec.initializer() != null)
+                {
+                    spec.initializer().initialize(file, bodyOffset, spec.bodyLength());
+                }
+                // release: everything above is visible before the ready word
+                INT.setRelease(file, READY_OFFSET, HeaderDescriptor.READY);
+            }
+            try
+            {
+                Files.createLink(path, temp);
+                return true;
+            }
+            catch (final FileAlreadyExistsException e)
+            {
+                return false;
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot create " + path, e);
+        }
+        finally
+        {
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException ignored)
+            {
+                // a leftover temporary file is harmless: no object refers to it
+            }
+        }
+    }
+
+    /** Maps and validates an existing object; {@code null} if there is no file of that name. */
+    private static SharedFile tryMapExisting(final Path path, final ObjectKind kind, final int kindVersion)
+    {
+        final int fd = LibC.open(path.toString(), LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOFOLLOW);
+        if (fd == -ENOENT)
+        {
+            return null;
+        }
+        if (fd == -ELOOP)
+        {
+            throw new SharedObjectException(path, "is a symbolic link; refusing to follow it");
+        }
+        if (fd < 0)
+        {
+            throw new SharedObjectException(path, "cannot be opened: errno " + -fd);
+        }
+        Arena arena = null;
+        try
+        {
+            final MemorySegment file;
+            // a second open of the same file (same inode, through our descriptor) only to map it
+            try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + fd),
+                StandardOpenOption.READ, StandardOpenOption.WRITE))
+            {
+                final long size = channel.size();
+                if (size < HeaderDescriptor.LENGTH)
+                {
+                    throw truncatedOrForeign(path, channel, size);
+                }
+                arena = Arena.ofShared();
+                file = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            }
+            validate(path, file, kind, kindVersion);
+            final SharedFile mapped = new SharedFile(path, arena, file, fd, kind);
+            arena = null;
+            return mapped;
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot map " + path, e);
+        }
+        finally
+        {
+            if (arena != null)
+            {
+                arena.close();
+                LibC.close(fd);
+            }
+        }
+    }
+
+    private static SharedObjectException truncatedOrForeign(final Path path, final FileChannel channel,
+        final long size) throws IOException
+    {
+        if (size >= Long.BYTES)
+        {
+            final java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(Long.BYTES)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            channel.read(magic, 0);
+            if (magic.getLong(0) != HeaderDescriptor.MAGIC)
+            {
+                return new ForeignFileException(path, "is not a jvmipc object (no jvmipc magic number)");
+            }
+        }
+        return new CorruptFileException(path, "is truncated: " + size + " bytes, shorter than the " +
+            HeaderDescriptor.LENGTH + "-byte header");
+    }
+
+    private static void validate(final Path path, final MemorySegment file, final ObjectKind kind,
+        final int kindVersion)
+    {
+        final long size = file.byteSize();
+        if (file.get(JAVA_LONG, MAGIC_OFFSET) != HeaderDescriptor.MAGIC)
+        {
+            throw new ForeignFileException(path, "is not a jvmipc object (no jvmipc magic number)");
+        }
+        final int layoutVersion = file.get(JAVA_INT, LAYOUT_VERSION_OFFSET);
+        if (layoutVersion != HeaderDescriptor.LAYOUT_VERSION)
+        {
+            throw new IncompatibleVersionException(path, "has layout version " + layoutVersion +
+                "; this library reads version " + HeaderDescriptor.LAYOUT_VERSION);
+        }
+        awaitReady(path, file);
+        final int kindCode = file.get(JAVA_INT, KIND_OFFSET);
+        final ObjectKind actualKind = ObjectKind.ofCode(kindCode);
+        if (actualKind != kind)
+        {
+            throw new WrongKindException(path, "holds a " + (actualKind == null ? "kind " + kindCode : actualKind) +
+                ", not a " + kind);
+        }
+        final int actualKindVersion = file.get(JAVA_INT, KIND_VERSION_OFFSET);
+        if (actualKindVersion != kindVersion)
+        {
+            throw new IncompatibleVersionException(path, "holds a " + kind + " of layout version " +
+                actualKindVersion + "; this library reads version " + kindVersion);
+        }
+        final int checksum = file.get(JAVA_INT, CHECKSUM_OFFSET);
+        if (checksum != headerChecksum(file))
+        {
+            throw new CorruptFileException(path, "header fails its checksum");
+        }
+        final long fileLength = file.get(JAVA_LONG, FILE_LENGTH_OFFSET);
+        if (fileLength != size)
+        {
+            throw new CorruptFileException(path, (size < fileLength ? "is truncated: " : "has the wrong length: ") +
+                size + " bytes, its header says " + fileLength);
+        }
+        final int headerLength = file.get(JAVA_INT, HEADER_LENGTH_OFFSET);
+        final int tableOffset = file.get(JAVA_INT, PROCESS_TABLE_OFFSET_OFFSET);
+        final int tableCapacity = file.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
+        final long bodyOffset = file.get(JAVA_LONG, BODY_OFFSET_OFFSET);
+        final long bodyLength = file.get(JAVA_LONG, BODY_LENGTH_OFFSET);
+        if (headerLength != HeaderDescriptor.LENGTH || tableOffset != HeaderDescriptor.LENGTH ||
+            tableCapacity < 1 || tableCapacity > ProcessTableDescriptor.MAX_CAPACITY ||
+            bodyOffset != HeaderDescriptor.bodyOffset(tableCapacity) || bodyLength < 0 ||
+            bodyOffset + bodyLength != fileLength)
+        {
+            throw new CorruptFileException(path, "has an inconsistent header: header length " + headerLength +
+                ", process table at " + tableOffset + " x " + tableCapacity + ", body at " + bodyOffset + " + " +
+                bodyLength + ", file " + fileLength);
+        }
+    }
+
+    private static void awaitReady(final Path path, final MemorySegment file)
+    {
+        final long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
+        int spins = 0;
+        // acquire: once ready reads as set, the creator's header and body writes are visible
+        while ((int)INT.getAcquire(file, READY_OFFSET) != HeaderDescriptor.READY)
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                throw new CorruptFileException(path, "never became ready (its creator died while building it, " +
+                    "or another program wrote it)");
+            }
+            if (++spins < 100)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private static int headerChecksum(final MemorySegment file)
+    {
+        final byte[] header = file.asSlice(0, HeaderDescriptor.LENGTH).toArray(JAVA_BYTE);
+        for (int i = 0; i < Integer.BYTES; i++)
+        {
+            header[READY_OFFSET + i] = 0;
+            header[CHECKSUM_OFFSET + i] = 0;
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(header);
+        return (int)crc.getValue();
+    }
+
+    @Override
+    public String toString()
+    {
+        return kind + " " + path;
+    }
+}

@@ -1,0 +1,153 @@
+package io.jvmipc.wait;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * An event count in a shared mapping, on which threads of any process sleep until another signals it.
+ * <p>
+ * Protocol (a waiter never misses a signal that follows a condition change it did not see):
+ * <ol>
+ *   <li>waiter: {@link #prepareWait()} adds itself to the waiter count (a full fence) and reads the sequence;</li>
+ *   <li>waiter: re-checks its condition, and if it still cannot proceed, {@link #await(int, long)} sleeps on
+ *       the futex while the sequence equals what it read;</li>
+ *   <li>waker: changes the condition, then {@link #signalAll()} issues a full fence and reads the waiter count;
+ *       only when it is non-zero does it bump the sequence and enter the kernel.</li>
+ * </ol>
+ * Either the waiter's re-check sees the change, or the waker sees the waiter and bumps the sequence, so the
+ * futex wait returns at once or is woken.
+ * <p>
+ * Each registration is also counted in a per-process word (the caller's process-table entry), so that when a
+ * process dies while registered, {@link #releaseWaitersOf(MemorySegment, long, long)} removes its share and
+ * wakers stop entering the kernel for it.
+ */
+public final class Signal
+{
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    private final MemorySegment segment;
+    private final long sequenceOffset;
+    private final long waitersOffset;
+    private final long ownerCountOffset;
+
+    /**
+     * Binds a signal laid out by {@link SignalDescriptor} at {@code offset} of {@code segment}.
+     *
+     * @param segment          the shared mapping.
+     * @param offset           where the signal's block starts.
+     * @param ownerCountOffset where this process's count of registrations on this signal is kept (in its
+     *                         process-table entry), or {@code -1} for none.
+     */
+    public Signal(final MemorySegment segment, final long offset, final long ownerCountOffset)
+    {
+        this.segment = segment;
+        this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
+        this.waitersOffset = offset + SignalDescriptor.WAITERS_OFFSET;
+        this.ownerCountOffset = ownerCountOffset;
+    }
+
+    /**
+     * Registers the calling thread as a waiter and returns the sequence to pass to {@link #await(int, long)}.
+     * The caller must re-check its condition after this call, and end with {@link #cancelWait()}.
+     *
+     * @return the current sequence.
+     */
+    public int prepareWait()
+    {
+        // Own count first: if this process dies between the two adds, recovery subtracts too little, never too
+        // much (an over-count only costs wakers a system call; an under-count would lose wake-ups).
+        if (ownerCountOffset >= 0)
+        {
+            INT.getAndAdd(segment, ownerCountOffset, 1);
+        }
+        // full fence (volatile read-modify-write): orders the registration before the caller's re-check
+        INT.getAndAdd(segment, waitersOffset, 1);
+        // volatile: a waker's bump after this read makes the futex wait return at once
+        return (int)INT.getVolatile(segment, sequenceOffset);
+    }
+
+    /** Deregisters a thread registered by {@link #prepareWait()}. */
+    public void cancelWait()
+    {
+        INT.getAndAdd(segment, waitersOffset, -1);
+        if (ownerCountOffset >= 0)
+        {
+            INT.getAndAdd(segment, ownerCountOffset, -1);
+        }
+    }
+
+    /**
+     * Sleeps while the sequence equals {@code key}, for at most {@code timeoutNanos}. May return spuriously.
+     *
+     * @param key          the sequence returned by {@link #prepareWait()} or {@link #sequence()}.
+     * @param timeoutNanos the longest sleep, positive.
+     * @return the result of {@link Futex#await(MemorySegment, long, int, long)}.
+     */
+    public int await(final int key, final long timeoutNanos)
+    {
+        return Futex.await(segment, sequenceOffset, key, timeoutNanos);
+    }
+
+    /**
+     * The current sequence, with a volatile read.
+     *
+     * @return the sequence.
+     */
+    public int sequence()
+    {
+        return (int)INT.getVolatile(segment, sequenceOffset);
+    }
+
+    /**
+     * How many threads, over all processes, are registered to sleep on this signal.
+     *
+     * @return the waiter count.
+     */
+    public int waiters()
+    {
+        return (int)INT.getVolatile(segment, waitersOffset);
+    }
+
+    /**
+     * Wakes every registered waiter, in any process. Costs a fence and a read when nobody waits; a system call
+     * only when someone does. Call after the change the waiters wait for has been published.
+     */
+    public void signalAll()
+    {
+        // full fence: orders the caller's publishing store before the read of the waiter count (see class doc)
+        VarHandle.fullFence();
+        if ((int)INT.getVolatile(segment, waitersOffset) > 0)
+        {
+            wakeAll();
+        }
+    }
+
+    /** Bumps the sequence and wakes all sleepers, whether or not any is registered. */
+    public void wakeAll()
+    {
+        // volatile add: a waiter that read the old sequence now fails its futex compare, one that reads the new
+        // one sees everything published before this call
+        INT.getAndAdd(segment, sequenceOffset, 1);
+        Futex.wake(segment, sequenceOffset, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Removes the registrations that a dead process left on a signal. Call only while holding the dead
+     * process's process-table entry (so that no live thread is using that count).
+     *
+     * @param segment          the shared mapping.
+     * @param signalOffset     where the signal's block starts.
+     * @param ownerCountOffset the dead process's registration count for this signal.
+     */
+    public static void releaseWaitersOf(final MemorySegment segment, final long signalOffset,
+        final long ownerCountOffset)
+    {
+        final int registered = (int)INT.getAndSet(segment, ownerCountOffset, 0);
+        if (registered > 0)
+        {
+            INT.getAndAdd(segment, signalOffset + SignalDescriptor.WAITERS_OFFSET, -registered);
+        }
+    }
+}
