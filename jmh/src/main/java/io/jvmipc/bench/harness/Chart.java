@@ -1,0 +1,151 @@
+package io.jvmipc.bench.harness;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Draws the PNG with XChart: per message size, round-trip percentiles (p50 .. max) per transport on a log
+ * scale; and streaming throughput bars per transport and size, also on a log scale (the rates span four
+ * orders of magnitude). The charts are drawn by XChart and only stacked into one image here.
+ */
+final class Chart
+{
+    private static final String[] PERCENTILES = {"p50", "p90", "p99", "p999", "max"};
+    private static final String[] PERCENTILE_LABELS = {"p50", "p90", "p99", "p99.9", "max"};
+    private static final int WIDTH = 1400;
+    private static final int HEIGHT = 650;
+
+    private Chart()
+    {
+    }
+
+    static void write(final Path file, final Summary summary, final List<Integer> sizes, final String title)
+        throws IOException
+    {
+        final List<BufferedImage> images = new ArrayList<>();
+        for (final int size : sizes)
+        {
+            final XYChart latency = latencyChart(summary, size, title);
+            if (latency != null)
+            {
+                images.add(BitmapEncoder.getBufferedImage(latency));
+            }
+        }
+        final CategoryChart throughput = throughputChart(summary, sizes);
+        if (throughput != null)
+        {
+            images.add(BitmapEncoder.getBufferedImage(throughput));
+        }
+        if (images.isEmpty())
+        {
+            return;
+        }
+        final BufferedImage all = new BufferedImage(WIDTH, HEIGHT * images.size(), BufferedImage.TYPE_INT_RGB);
+        final Graphics2D graphics = all.createGraphics();
+        graphics.setColor(Color.WHITE);
+        graphics.fillRect(0, 0, all.getWidth(), all.getHeight());
+        for (int i = 0; i < images.size(); i++)
+        {
+            graphics.drawImage(images.get(i), 0, i * HEIGHT, null);
+        }
+        graphics.dispose();
+        ImageIO.write(all, "png", file.toFile());
+    }
+
+    private static XYChart latencyChart(final Summary summary, final int size, final String title)
+    {
+        final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Round trip, " + size + "-byte messages (median of runs; " + title + ")")
+            .xAxisTitle("percentile").yAxisTitle("round trip (microseconds, log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(x ->
+        {
+            final int i = (int)Math.round(x);
+            return i >= 0 && i < PERCENTILE_LABELS.length && Math.abs(x - i) < 1e-6 ? PERCENTILE_LABELS[i] : "";
+        });
+        chart.getStyler().setXAxisDecimalPattern("0");
+        boolean any = false;
+        for (final Summary.Row row : summary.rows())
+        {
+            if (!row.kind().equals("rtt") || row.size() != size || row.metrics().get("p50") == null)
+            {
+                continue;
+            }
+            final double[] x = new double[PERCENTILES.length];
+            final double[] y = new double[PERCENTILES.length];
+            for (int i = 0; i < PERCENTILES.length; i++)
+            {
+                x[i] = i;
+                y[i] = Math.max(row.metrics().get(PERCENTILES[i]).median() / 1000.0, 0.001);
+            }
+            final XYSeries series = chart.addSeries(row.transport(), x, y);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            any = true;
+        }
+        return any ? chart : null;
+    }
+
+    private static CategoryChart throughputChart(final Summary summary, final List<Integer> sizes)
+    {
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("One-way streaming throughput (median of runs)")
+            .xAxisTitle("transport").yAxisTitle("messages per second (log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        // bars start from the axis minimum: on a log axis it must be above zero
+        chart.getStyler().setYAxisMin(1_000.0);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisLabelRotation(35);
+        final List<String> transports = new ArrayList<>();
+        for (final Summary.Row row : summary.rows())
+        {
+            if (!row.kind().equals("rtt") && !transports.contains(label(row)))
+            {
+                transports.add(label(row));
+            }
+        }
+        if (transports.isEmpty())
+        {
+            return null;
+        }
+        for (final int size : sizes)
+        {
+            final List<Double> rates = new ArrayList<>();
+            for (final String transport : transports)
+            {
+                double rate = 1;
+                for (final Summary.Row row : summary.rows())
+                {
+                    if (!row.kind().equals("rtt") && row.size() == size && label(row).equals(transport))
+                    {
+                        rate = row.metrics().get("msgs").median();
+                    }
+                }
+                rates.add(rate);
+            }
+            chart.addSeries(size + " bytes", transports, rates);
+        }
+        return chart;
+    }
+
+    private static String label(final Summary.Row row)
+    {
+        return row.kind().equals("mpmc") ? row.transport() + " MPMC" : row.transport();
+    }
+}

@@ -1,0 +1,128 @@
+package io.jvmipc.bench.harness;
+
+import io.jvmipc.bench.transport.Transport;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/** The command-line options of {@link BenchMain}, with the quick defaults and the {@code --full} ones. */
+final class Options
+{
+    List<Transport> transports = new ArrayList<>(EnumSet.allOf(Transport.class));
+    List<Integer> sizes = List.of(32, 256);
+    int repetitions = 3;
+    int warmup = 10_000;
+    int rttCount = 20_000;
+    int streamCount = 500_000;
+    int mpmcProducers = 2;
+    int mpmcConsumers = 2;
+    int mpmcCount = 100_000;
+    int timeoutSeconds = 60;
+    boolean full;
+    Path results = Path.of("results");
+    Path pythonScript = Path.of("jmh/src/main/python/mp_bench.py");
+    String jar;
+
+    static final String USAGE = """
+        usage: scripts/bench [--full] [--transports a,b,...] [--sizes 32,256] [--reps N] [--warmup N]
+                             [--rtt-count N] [--stream-count N] [--mpmc PxC] [--mpmc-count N] [--no-mpmc]
+                             [--timeout SECONDS] [--results DIR] [--list]
+          quick default: 3 interleaved repetitions, 10k warm-up, 20k round trips, 500k streamed messages
+          per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
+          --full: 5 repetitions, 20k warm-up, 100k round trips, 1M streamed messages, 1M per producer.
+        transports: %s
+        """.formatted(Transport.names());
+
+    static Options parse(final String[] args)
+    {
+        final Options options = new Options();
+        boolean countsGiven = false;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            switch (arg)
+            {
+                case "--full" -> options.full = true;
+                case "--transports" -> options.transports = parseTransports(args[++i]);
+                case "--sizes" -> options.sizes = parseInts(args[++i], 12);
+                case "--reps" -> options.repetitions = positive(args[++i], arg);
+                case "--warmup" -> { options.warmup = nonNegative(args[++i], arg); countsGiven = true; }
+                case "--rtt-count" -> { options.rttCount = nonNegative(args[++i], arg); countsGiven = true; }
+                case "--stream-count" -> { options.streamCount = nonNegative(args[++i], arg); countsGiven = true; }
+                case "--mpmc" ->
+                {
+                    final String[] pc = args[++i].split("x");
+                    options.mpmcProducers = positive(pc[0], arg);
+                    options.mpmcConsumers = positive(pc[1], arg);
+                }
+                case "--mpmc-count" -> { options.mpmcCount = nonNegative(args[++i], arg); countsGiven = true; }
+                case "--no-mpmc" -> options.mpmcCount = 0;
+                case "--timeout" -> options.timeoutSeconds = positive(args[++i], arg);
+                case "--results" -> options.results = Path.of(args[++i]);
+                case "--python-script" -> options.pythonScript = Path.of(args[++i]);
+                case "--jar" -> options.jar = args[++i];
+                default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+        }
+        if (options.full && !countsGiven)
+        {
+            options.warmup = 20_000;
+            options.rttCount = 100_000;
+            options.streamCount = 1_000_000;
+            options.mpmcCount = options.mpmcCount == 0 ? 0 : 1_000_000;
+        }
+        if (options.full)
+        {
+            options.repetitions = Math.max(options.repetitions, 5);
+            options.timeoutSeconds = Math.max(options.timeoutSeconds, 300);
+        }
+        return options;
+    }
+
+    private static List<Transport> parseTransports(final String list)
+    {
+        final List<Transport> transports = new ArrayList<>();
+        for (final String id : list.split(","))
+        {
+            transports.add(Transport.byId(id.trim()));
+        }
+        return transports;
+    }
+
+    private static List<Integer> parseInts(final String list, final int minimum)
+    {
+        final List<Integer> values = new ArrayList<>();
+        for (final String value : list.split(","))
+        {
+            final int parsed = Integer.parseInt(value.trim());
+            if (parsed < minimum || parsed > 65_536)
+            {
+                throw new IllegalArgumentException("message size " + parsed + " outside [" + minimum + ", 65536]");
+            }
+            values.add(parsed);
+        }
+        return values;
+    }
+
+    private static int positive(final String value, final String option)
+    {
+        final int parsed = Integer.parseInt(value);
+        if (parsed <= 0)
+        {
+            throw new IllegalArgumentException(option + " must be positive: " + value);
+        }
+        return parsed;
+    }
+
+    private static int nonNegative(final String value, final String option)
+    {
+        final int parsed = Integer.parseInt(value);
+        if (parsed < 0)
+        {
+            throw new IllegalArgumentException(option + " must not be negative: " + value);
+        }
+        return parsed;
+    }
+}
