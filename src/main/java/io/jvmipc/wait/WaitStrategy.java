@@ -49,6 +49,24 @@ public interface WaitStrategy
     void done(Signal signal, long state);
 
     /**
+     * Turns a caller's timeout into a deadline for {@link #idle}: zero means "try once, don't wait".
+     *
+     * @param timeout the timeout, zero or more.
+     * @param unit    its unit.
+     * @return the deadline on the {@link System#nanoTime()} clock.
+     * @throws IllegalArgumentException if {@code timeout} is negative (bad input, not "no wait").
+     * @throws NullPointerException     if {@code unit} is null.
+     */
+    static long deadline(final long timeout, final java.util.concurrent.TimeUnit unit)
+    {
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout + " " + unit);
+        }
+        return deadline(unit.toNanos(timeout));
+    }
+
+    /**
      * Turns a timeout into a deadline for {@link #idle}, saturating instead of overflowing.
      *
      * @param timeoutNanos the timeout; zero or negative means "now".
