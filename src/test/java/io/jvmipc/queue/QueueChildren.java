@@ -1,5 +1,6 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class QueueChildren
 
     static SharedQueue<String> attach(final String dir, final String name)
     {
-        return SharedQueue.builder(name, TestCodec.INSTANCE).directory(SharedDirectory.of(Path.of(dir))).open();
+        return SharedQueue.builder(name, Codecs.utf8()).directory(SharedDirectory.of(Path.of(dir))).open();
     }
 
     /** The length of message {@code seq} of producer {@code producer}: 12 to 256 bytes. */
@@ -158,7 +159,7 @@ public final class QueueChildren
         final SharedQueue<String> queue = attach(args[0], args[1]);
         final boolean got = queue.poll((buffer, offset, length) ->
         {
-            System.out.println("READING:" + TestCodec.INSTANCE.decode(buffer, offset, length));
+            System.out.println("READING:" + Codecs.utf8().decode(buffer, offset, length));
             try
             {
                 new CountDownLatch(1).await();

@@ -1,5 +1,6 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,7 @@ class SharedQueueProcessTest
 
     private SharedQueue<String> queue(final int capacity, final int maxMessageSize)
     {
-        return SharedQueue.builder("q", TestCodec.INSTANCE).directory(dir).capacity(capacity)
+        return SharedQueue.builder("q", Codecs.utf8()).directory(dir).capacity(capacity)
             .maxMessageSize(maxMessageSize).create();
     }
 
