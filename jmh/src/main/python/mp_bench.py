@@ -120,7 +120,9 @@ def main():
     child.start()
     print('@pid %d B' % child.pid, flush=True)
     try:
+        print('@phase start', flush=True)
         side_a(end, sizes, warmup, rtt, stream)
+        print('@phase end', flush=True)
     except Exception as failure:  # report and fail like the JVM children
         print('@error %s side A: %r' % (kind, failure), file=sys.stderr, flush=True)
         child.kill()

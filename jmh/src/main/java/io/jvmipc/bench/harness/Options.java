@@ -13,9 +13,9 @@ final class Options
     List<Transport> transports = new ArrayList<>(EnumSet.allOf(Transport.class));
     List<Integer> sizes = List.of(32, 256);
     int repetitions = 3;
-    int warmup = 10_000;
-    int rttCount = 20_000;
-    int streamCount = 500_000;
+    int warmup = 5_000;
+    int rttCount = 10_000;
+    int streamCount = 200_000;
     int mpmcProducers = 2;
     int mpmcConsumers = 2;
     int mpmcCount = 100_000;
@@ -29,7 +29,7 @@ final class Options
         usage: scripts/bench [--full] [--transports a,b,...] [--sizes 32,256] [--reps N] [--warmup N]
                              [--rtt-count N] [--stream-count N] [--mpmc PxC] [--mpmc-count N] [--no-mpmc]
                              [--timeout SECONDS] [--results DIR] [--list]
-          quick default: 3 interleaved repetitions, 10k warm-up, 20k round trips, 500k streamed messages
+          quick default: 3 interleaved repetitions, 5k warm-up, 10k round trips, 200k streamed messages
           per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
           --full: 5 repetitions, 20k warm-up, 100k round trips, 1M streamed messages, 1M per producer.
         transports: %s

@@ -10,23 +10,24 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Records where the child processes of a run actually ran: every 100 ms, for each registered process, the CPU
- * (field 39 of {@code /proc/<pid>/task/<tid>/stat}) of its busiest thread since the last sample, if it ran at least half of that time (the thread
- * whose utime+stime grew most: the JVM's main thread is not the one doing the work). Also how often the busy
- * threads of A and B were seen on the same CPU, and each process's allowed CPU list.
+ * Records where the child processes of a run ran while they were measuring: every 10 ms between a child's
+ * {@code @phase start} and {@code @phase end} lines, for each registered process, the CPU its working thread
+ * last ran on (field 39 of {@code /proc/<pid>/task/<tid>/stat}). The working thread of a JVM is its Java main
+ * thread (the task named "java" other than the process leader, which only waits for it); of a Python
+ * process, the leader. Also how often the two sides A and B were seen on the same CPU, and each process's
+ * allowed CPU list.
  */
 final class Placement implements AutoCloseable
 {
-    private static final long PERIOD_MILLIS = 100;
-    /** Clock ticks (10 ms each) a thread must have run in one period to count as busy: half of it. */
-    private static final long MIN_BUSY_TICKS = 5;
+    private static final long PERIOD_MILLIS = 10;
 
     private final Map<String, Long> pids = new ConcurrentHashMap<>();
+    private final Map<String, Path> workers = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, Integer>> cpuCounts = new ConcurrentHashMap<>();
     private final Map<String, String> allowed = new ConcurrentHashMap<>();
-    private final Map<Long, Map<String, Long>> lastTicks = new HashMap<>();
     private final Thread sampler;
     private volatile boolean running = true;
+    private volatile boolean measuring;
     private int pairedSamples;
     private int sameCpuSamples;
 
@@ -54,30 +55,23 @@ final class Placement implements AutoCloseable
         }
     }
 
+    /**
+     * Starts or stops sampling (a child printed {@code @phase start} or {@code @phase end}).
+     *
+     * @param on true while a measured phase runs.
+     */
+    void measuring(final boolean on)
+    {
+        measuring = on;
+    }
+
     private void sampleLoop()
     {
         while (running)
         {
-            final Map<String, Integer> now = new HashMap<>();
-            for (final Map.Entry<String, Long> entry : pids.entrySet())
+            if (measuring)
             {
-                final int cpu = busiestThreadCpu(entry.getValue());
-                if (cpu >= 0)
-                {
-                    now.put(entry.getKey(), cpu);
-                    cpuCounts.computeIfAbsent(entry.getKey(), k -> new ConcurrentHashMap<>()).merge(cpu, 1, Integer::sum);
-                }
-            }
-            if (now.containsKey("A") && now.containsKey("B"))
-            {
-                synchronized (this)
-                {
-                    pairedSamples++;
-                    if (now.get("A").equals(now.get("B")))
-                    {
-                        sameCpuSamples++;
-                    }
-                }
+                sample();
             }
             try
             {
@@ -90,53 +84,71 @@ final class Placement implements AutoCloseable
         }
     }
 
-    private int busiestThreadCpu(final long pid)
+    private void sample()
     {
-        final Map<String, Long> last = lastTicks.computeIfAbsent(pid, p -> new HashMap<>());
-        long bestDelta = 0;
-        int bestCpu = -1;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+        final Map<String, Integer> now = new HashMap<>();
+        for (final Map.Entry<String, Long> entry : pids.entrySet())
         {
-            for (final Path task : tasks)
+            final int cpu = workerCpu(entry.getKey(), entry.getValue());
+            if (cpu >= 0)
             {
-                final String stat;
-                try
+                now.put(entry.getKey(), cpu);
+                cpuCounts.computeIfAbsent(entry.getKey(), k -> new ConcurrentHashMap<>()).merge(cpu, 1, Integer::sum);
+            }
+        }
+        if (now.containsKey("A") && now.containsKey("B"))
+        {
+            synchronized (this)
+            {
+                pairedSamples++;
+                if (now.get("A").equals(now.get("B")))
                 {
-                    stat = Files.readString(task.resolve("stat"));
-                }
-                catch (final IOException gone)
-                {
-                    continue;
-                }
-                // fields after the command name in parentheses: field 3 is the first
-                final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith("C1 ") || name.startsWith("C2 ") || name.startsWith("GC ")
-                    || name.startsWith("G1 ") || name.startsWith("VM ") || name.startsWith("Sweeper"))
-                {
-                    // JIT compilers and the collector: busy at start-up, not the process's work
-                    continue;
-                }
-                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                final long ticks = Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
-                final int cpu = Integer.parseInt(fields[39 - 3]);
-                final Long previous = last.put(task.getFileName().toString(), ticks);
-                // a thread seen for the first time: count what it ran since it started
-                final long delta = previous == null ? ticks : ticks - previous;
-                if (delta >= MIN_BUSY_TICKS && delta > bestDelta)
-                {
-                    bestDelta = delta;
-                    bestCpu = cpu;
+                    sameCpuSamples++;
                 }
             }
+        }
+    }
+
+    private int workerCpu(final String role, final long pid)
+    {
+        try
+        {
+            Path stat = workers.get(role);
+            if (stat == null)
+            {
+                stat = findWorker(pid);
+                workers.put(role, stat);
+            }
+            final String text = Files.readString(stat);
+            // fields after the command name in parentheses: the first is field 3
+            final String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(fields[39 - 3]);
         }
         catch (final IOException | RuntimeException gone)
         {
             return -1;
         }
-        return bestCpu;
     }
 
-    /** @return e.g. {@code A cpu0 92% cpu1 8% (allowed 0-1); B cpu1 100% (allowed 0-1); same CPU 10%}. */
+    private static Path findWorker(final long pid) throws IOException
+    {
+        final Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long best = Long.MAX_VALUE;
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(tasks))
+        {
+            for (final Path task : stream)
+            {
+                final long tid = Long.parseLong(task.getFileName().toString());
+                if (tid != pid && tid < best && "java".equals(Files.readString(task.resolve("comm")).trim()))
+                {
+                    best = tid;
+                }
+            }
+        }
+        return tasks.resolve(Long.toString(best == Long.MAX_VALUE ? pid : best)).resolve("stat");
+    }
+
+    /** @return e.g. {@code A pid 12 cpu0 92% cpu1 8% (allowed 0-1); B pid 13 cpu1 100% (allowed 0-1); same CPU 10%}. */
     synchronized String describe()
     {
         final StringBuilder text = new StringBuilder();
@@ -156,13 +168,14 @@ final class Placement implements AutoCloseable
             }
             if (total == 0)
             {
-                text.append(" (not sampled busy)");
+                text.append(" (no sample)");
             }
             text.append(" (allowed ").append(allowed.getOrDefault(role, "?")).append(')');
         }
         if (pairedSamples > 0)
         {
-            text.append("; same CPU ").append(Math.round(100.0 * sameCpuSamples / pairedSamples)).append('%');
+            text.append("; same CPU ").append(Math.round(100.0 * sameCpuSamples / pairedSamples)).append("% of ")
+                .append(pairedSamples).append(" samples");
         }
         return text.toString();
     }

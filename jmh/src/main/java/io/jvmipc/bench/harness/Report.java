@@ -59,7 +59,8 @@ final class Report
                     .append(" |\n");
             }
         }
-        md.append("\n## Where the processes ran (busiest thread's CPU, /proc/<pid>/task/*/stat field 39, sampled every 100 ms, threads busy at least half the time, JIT and GC threads excluded)\n\n");
+        md.append("\n## Where the processes ran (CPU of each process's working thread, /proc/<pid>/task/<tid>/stat field 39, sampled every 10 ms during the measured phases)\n\n"
+            + "Samples are time-weighted: a run that stalls while both sides share one CPU shows mostly those stalls.\n\n");
         final TreeSet<String> seen = new TreeSet<>();
         for (final Measurement m : measurements)
         {

@@ -205,7 +205,11 @@ final class Runner
             while ((line = reader.readLine()) != null)
             {
                 log.println(line);
-                if (line.startsWith("@pid "))
+                if (line.startsWith("@phase "))
+                {
+                    placement.measuring(line.startsWith("@phase start"));
+                }
+                else if (line.startsWith("@pid "))
                 {
                     final String[] parts = line.split(" ");
                     if (!parts[2].equals(child.role()))

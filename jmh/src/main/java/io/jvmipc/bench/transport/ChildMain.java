@@ -74,8 +74,15 @@ public final class ChildMain
             System.out.flush();
         }
         final List<String> childCommand = sideA && transport.parentStartsChild() ? childCommand(args) : List.of();
-        try (Endpoint endpoint = transport.open(sideA, dir, childCommand))
+        final int maxSize = sizes.stream().mapToInt(Integer::intValue).max().orElse(Messages.MIN_LENGTH);
+        try (Endpoint endpoint = transport.open(sideA, dir, childCommand, maxSize))
         {
+            if (sideA)
+            {
+                // tells the harness to sample where the processes run from now on
+                System.out.println("@phase start");
+                System.out.flush();
+            }
             for (final int size : sizes)
             {
                 if (transport.roundTrip() && rttCount > 0)
@@ -100,6 +107,11 @@ public final class ChildMain
                         sendStream(endpoint, size, warmup * 5 + streamCount);
                     }
                 }
+            }
+            if (sideA)
+            {
+                System.out.println("@phase end");
+                System.out.flush();
             }
         }
     }

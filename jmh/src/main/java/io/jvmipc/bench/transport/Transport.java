@@ -168,15 +168,17 @@ public enum Transport
      * @param sideA true for side A.
      * @param dir the run's directory, private to this run.
      * @param childCommand for the OS pipe on side A: the command line of side B.
+     * @param maxMessageSize the largest message of the run.
      * @return the connected endpoint.
      * @throws Exception if the transport cannot be set up.
      */
-    public Endpoint open(final boolean sideA, final Path dir, final List<String> childCommand) throws Exception
+    public Endpoint open(final boolean sideA, final Path dir, final List<String> childCommand,
+        final int maxMessageSize) throws Exception
     {
         return switch (this)
         {
-            case JVMIPC_QUEUE_SPIN -> JvmipcQueueEndpoint.open(dir, sideA, false);
-            case JVMIPC_QUEUE_BLOCK -> JvmipcQueueEndpoint.open(dir, sideA, true);
+            case JVMIPC_QUEUE_SPIN -> JvmipcQueueEndpoint.open(dir, sideA, false, maxMessageSize);
+            case JVMIPC_QUEUE_BLOCK -> JvmipcQueueEndpoint.open(dir, sideA, true, maxMessageSize);
             case FLOOR_SPIN -> FloorEndpoint.open(dir, sideA, false);
             case FLOOR_FUTEX -> FloorEndpoint.open(dir, sideA, true);
             case OS_PIPE, OS_PIPE_BATCHED -> sideA

@@ -1,0 +1,175 @@
+package io.jvmipc.bench.transport;
+
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.queue.SharedQueue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One producer or consumer process of the jvmipc queue's multi-producer multi-consumer run (busy spin). All
+ * processes attach to one queue and wait until all of them are attached; each producer then puts
+ * {@code count} messages (sequence number, producer id) followed by one end marker per consumer; each
+ * consumer takes messages until it has seen as many end markers as there are producers, checks that each
+ * producer's sequence numbers reach it in increasing order (the queue is FIFO per producer), and prints its
+ * count, the sum of the sequence numbers and the epoch times of its first and last message, which the harness
+ * adds up and checks against producers x count.
+ *
+ * <p>Arguments: {@code role=producer|consumer id=N dir=PATH producers=P consumers=C count=N size=BYTES}.
+ */
+public final class MpmcMain
+{
+    private static final long END = -1;
+
+    private MpmcMain()
+    {
+    }
+
+    /**
+     * Runs one producer or consumer.
+     *
+     * @param args key=value arguments, see the class description.
+     */
+    public static void main(final String[] args)
+    {
+        final Map<String, String> options = new LinkedHashMap<>();
+        for (final String arg : args)
+        {
+            final int eq = arg.indexOf('=');
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        try
+        {
+            run(options);
+            System.exit(0);
+        }
+        catch (final Throwable failure)
+        {
+            System.err.println("@error mpmc " + options.get("role") + " " + options.get("id") + ": " + failure);
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(final Map<String, String> options) throws Exception
+    {
+        final boolean producer = "producer".equals(options.get("role"));
+        final int id = Integer.parseInt(options.get("id"));
+        final int producers = Integer.parseInt(options.get("producers"));
+        final int consumers = Integer.parseInt(options.get("consumers"));
+        final long count = Long.parseLong(options.get("count"));
+        final int size = Integer.parseInt(options.get("size"));
+        final SharedDirectory directory = SharedDirectory.of(Path.of(options.get("dir")).resolve("jvmipc"));
+        try (SharedQueue<byte[]> queue = SharedQueue.builder("mpmc", io.jvmipc.codec.Codecs.bytes())
+            .directory(directory)
+            .capacity(JvmipcQueueEndpoint.CAPACITY)
+            .maxMessageSize(size)
+            .waitStrategy(io.jvmipc.wait.WaitStrategy.busySpin())
+            .openOrCreate())
+        {
+            awaitEveryone(queue, producers + consumers);
+            final boolean reportsPhase = !producer && id == 0;
+            if (reportsPhase)
+            {
+                // tells the harness to sample where the processes run from now on
+                System.out.println("@phase start");
+                System.out.flush();
+            }
+            if (producer)
+            {
+                produce(queue, id, count, consumers, size);
+            }
+            else
+            {
+                consume(queue, producers, size);
+            }
+            if (reportsPhase)
+            {
+                System.out.println("@phase end");
+                System.out.flush();
+            }
+        }
+    }
+
+    private static void awaitEveryone(final SharedQueue<byte[]> queue, final int processes) throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (queue.processes().stream().filter(p -> p.alive()).count() < processes)
+        {
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new IllegalStateException("not all " + processes + " processes attached within 60 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static void produce(final SharedQueue<byte[]> queue, final int id, final long count, final int consumers,
+        final int size) throws InterruptedException
+    {
+        final byte[] message = Messages.filled(size);
+        Messages.producer(message, id);
+        for (long i = 0; i < count; i++)
+        {
+            Messages.sequence(message, i);
+            if (!queue.offerBytes(message, 0, size, 1, TimeUnit.HOURS))
+            {
+                throw new IllegalStateException("queue stayed full for an hour");
+            }
+        }
+        Messages.sequence(message, END);
+        for (int c = 0; c < consumers; c++)
+        {
+            queue.offerBytes(message, 0, size, 1, TimeUnit.HOURS);
+        }
+    }
+
+    private static void consume(final SharedQueue<byte[]> queue, final int producers, final int size)
+        throws InterruptedException
+    {
+        final byte[] message = new byte[size];
+        final long[] last = new long[producers];
+        Arrays.fill(last, -1);
+        int ends = 0;
+        long received = 0;
+        long sequenceSum = 0;
+        Instant first = null;
+        Instant lastAt = null;
+        while (ends < producers)
+        {
+            final int length = queue.pollBytes(message, 0, 1, TimeUnit.HOURS);
+            if (length != size)
+            {
+                throw new IllegalStateException("message of " + length + " bytes, expected " + size);
+            }
+            final long sequence = Messages.sequence(message);
+            final int producer = Messages.producer(message);
+            if (sequence == END)
+            {
+                ends++;
+                continue;
+            }
+            if (first == null)
+            {
+                first = Instant.now();
+            }
+            if (producer < 0 || producer >= producers || sequence <= last[producer])
+            {
+                throw new IllegalStateException("producer " + producer + " message " + sequence + " after "
+                    + (producer >= 0 && producer < producers ? last[producer] : -2) + ": out of order or duplicated");
+            }
+            last[producer] = sequence;
+            received++;
+            sequenceSum += sequence;
+            lastAt = Instant.now();
+        }
+        final long firstNanos = first == null ? 0 : first.getEpochSecond() * 1_000_000_000L + first.getNano();
+        final long lastNanos = lastAt == null ? 0 : lastAt.getEpochSecond() * 1_000_000_000L + lastAt.getNano();
+        System.out.println("@result kind=mpmc size=" + size + " consumer=1 count=" + received + " seqsum=" + sequenceSum
+            + " first=" + firstNanos + " last=" + lastNanos);
+    }
+}
