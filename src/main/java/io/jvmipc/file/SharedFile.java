@@ -653,6 +653,7 @@ public final class SharedFile implements AutoCloseable
             throw new SharedObjectException(path, "cannot be opened: errno " + -fd);
         }
         Arena arena = null;
+        boolean mappedOk = false;
         try
         {
             final MemorySegment file;
@@ -670,7 +671,7 @@ public final class SharedFile implements AutoCloseable
             }
             validate(path, file, kind, kindVersion);
             final SharedFile mapped = new SharedFile(path, arena, file, fd, kind);
-            arena = null;
+            mappedOk = true;
             return mapped;
         }
         catch (final IOException e)
@@ -679,9 +680,12 @@ public final class SharedFile implements AutoCloseable
         }
         finally
         {
-            if (arena != null)
+            if (!mappedOk)
             {
-                arena.close();
+                if (arena != null)
+                {
+                    arena.close();
+                }
                 LibC.close(fd);
             }
         }
