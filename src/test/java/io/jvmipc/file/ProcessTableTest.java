@@ -94,9 +94,7 @@ class ProcessTableTest
         assertFalse(entryOf(entry).alive());
         assertEquals(0, recovered.get(entry), "recovery ran before anyone asked");
         assertTrue(parent.recoverIfDead(entry));
-        assertEquals(1, recovered.get(entry));
-        assertTrue(parent.recoverIfDead(entry), "still no live owner");
-        assertEquals(1, recovered.get(entry), "recovery ran twice for one death");
+        assertEquals(1, recovered.get(entry), "one recoverIfDead, one recovery");
         for (int other = 0; other < CAPACITY; other++)
         {
             if (other != entry)
@@ -208,8 +206,28 @@ class ProcessTableTest
         second.close();
         assertFalse(parent.isAlive(entry));
         assertTrue(parent.recoverIfDead(entry));
-        assertEquals(0, recovered.get(entry), "a clean close leaves nothing to recover");
+        assertEquals(1, recovered.get(entry), "a detached owner's leftovers are recovered too");
         parent.unlink();
+    }
+
+    @Test
+    void shouldRecoverADetachedOwnersEntryBeforeReusingIt()
+    {
+        createParent(CAPACITY);
+        final SharedFile previous = TestObjects.open(path);
+        final int entry = previous.attach(dead -> { });
+        previous.close();
+        final AtomicIntegerArray recoveredByNext = new AtomicIntegerArray(CAPACITY);
+        final SharedFile next = TestObjects.open(path);
+        extra.add(next);
+        assertEquals(entry, next.attach(recoveredByNext::incrementAndGet));
+        assertEquals(1, recoveredByNext.get(entry),
+            "what the previous owner left stamped with the entry is recovered before a live owner holds it");
+        final SharedFile fresh = TestObjects.open(path);
+        extra.add(fresh);
+        final AtomicIntegerArray recoveredByFresh = new AtomicIntegerArray(CAPACITY);
+        final int freshEntry = fresh.attach(recoveredByFresh::incrementAndGet);
+        assertEquals(0, recoveredByFresh.get(freshEntry), "a never-used entry has nothing to recover");
     }
 
     @Test
