@@ -249,4 +249,15 @@ class ProcessTableTest
         assertEquals(0, next.segment().get(java.lang.foreign.ValueLayout.JAVA_INT,
             ProcessTableDescriptor.waitingOffset(entry, 2)));
     }
+
+    @Test
+    void shouldRefuseEntryIndicesOutsideTheTable()
+    {
+        createParent(CAPACITY);
+        assertThrows(IndexOutOfBoundsException.class, () -> parent.isAlive(CAPACITY));
+        assertThrows(IndexOutOfBoundsException.class, () -> parent.isAlive(-1));
+        assertFalse(parent.recoverIfDead(CAPACITY));
+        assertFalse(parent.recoverIfDead(-1));
+        assertEquals(0, recovered.get(0));
+    }
 }
