@@ -287,7 +287,8 @@ public final class SharedFile implements AutoCloseable
 
     /**
      * If the owner of entry {@code other} is gone (dead, or detached), runs the recovery for it while holding
-     * its lock (only if the entry still reads as attached, so at most once per death) and marks it free. Never takes a live process for dead. Slow path: a system call each time.
+     * its lock (only if the entry still reads as attached, so at most once per death or detach) and marks it
+     * free. Never takes a live process for dead. Slow path: a system call each time.
      *
      * @param other an entry index.
      * @return {@code true} if the entry has no live owner (now recovered), {@code false} if its owner is alive
@@ -404,7 +405,8 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
-     * Detaches: frees this process's entry and unmaps the file. Idempotent. The object itself stays.
+     * Detaches: unmaps the file and drops this attachment's entry lock; the next process that probes or takes
+     * the entry recovers whatever it still held, as for a dead process. Idempotent. The object itself stays.
      */
     @Override
     public synchronized void close()
@@ -414,12 +416,9 @@ public final class SharedFile implements AutoCloseable
             return;
         }
         closed = true;
-        if (entry >= 0)
-        {
-            final long base = ProcessTableDescriptor.entryOffset(entry);
-            // release: whatever this process did to the object is visible before its entry reads as free
-            INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
-        }
+        // The entry stays ATTACHED: once its lock is dropped below, the next process to probe or take it runs
+        // the object's recovery for it exactly once, which frees whatever this attachment still held (a slot
+        // another thread had claimed, permits, waiter registrations) just as if this process had died.
         // unmap first: once the shared arena is closed no thread of this process can still write to the object,
         // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late
         arena.close();

@@ -208,7 +208,9 @@ class ProcessTableTest
         second.close();
         assertFalse(parent.isAlive(entry));
         assertTrue(parent.recoverIfDead(entry));
-        assertEquals(0, recovered.get(entry), "a clean close leaves nothing to recover");
+        assertEquals(1, recovered.get(entry), "a close is recovered like a death, freeing what it still held");
+        assertTrue(parent.recoverIfDead(entry));
+        assertEquals(1, recovered.get(entry), "and only once");
         parent.unlink();
     }
 
