@@ -94,7 +94,9 @@ class ProcessTableTest
         assertFalse(entryOf(entry).alive());
         assertEquals(0, recovered.get(entry), "recovery ran before anyone asked");
         assertTrue(parent.recoverIfDead(entry));
-        assertEquals(1, recovered.get(entry), "one recoverIfDead, one recovery");
+        assertEquals(1, recovered.get(entry));
+        assertTrue(parent.recoverIfDead(entry), "still no live owner");
+        assertEquals(1, recovered.get(entry), "recovery ran twice for one death");
         for (int other = 0; other < CAPACITY; other++)
         {
             if (other != entry)
@@ -206,7 +208,9 @@ class ProcessTableTest
         second.close();
         assertFalse(parent.isAlive(entry));
         assertTrue(parent.recoverIfDead(entry));
-        assertEquals(1, recovered.get(entry), "a detached owner's leftovers are recovered too");
+        assertEquals(1, recovered.get(entry), "a close is recovered like a death, freeing what it still held");
+        assertTrue(parent.recoverIfDead(entry));
+        assertEquals(1, recovered.get(entry), "and only once");
         parent.unlink();
     }
 
