@@ -57,10 +57,7 @@ public final class FutexWaitStrategy implements WaitStrategy
         final boolean registered = (state & REGISTERED) != 0;
         if (Thread.interrupted())
         {
-            if (registered)
-            {
-                signal.cancelWait();
-            }
+            // the caller's done(signal, state) with this same state deregisters
             throw new InterruptedException();
         }
         final long remaining = deadlineNanos == NO_DEADLINE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
