@@ -125,8 +125,6 @@ final class LockCore
                 }
                 catch (final InterruptedException e)
                 {
-                    // the strategy has deregistered already
-                    state = WaitStrategy.INITIAL;
                     if (interruptible)
                     {
                         throw e;

@@ -115,8 +115,6 @@ final class SemaphoreCore
                 }
                 catch (final InterruptedException e)
                 {
-                    // the strategy has deregistered already
-                    state = WaitStrategy.INITIAL;
                     if (interruptible)
                     {
                         throw e;

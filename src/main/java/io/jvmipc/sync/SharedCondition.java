@@ -389,8 +389,6 @@ public final class SharedCondition implements Condition, AutoCloseable
                 }
                 catch (final InterruptedException e)
                 {
-                    // the strategy has deregistered already
-                    state = WaitStrategy.INITIAL;
                     interrupted = true;
                     if (interruptible)
                     {
