@@ -254,4 +254,14 @@ class SharedConditionTest
         assertThrows(IllegalStateException.class, second::await);
         lock.unlock();
     }
+
+    @Test
+    void shouldUnlinkByName()
+    {
+        assertEquals(tempDir.resolve("cond"), condition.path());
+        condition.unlink();
+        lock.unlink();
+        assertFalse(java.nio.file.Files.exists(tempDir.resolve("cond")));
+        assertFalse(java.nio.file.Files.exists(lock.path()));
+    }
 }

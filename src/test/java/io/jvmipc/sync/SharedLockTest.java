@@ -300,6 +300,28 @@ class SharedLockTest
     }
 
     @Test
+    void shouldRefuseTruncatedAndOtherVersionFiles() throws Exception
+    {
+        builder("t").create().close();
+        builder("v").create().close();
+        final Path truncated = tempDir.resolve("t");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(truncated,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(1000);
+        }
+        assertThrows(io.jvmipc.file.CorruptFileException.class, () -> builder("t").open());
+        final Path otherVersion = tempDir.resolve("v");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(otherVersion,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 99),
+                io.jvmipc.file.HeaderDescriptor.KIND_VERSION_OFFSET);
+        }
+        assertThrows(io.jvmipc.file.IncompatibleVersionException.class, () -> builder("v").openOrCreate());
+    }
+
+    @Test
     @Timeout(20)
     void shouldExcludeThreadsOfManyHandles() throws Exception
     {

@@ -227,4 +227,19 @@ class SharedSemaphoreTest
             assertEquals(1, survivor.availablePermits(), "a negative holding takes nothing back");
         }
     }
+
+    @Test
+    void shouldUnlinkByName()
+    {
+        try (SharedSemaphore semaphore = SharedSemaphore.builder("s", 1).directory(dir()).create();
+            SharedBoundedSemaphore bounded = SharedBoundedSemaphore.builder("b", 1).directory(dir()).create())
+        {
+            assertEquals(tempDir.resolve("s"), semaphore.path());
+            semaphore.unlink();
+            bounded.unlink();
+            assertFalse(java.nio.file.Files.exists(semaphore.path()));
+            assertFalse(java.nio.file.Files.exists(bounded.path()));
+            assertTrue(semaphore.tryAcquire(), "an attached handle keeps working after unlink");
+        }
+    }
 }

@@ -82,6 +82,38 @@ public final class SyncChildren
         System.out.println("DONE");
     }
 
+    /**
+     * Args dir, lock name, counter file, rounds, reentrant: adds one to a plain (non-atomic) long in the counter
+     * file under the lock, {@code rounds} times. Lost updates would show that the lock failed to exclude.
+     */
+    public static void lockedIncrements(final String[] args) throws Exception
+    {
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final int rounds = Integer.parseInt(args[3]);
+        try (CloseableLock lock = Boolean.parseBoolean(args[4]) ?
+            new CloseableLock(SharedReentrantLock.builder(args[1]).directory(dir).openOrCreate()) :
+            new CloseableLock(SharedLock.builder(args[1]).directory(dir).openOrCreate());
+            Arena arena = Arena.ofShared();
+            FileChannel channel = FileChannel.open(Path.of(args[2]), StandardOpenOption.READ,
+                StandardOpenOption.WRITE))
+        {
+            final MemorySegment counters = channel.map(FileChannel.MapMode.READ_WRITE, 0, COUNTER_FILE_LENGTH, arena);
+            for (int i = 0; i < rounds; i++)
+            {
+                lock.lock();
+                try
+                {
+                    counters.set(JAVA_LONG, ENTRIES, counters.get(JAVA_LONG, ENTRIES) + 1); // plain on purpose
+                }
+                finally
+                {
+                    lock.unlock();
+                }
+            }
+        }
+        System.out.println("DONE");
+    }
+
     /** Args dir, lock name: takes the lock, says HOLDING, and waits to be killed. */
     public static void holdLock(final String[] args) throws InterruptedException
     {
@@ -188,6 +220,66 @@ public final class SyncChildren
             }
         }
         System.out.println("SIGNALLED");
+    }
+
+    /** A lock that is also closeable, for try-with-resources over either lock kind. */
+    private static final class CloseableLock implements java.util.concurrent.locks.Lock, AutoCloseable
+    {
+        private final java.util.concurrent.locks.Lock lock;
+
+        CloseableLock(final java.util.concurrent.locks.Lock lock)
+        {
+            this.lock = lock;
+        }
+
+        @Override
+        public void lock()
+        {
+            lock.lock();
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException
+        {
+            lock.lockInterruptibly();
+        }
+
+        @Override
+        public boolean tryLock()
+        {
+            return lock.tryLock();
+        }
+
+        @Override
+        public boolean tryLock(final long time, final TimeUnit unit) throws InterruptedException
+        {
+            return lock.tryLock(time, unit);
+        }
+
+        @Override
+        public void unlock()
+        {
+            lock.unlock();
+        }
+
+        @Override
+        public java.util.concurrent.locks.Condition newCondition()
+        {
+            return lock.newCondition();
+        }
+
+        @Override
+        public void close()
+        {
+            if (lock instanceof SharedLock plain)
+            {
+                plain.close();
+            }
+            else
+            {
+                ((SharedReentrantLock)lock).close();
+            }
+        }
     }
 
     /** Counter-file helper for tests: creates a zeroed counter file. */

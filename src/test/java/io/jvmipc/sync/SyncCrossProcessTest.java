@@ -5,6 +5,8 @@ import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -70,6 +72,42 @@ class SyncCrossProcessTest
                 assertEquals(0L, file.get(JAVA_LONG, SyncChildren.INSIDE));
             }
             assertEquals(2, semaphore.availablePermits());
+        }
+    }
+
+    @ParameterizedTest(name = "reentrant={0}")
+    @ValueSource(booleans = {false, true})
+    @Timeout(90)
+    void shouldExcludeTwoProcessesUpdatingPlainCounter(final boolean reentrant) throws Exception
+    {
+        final Path counters = tempDir.resolve("counters");
+        SyncChildren.createCounterFile(counters);
+        final int rounds = 20_000;
+        final List<JvmProcess> children = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                children.add(JvmProcess.builder(SyncChildren.class).method("lockedIncrements")
+                    .args(tempDir.toString(), "lock", counters.toString(), Integer.toString(rounds),
+                        Boolean.toString(reentrant)).start());
+            }
+            for (final JvmProcess child : children)
+            {
+                assertTrue(child.join(60, TimeUnit.SECONDS), "child did not finish: " + child.output());
+                assertEquals(0, child.exitValue(), child.output());
+            }
+        }
+        finally
+        {
+            children.forEach(JvmProcess::close);
+        }
+        try (Arena arena = Arena.ofConfined();
+            FileChannel channel = FileChannel.open(counters, StandardOpenOption.READ))
+        {
+            final MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0,
+                SyncChildren.COUNTER_FILE_LENGTH, arena);
+            assertEquals(2L * rounds, file.get(JAVA_LONG, SyncChildren.ENTRIES), "no lost update");
         }
     }
 
