@@ -57,7 +57,8 @@ public final class FutexWaitStrategy implements WaitStrategy
         final boolean registered = (state & REGISTERED) != 0;
         if (Thread.interrupted())
         {
-            // the caller's done(signal, state) with this same state deregisters
+            // a registration is left for done(signal, state), which the caller's finally runs with this same state:
+            // cancelling here too would remove it twice and leave the waiter count one short (lost wake-ups)
             throw new InterruptedException();
         }
         final long remaining = deadlineNanos == NO_DEADLINE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();

@@ -1,6 +1,7 @@
 package io.jvmipc.queue;
 
 import io.jvmipc.MessageTooLargeException;
+import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.NoSuchSharedObjectException;
 import io.jvmipc.file.ObjectKind;
@@ -45,9 +46,9 @@ class SharedQueueTest
         dir = SharedDirectory.of(tempDir);
     }
 
-    private SharedQueue.Builder<String> queue(final String name)
+    private SharedQueueBuilder<String> queue(final String name)
     {
-        return SharedQueue.builder(name, TestCodec.INSTANCE).directory(dir);
+        return SharedQueue.builder(name, Codecs.utf8()).directory(dir);
     }
 
     @Test
@@ -130,13 +131,13 @@ class SharedQueueTest
             public int encode(final String value, final java.lang.foreign.MemorySegment destination, final long offset,
                 final int maxLength)
             {
-                return TestCodec.INSTANCE.encode(value, destination, offset, maxLength);
+                return Codecs.utf8().encode(value, destination, offset, maxLength);
             }
 
             @Override
             public String decode(final java.lang.foreign.MemorySegment source, final long offset, final int length)
             {
-                return TestCodec.INSTANCE.decode(source, offset, length);
+                return Codecs.utf8().decode(source, offset, length);
             }
         };
         try (SharedQueue<String> q = SharedQueue.builder("gap", lengthUnknown).directory(dir).capacity(3)
