@@ -21,7 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class LockCore
 {
     /** How often a blocked acquirer checks whether the holder died. */
-    static final long DEAD_OWNER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long DEAD_OWNER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(SharedLock.DEAD_OWNER_CHECK_MILLIS);
 
     static final int FAILED = 0;
     static final int ACQUIRED = 1;
