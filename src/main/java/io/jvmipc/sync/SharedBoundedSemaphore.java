@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.wait.WaitStrategy;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * may release a permit it did not acquire, within that bound.
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex; every blocking call has an untimed and a
- * timed form; a timeout of zero or less means "try once". Interruptible calls honour an interrupt within one
+ * timed form; a timeout of zero means "try once", a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within one
  * futex sleep slice (50 ms by default).
  * <p>
  * <b>Process death</b>: each process's net holding (acquired minus released through it; may be negative) is
@@ -101,7 +102,7 @@ public final class SharedBoundedSemaphore implements AutoCloseable
     /**
      * Takes a permit, waiting at most {@code timeout}. Mirrors Python's {@code sem.acquire(True, timeout)}.
      *
-     * @param timeout how long to wait; zero or negative means try once.
+     * @param timeout how long to wait; zero means try once.
      * @param unit    the timeout's unit.
      * @return {@code true} if a permit was taken, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.
@@ -109,7 +110,7 @@ public final class SharedBoundedSemaphore implements AutoCloseable
      */
     public boolean tryAcquire(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return core.acquire(unit.toNanos(timeout), true);
+        return core.acquire(WaitStrategy.timeoutNanos(timeout, unit), true);
     }
 
     /**

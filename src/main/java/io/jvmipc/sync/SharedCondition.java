@@ -157,7 +157,7 @@ public final class SharedCondition implements Condition, AutoCloseable
      * Waits at most {@code timeout}. Mirrors Python's {@code cond.wait(timeout)} (which also returns
      * {@code False} on timeout).
      *
-     * @param timeout how long to wait; zero or negative: release and re-take the lock without sleeping.
+     * @param timeout how long to wait; zero: release and re-take the lock without sleeping.
      * @param unit    the timeout's unit.
      * @return {@code false} if the timeout passed without a wake-up, else {@code true}.
      * @throws InterruptedException         if interrupted while waiting (the lock is held again first).
@@ -168,7 +168,7 @@ public final class SharedCondition implements Condition, AutoCloseable
     @Override
     public boolean await(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return awaitInternal(unit.toNanos(timeout), true) > 0;
+        return awaitInternal(WaitStrategy.timeoutNanos(timeout, unit), true) > 0;
     }
 
     /**
@@ -200,7 +200,8 @@ public final class SharedCondition implements Condition, AutoCloseable
     @Override
     public boolean awaitUntil(final Date deadline) throws InterruptedException
     {
-        return await(deadline.getTime() - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        // a deadline already past is not bad input here: it means "do not sleep"
+        return await(Math.max(0, deadline.getTime() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -229,7 +230,7 @@ public final class SharedCondition implements Condition, AutoCloseable
      * every wake-up. Mirrors Python's {@code cond.wait_for(predicate, timeout)}.
      *
      * @param predicate evaluated with the lock held.
-     * @param timeout   how long to wait at most; zero or negative: evaluate once, do not wait.
+     * @param timeout   how long to wait at most; zero: evaluate once, do not wait.
      * @param unit      the timeout's unit.
      * @return the predicate's last value ({@code false} only if the timeout passed).
      * @throws InterruptedException         if interrupted while waiting.
@@ -241,7 +242,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         throws InterruptedException
     {
         requireHeld("awaitFor");
-        final long deadline = WaitStrategy.deadline(unit.toNanos(timeout));
+        final long deadline = WaitStrategy.deadline(WaitStrategy.timeoutNanos(timeout, unit));
         boolean result = predicate.getAsBoolean();
         while (!result)
         {

@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.wait.WaitStrategy;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
@@ -16,7 +17,7 @@ import java.util.concurrent.locks.Lock;
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex (the builder's
  * {@link io.jvmipc.wait.WaitStrategy}); every blocking call has an untimed and a timed form. A timeout of zero
- * or less means "try once" (as in {@code java.util.concurrent}). Interruptible calls honour an interrupt within
+ * means "try once"; a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within
  * one futex sleep slice (50 ms by default).
  * <p>
  * <b>Holder death</b>: if the process holding the lock dies (or closes its handle while holding it), the lock is
@@ -109,7 +110,7 @@ public final class SharedLock implements Lock, AutoCloseable
     /**
      * Takes the lock, waiting at most {@code timeout}. Mirrors Python's {@code lock.acquire(True, timeout)}.
      *
-     * @param timeout how long to wait; zero or negative means try once (without waiting).
+     * @param timeout how long to wait; zero means try once (without waiting).
      * @param unit    the timeout's unit.
      * @return {@code true} if acquired, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.
@@ -119,7 +120,7 @@ public final class SharedLock implements Lock, AutoCloseable
     @Override
     public boolean tryLock(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return finish(core.acquire(unit.toNanos(timeout), true));
+        return finish(core.acquire(WaitStrategy.timeoutNanos(timeout, unit), true));
     }
 
     /**

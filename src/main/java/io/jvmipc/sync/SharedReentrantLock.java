@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.wait.WaitStrategy;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.Lock;
  * (a hold count), and only the owner may unlock it.
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex; every blocking call has an untimed and a
- * timed form; a timeout of zero or less means "try once". Interruptible calls honour an interrupt within one
+ * timed form; a timeout of zero means "try once", a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within one
  * futex sleep slice (50 ms by default).
  * <p>
  * <b>Holder death</b>: as for {@link SharedLock}: a dead (or closed) holder's lock is noticed by a blocked
@@ -106,7 +107,7 @@ public final class SharedReentrantLock implements Lock, AutoCloseable
      * Takes the lock or re-enters it, waiting at most {@code timeout}. Mirrors Python's
      * {@code rlock.acquire(True, timeout)}.
      *
-     * @param timeout how long to wait; zero or negative means try once.
+     * @param timeout how long to wait; zero means try once.
      * @param unit    the timeout's unit.
      * @return {@code true} if acquired, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.
@@ -116,7 +117,7 @@ public final class SharedReentrantLock implements Lock, AutoCloseable
     @Override
     public boolean tryLock(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return acquire(unit.toNanos(timeout), true);
+        return acquire(WaitStrategy.timeoutNanos(timeout, unit), true);
     }
 
     /**

@@ -6,7 +6,8 @@
  * created or attached by name through its builder; method names follow {@code java.util.concurrent}.
  * <p>
  * <b>Timeouts</b>: every blocking call has an untimed and a timed form. As in {@code java.util.concurrent}, a
- * timeout of zero or less means "try once, do not wait" (never an error). Interrupts are honoured within one
+ * timeout of zero means "try once, do not wait"; a negative one is refused with
+ * {@link IllegalArgumentException} (bad input), except for {@code Condition.awaitNanos}, whose contract takes it. Interrupts are honoured within one
  * futex sleep slice (50 ms with the default strategy); the uninterruptible forms restore the interrupt flag.
  * <p>
  * <b>Death of another process</b> (the process table's byte locks make the check immune to PID reuse; a live

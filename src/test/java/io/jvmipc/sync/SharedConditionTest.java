@@ -154,7 +154,8 @@ class SharedConditionTest
         final AtomicInteger value = new AtomicInteger();
         lock.lock();
         assertFalse(condition.awaitFor(() -> value.get() == 3, 30, TimeUnit.MILLISECONDS));
-        assertTrue(condition.awaitFor(() -> true, -1, TimeUnit.SECONDS), "true at once: no wait");
+        assertTrue(condition.awaitFor(() -> true, 0, TimeUnit.SECONDS), "true at once: no wait");
+        assertThrows(IllegalArgumentException.class, () -> condition.awaitFor(() -> true, -1, TimeUnit.SECONDS));
         lock.unlock();
         final CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() ->
         {

@@ -63,13 +63,14 @@ class SharedLockTest
 
     @Test
     @Timeout(10)
-    void shouldTreatNonPositiveTimeoutAsTryOnce() throws InterruptedException
+    void shouldTreatZeroTimeoutAsTryOnceAndRefuseNegative() throws InterruptedException
     {
         try (SharedLock a = builder("l").create(); SharedLock b = builder("l").open())
         {
-            assertTrue(b.tryLock(-5, TimeUnit.SECONDS), "free: a negative timeout still tries once");
+            assertThrows(IllegalArgumentException.class, () -> b.tryLock(-5, TimeUnit.SECONDS));
+            assertTrue(b.tryLock(0, TimeUnit.SECONDS), "free: a zero timeout tries once");
             assertFalse(a.tryLock(0, TimeUnit.SECONDS));
-            assertFalse(a.tryLock(Long.MIN_VALUE, TimeUnit.NANOSECONDS));
+            assertThrows(IllegalArgumentException.class, () -> a.tryLock(Long.MIN_VALUE, TimeUnit.NANOSECONDS));
             b.unlock();
         }
     }

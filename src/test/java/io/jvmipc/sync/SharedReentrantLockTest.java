@@ -82,13 +82,14 @@ class SharedReentrantLockTest
 
     @Test
     @Timeout(10)
-    void shouldTreatNonPositiveTimeoutAsTryOnce() throws InterruptedException
+    void shouldTreatZeroTimeoutAsTryOnceAndRefuseNegative() throws InterruptedException
     {
         try (SharedReentrantLock a = builder("r").create(); SharedReentrantLock b = builder("r").open())
         {
-            assertTrue(a.tryLock(-1, TimeUnit.MILLISECONDS));
+            assertThrows(IllegalArgumentException.class, () -> a.tryLock(-1, TimeUnit.MILLISECONDS));
+            assertTrue(a.tryLock(0, TimeUnit.MILLISECONDS));
             assertTrue(a.tryLock(0, TimeUnit.MILLISECONDS), "re-entry needs no wait");
-            assertFalse(b.tryLock(-1, TimeUnit.MILLISECONDS));
+            assertFalse(b.tryLock(0, TimeUnit.MILLISECONDS));
             a.unlock();
             a.unlock();
         }

@@ -118,13 +118,14 @@ class SharedSemaphoreTest
 
     @Test
     @Timeout(10)
-    void shouldTreatNonPositiveTimeoutAsTryOnce() throws InterruptedException
+    void shouldTreatZeroTimeoutAsTryOnceAndRefuseNegative() throws InterruptedException
     {
         try (SharedSemaphore semaphore = SharedSemaphore.builder("s", 1).directory(dir()).create())
         {
-            assertTrue(semaphore.tryAcquire(-1, TimeUnit.SECONDS));
+            assertThrows(IllegalArgumentException.class, () -> semaphore.tryAcquire(-1, TimeUnit.SECONDS));
+            assertTrue(semaphore.tryAcquire(0, TimeUnit.SECONDS));
             assertFalse(semaphore.tryAcquire(0, TimeUnit.SECONDS));
-            assertFalse(semaphore.tryAcquire(-1, TimeUnit.DAYS));
+            assertThrows(IllegalArgumentException.class, () -> semaphore.tryAcquire(-1, TimeUnit.DAYS));
             final long start = System.nanoTime();
             assertFalse(semaphore.tryAcquire(50, TimeUnit.MILLISECONDS));
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50), "not before the timeout");
