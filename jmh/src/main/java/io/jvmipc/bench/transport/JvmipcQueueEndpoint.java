@@ -61,7 +61,7 @@ public final class JvmipcQueueEndpoint implements Endpoint
     static SharedQueue<byte[]> queue(final String name, final SharedDirectory directory, final boolean blocking,
         final int maxMessageSize, final boolean create)
     {
-        final SharedQueue.Builder<byte[]> builder = SharedQueue.builder(name, Codecs.bytes())
+        final io.jvmipc.queue.SharedQueueBuilder<byte[]> builder = SharedQueue.builder(name, Codecs.bytes())
             .directory(directory)
             .capacity(CAPACITY)
             .maxMessageSize(maxMessageSize)
