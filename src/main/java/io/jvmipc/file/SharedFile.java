@@ -415,8 +415,10 @@ public final class SharedFile implements AutoCloseable
             // release: whatever this process did to the object is visible before its entry reads as free
             INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
         }
-        LibC.close(lockFd);
+        // unmap first: once the shared arena is closed no thread of this process can still write to the object,
+        // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late
         arena.close();
+        LibC.close(lockFd);
     }
 
     /**

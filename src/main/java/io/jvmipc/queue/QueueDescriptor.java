@@ -1,0 +1,143 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.wait.SignalDescriptor;
+
+/**
+ * Layout of a {@link SharedQueue}'s body (offsets relative to the body's start) and of its slots.
+ * <pre>
+ * Body:
+ *  +---------------------------------------------------------------+
+ *  |  Tail hint (long): next position to produce; CAS forward only ...|    0  (own 128 bytes)
+ *  +---------------------------------------------------------------+
+ *  |  Head hint (long): next position to consume; CAS forward only ...|  128  (own 128 bytes)
+ *  +---------------------------------------------------------------+
+ *  |  Not-empty signal (consumers sleep on it)                    ...|  256  (SignalDescriptor)
+ *  +---------------------------------------------------------------+
+ *  |  Not-full signal (producers sleep on it)                     ...|  384  (SignalDescriptor)
+ *  +---------------------------------------------------------------+
+ *  |  Slot 0, Slot 1, ... Slot capacity-1 (slotLength bytes each) ...|  512
+ *  +---------------------------------------------------------------+
+ *
+ * Slot:
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |  State word (long): position (46 bits) | state (2) | owner (16)|  0
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                       Message Length                          |  8
+ *  +---------------------------------------------------------------+
+ *  |                           Reserved                            | 12
+ *  +---------------------------------------------------------------+
+ *  |                 Message bytes (maxMessageSize)               ...| 16
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Slot states, for the position {@code p} held in the word: FREE (a producer may claim {@code p}), WRITING (a
+ * producer, whose process-table entry is the owner, is filling it), READY (message {@code p} is published),
+ * READING (a consumer, the owner, is reading it). A consumer done with {@code p} stores FREE for
+ * {@code p + capacity}. Header parameters: 0 = capacity (slots), 1 = max message size, 2 = slot length.
+ */
+public final class QueueDescriptor
+{
+    /** Layout version of a queue's body. */
+    public static final int KIND_VERSION = 1;
+
+    /** Offset of the tail hint. */
+    public static final int TAIL_OFFSET = 0;
+    /** Offset of the head hint. */
+    public static final int HEAD_OFFSET = TAIL_OFFSET + 128;
+    /** Offset of the not-empty signal. */
+    public static final int NOT_EMPTY_SIGNAL_OFFSET = HEAD_OFFSET + 128;
+    /** Offset of the not-full signal. */
+    public static final int NOT_FULL_SIGNAL_OFFSET = NOT_EMPTY_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    /** Offset of slot 0. */
+    public static final int SLOTS_OFFSET = NOT_FULL_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+
+    /** Signal number (per-process waiting counts) of the not-empty signal. */
+    public static final int NOT_EMPTY_SIGNAL = 0;
+    /** Signal number of the not-full signal. */
+    public static final int NOT_FULL_SIGNAL = 1;
+
+    /** Offset of the state word in a slot. */
+    public static final int STATE_OFFSET = 0;
+    /** Offset of the message length in a slot. */
+    public static final int LENGTH_OFFSET = STATE_OFFSET + Long.BYTES;
+    /** Offset of the message bytes in a slot. */
+    public static final int MESSAGE_OFFSET = LENGTH_OFFSET + 2 * Integer.BYTES;
+    /** Slots are a multiple of this long, so that each small slot is one cache line. */
+    public static final int SLOT_ALIGNMENT = 64;
+
+    /** Header parameter: the capacity in messages. */
+    public static final int CAPACITY_PARAMETER = 0;
+    /** Header parameter: the largest message in bytes. */
+    public static final int MAX_MESSAGE_SIZE_PARAMETER = 1;
+    /** Header parameter: the slot length in bytes. */
+    public static final int SLOT_LENGTH_PARAMETER = 2;
+
+    /** The largest capacity. */
+    public static final int MAX_CAPACITY = 1 << 30;
+    /** The largest message a queue may be created for (64 MiB). */
+    public static final int MAX_MESSAGE_SIZE_LIMIT = 64 << 20;
+    /** The largest body a queue may have (64 GiB). */
+    public static final long MAX_BODY_LENGTH = 64L << 30;
+
+    static final int OWNER_BITS = 16;
+    static final int STATE_BITS = 2;
+    static final int POSITION_SHIFT = OWNER_BITS + STATE_BITS;
+    static final int POSITION_BITS = Long.SIZE - POSITION_SHIFT;
+    static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
+    static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
+
+    static final int FREE = 0;
+    static final int WRITING = 1;
+    static final int READY = 2;
+    static final int READING = 3;
+
+    private QueueDescriptor()
+    {
+    }
+
+    /**
+     * The slot length for a maximum message size.
+     *
+     * @param maxMessageSize the largest message.
+     * @return bytes per slot.
+     */
+    public static int slotLength(final int maxMessageSize)
+    {
+        return (MESSAGE_OFFSET + maxMessageSize + SLOT_ALIGNMENT - 1) & -SLOT_ALIGNMENT;
+    }
+
+    /**
+     * The body length for a queue.
+     *
+     * @param capacity   slots.
+     * @param slotLength bytes per slot.
+     * @return bytes of body.
+     */
+    public static long bodyLength(final int capacity, final int slotLength)
+    {
+        return SLOTS_OFFSET + (long)capacity * slotLength;
+    }
+
+    static long stateWord(final long position, final int state, final int owner)
+    {
+        return ((position & POSITION_MASK) << POSITION_SHIFT) | ((long)state << OWNER_BITS) | owner;
+    }
+
+    static int state(final long word)
+    {
+        return (int)(word >>> OWNER_BITS) & ((1 << STATE_BITS) - 1);
+    }
+
+    static int owner(final long word)
+    {
+        return (int)(word & OWNER_MASK);
+    }
+
+    /** The word's position minus {@code position}, as a signed difference modulo 2^46. */
+    static long positionDelta(final long word, final long position)
+    {
+        return ((word >>> POSITION_SHIFT) - position) << POSITION_SHIFT >> POSITION_SHIFT;
+    }
+}

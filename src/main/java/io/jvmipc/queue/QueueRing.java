@@ -1,0 +1,326 @@
+package io.jvmipc.queue;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static io.jvmipc.queue.QueueDescriptor.FREE;
+import static io.jvmipc.queue.QueueDescriptor.LENGTH_OFFSET;
+import static io.jvmipc.queue.QueueDescriptor.MESSAGE_OFFSET;
+import static io.jvmipc.queue.QueueDescriptor.POSITION_SHIFT;
+import static io.jvmipc.queue.QueueDescriptor.READING;
+import static io.jvmipc.queue.QueueDescriptor.READY;
+import static io.jvmipc.queue.QueueDescriptor.WRITING;
+import static io.jvmipc.queue.QueueDescriptor.owner;
+import static io.jvmipc.queue.QueueDescriptor.positionDelta;
+import static io.jvmipc.queue.QueueDescriptor.state;
+import static io.jvmipc.queue.QueueDescriptor.stateWord;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The lock-free protocol of a {@link SharedQueue} on its mapping: claim, commit, take, release and the
+ * recovery of slots a dead process held. No waiting, no codecs, no allocation.
+ * <p>
+ * Each slot carries a state word holding its position, its state and, while a process works on it, that
+ * process's table entry. A producer claims position {@code p} by a CAS of its slot from FREE(p) to
+ * WRITING(p, me), fills it, and publishes with a release store of READY(p). A consumer takes READY(p) by a
+ * CAS to READING(p, me), reads, and frees the slot for the next lap with a release store of
+ * FREE(p + capacity). Because the owner is written by the same CAS that claims the slot, a slot whose owner
+ * died is always attributable, and {@link #recover(int)} (run while holding the dead owner's entry) frees it.
+ * The head and tail are hints, CASed forward by whoever sees that their slot has moved on.
+ * <p>
+ * Results are encoded in a {@code long} to stay allocation-free: a position (>= 0), {@link #NONE}, a slot
+ * blocked by an owner ({@link #isBlocked(long)}, {@link #blockingOwner(long)}), or a message too long for
+ * the caller ({@link #isTooLong(long)}, {@link #tooLongLength(long)}).
+ */
+final class QueueRing
+{
+    /** Empty (for takes) or full (for claims), with nobody to suspect. */
+    static final long NONE = -1;
+    private static final long BLOCKED_BASE = -(1L << 32);
+    private static final long TOO_LONG_BASE = -2;
+
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final MemorySegment segment;
+    private final long tailOffset;
+    private final long headOffset;
+    private final long slotsOffset;
+    private final int capacity;
+    private final long mask;
+    private final int slotLength;
+    private final int self;
+
+    QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
+        final int self)
+    {
+        this.segment = segment;
+        this.tailOffset = bodyOffset + QueueDescriptor.TAIL_OFFSET;
+        this.headOffset = bodyOffset + QueueDescriptor.HEAD_OFFSET;
+        this.slotsOffset = bodyOffset + QueueDescriptor.SLOTS_OFFSET;
+        this.capacity = capacity;
+        this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
+        this.slotLength = slotLength;
+        this.self = self;
+    }
+
+    /** Writes FREE(i) into every slot i of a new queue. */
+    static void initialize(final MemorySegment file, final long bodyOffset, final int capacity, final int slotLength)
+    {
+        for (int i = 0; i < capacity; i++)
+        {
+            file.set(JAVA_LONG, bodyOffset + QueueDescriptor.SLOTS_OFFSET + (long)i * slotLength,
+                stateWord(i, FREE, 0));
+        }
+    }
+
+    static boolean isBlocked(final long result)
+    {
+        return result <= BLOCKED_BASE;
+    }
+
+    static int blockingOwner(final long result)
+    {
+        return (int)(BLOCKED_BASE - result);
+    }
+
+    static boolean isTooLong(final long result)
+    {
+        return result <= TOO_LONG_BASE && result > BLOCKED_BASE;
+    }
+
+    static int tooLongLength(final long result)
+    {
+        return (int)(TOO_LONG_BASE - result);
+    }
+
+    /** Offset in the mapping of the slot for {@code position}. */
+    long slotOffset(final long position)
+    {
+        final long index = mask >= 0 ? position & mask : position % capacity;
+        return slotsOffset + index * slotLength;
+    }
+
+    /** Offset in the mapping of the message bytes of the slot for {@code position}. */
+    long messageOffset(final long position)
+    {
+        return slotOffset(position) + MESSAGE_OFFSET;
+    }
+
+    /**
+     * Claims the next position for writing.
+     *
+     * @return the position, {@link #NONE} if full, or blocked by the owner of the previous lap's slot.
+     */
+    long tryClaim()
+    {
+        long tail = (long)LONG.getVolatile(segment, tailOffset);
+        while (true)
+        {
+            final long slot = slotOffset(tail);
+            // volatile: the slot's state decides everything below
+            final long word = (long)LONG.getVolatile(segment, slot);
+            final long delta = positionDelta(word, tail);
+            if (delta == 0)
+            {
+                if (state(word) == FREE)
+                {
+                    // CAS: claims the slot and records this process as its owner in one step
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, self)))
+                    {
+                        // help the hint forward; failure means someone already moved it past us
+                        LONG.compareAndSet(segment, tailOffset, tail, tail + 1);
+                        return tail;
+                    }
+                    continue;
+                }
+                tail = advance(tailOffset, tail);
+            }
+            else if (delta > 0)
+            {
+                tail = advance(tailOffset, tail);
+            }
+            else
+            {
+                // the slot still holds the previous lap's message: full
+                final int state = state(word);
+                return state == WRITING || state == READING ? BLOCKED_BASE - owner(word) : NONE;
+            }
+        }
+    }
+
+    /** Publishes a claimed position holding {@code length} bytes. */
+    void commit(final long position, final int length)
+    {
+        final long slot = slotOffset(position);
+        segment.set(JAVA_INT, slot + LENGTH_OFFSET, length);
+        // release: the length and message bytes are visible before the slot reads as READY
+        LONG.setRelease(segment, slot, stateWord(position, READY, 0));
+    }
+
+    /** Whether the slot of {@code position} is WRITING for that position by this attachment. */
+    boolean isClaimedBySelf(final long position)
+    {
+        // volatile: reads our own earlier CAS; cheap, the line is in our cache
+        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, self);
+    }
+
+    /** Gives a claimed position back unused: consumers skip it. */
+    void abort(final long position)
+    {
+        release(position);
+    }
+
+    /**
+     * Takes the oldest published message for reading, unless it is longer than {@code maxLength}.
+     *
+     * @param maxLength the longest message the caller can take.
+     * @return the position, {@link #NONE} if nothing is published, blocked by the writer of the oldest slot, or
+     *         too long (the message stays in the queue).
+     */
+    long tryTake(final int maxLength)
+    {
+        long head = (long)LONG.getVolatile(segment, headOffset);
+        while (true)
+        {
+            final long slot = slotOffset(head);
+            // volatile (acquire suffices): a READY state makes the producer's length and bytes visible
+            final long word = (long)LONG.getVolatile(segment, slot);
+            final long delta = positionDelta(word, head);
+            if (delta == 0)
+            {
+                final int state = state(word);
+                if (state == READY)
+                {
+                    final int length = segment.get(JAVA_INT, slot + LENGTH_OFFSET);
+                    if (length > maxLength)
+                    {
+                        return TOO_LONG_BASE - length;
+                    }
+                    // CAS: takes the message and records this process as its reader in one step
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self)))
+                    {
+                        LONG.compareAndSet(segment, headOffset, head, head + 1);
+                        return head;
+                    }
+                    continue;
+                }
+                if (state == FREE)
+                {
+                    return NONE;
+                }
+                if (state == WRITING)
+                {
+                    return BLOCKED_BASE - owner(word);
+                }
+                head = advance(headOffset, head);
+            }
+            else if (delta > 0)
+            {
+                head = advance(headOffset, head);
+            }
+            else
+            {
+                // the previous lap's message is still being read: this position is not written yet
+                return NONE;
+            }
+        }
+    }
+
+    /** The length of the message at a position taken by {@link #tryTake(int)}. */
+    int length(final long position)
+    {
+        return segment.get(JAVA_INT, slotOffset(position) + LENGTH_OFFSET);
+    }
+
+    /** Frees a position taken by {@link #tryTake(int)} (or claimed and not committed) for the next lap. */
+    void release(final long position)
+    {
+        // release: our reads of the slot complete before a producer of the next lap may claim it
+        LONG.setRelease(segment, slotOffset(position), stateWord(position + capacity, FREE, 0));
+    }
+
+    /**
+     * Frees every slot that process-table entry {@code entry} was writing or reading. Called only while holding
+     * that entry's lock after its owner died, so no live thread owns those slots. A message it was writing was
+     * never published; one it was reading is lost (its take never returned).
+     *
+     * @return how many slots were freed.
+     */
+    int recover(final int entry)
+    {
+        int freed = 0;
+        for (int i = 0; i < capacity; i++)
+        {
+            final long slot = slotsOffset + (long)i * slotLength;
+            final long word = (long)LONG.getVolatile(segment, slot);
+            final int state = state(word);
+            if ((state == WRITING || state == READING) && owner(word) == entry)
+            {
+                final long nextLap = (word >>> POSITION_SHIFT) + capacity;
+                // CAS: only the dead owner could have changed this word, so this succeeds; it frees the slot
+                if (LONG.compareAndSet(segment, slot, word, stateWord(nextLap, FREE, 0)))
+                {
+                    freed++;
+                }
+            }
+        }
+        return freed;
+    }
+
+    /**
+     * A snapshot of the message at {@code position} if it is published, for peeking: returns the state word to
+     * pass to {@link #stillPublished(long, long)} after reading, or {@link #NONE}.
+     */
+    long publishedWord(final long position)
+    {
+        final long word = (long)LONG.getVolatile(segment, slotOffset(position));
+        return positionDelta(word, position) == 0 && state(word) == READY ? word : NONE;
+    }
+
+    /** Whether the slot of {@code position} still holds the same published message (a seqlock-style check). */
+    boolean stillPublished(final long position, final long word)
+    {
+        // acquire fence: the reads of the message complete before this re-read of the state word
+        VarHandle.acquireFence();
+        return (long)LONG.getVolatile(segment, slotOffset(position)) == word;
+    }
+
+    /** The head hint. */
+    long head()
+    {
+        return (long)LONG.getVolatile(segment, headOffset);
+    }
+
+    /** The tail hint. */
+    long tail()
+    {
+        return (long)LONG.getVolatile(segment, tailOffset);
+    }
+
+    /** An estimate of the number of messages held, between 0 and the capacity. */
+    int size()
+    {
+        // head first: reading tail second can only overestimate, which the clamp bounds
+        final long head = head();
+        final long tail = tail();
+        return (int)Math.max(0, Math.min(capacity, tail - head));
+    }
+
+    int capacity()
+    {
+        return capacity;
+    }
+
+    MemorySegment segment()
+    {
+        return segment;
+    }
+
+    private long advance(final long hintOffset, final long seen)
+    {
+        // CAS: move the hint past a position that is already claimed or taken; failure means it moved already
+        LONG.compareAndSet(segment, hintOffset, seen, seen + 1);
+        return (long)LONG.getVolatile(segment, hintOffset);
+    }
+}

@@ -1,0 +1,1187 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.MessageTooLargeException;
+import io.jvmipc.codec.Codec;
+import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.ProcessTableDescriptor;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
+import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitStrategy;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.AbstractQueue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * A bounded, multi-producer multi-consumer, lock-free queue shared by any number of processes and threads
+ * on one host, in a memory-mapped file: Python's {@code multiprocessing.Queue} for JVMs.
+ * <p>
+ * <b>Use</b>: every process opens the queue by name with the same codec; messages are encoded straight into
+ * a slot of the shared ring (at most {@link #maxMessageSize()} bytes each) and decoded by whichever consumer
+ * takes them. Order is FIFO per producer thread. {@code put}/{@code take} block; {@code offer}/{@code poll}
+ * with a timeout wait at most that long and never return before it; blocked threads use no CPU with the
+ * default {@link WaitStrategy#blocking()} (sleeping on a futex in the mapping) and are woken by the other
+ * side, in any process. Interrupts are honoured within the strategy's sleep slice (50 ms by default).
+ * <p>
+ * <b>What survives a crash</b> (a process killed at any instruction):
+ * <ul>
+ *   <li>a message whose {@code put}/{@code offer} returned is delivered exactly once, unless the process that
+ *       takes it dies before its {@code take}/{@code poll} returns (then that one message is lost);</li>
+ *   <li>a message whose producer died before its {@code put} returned is never delivered, and its slot does not
+ *       block the queue: once the producer's death is detected (when a consumer has found that slot at the
+ *       head for {@value #DEATH_CHECK_MILLIS} ms, then on each further wait of as long), the slot is skipped;
+ *       likewise a slot held by a dead consumer is freed for producers;</li>
+ *   <li>death is judged by the kernel's release of the process's lock on its process-table entry, so a live
+ *       process is never taken for dead, whatever PIDs are reused.</li>
+ * </ul>
+ * <b>Refused messages</b>: a message over {@link #maxMessageSize()} is refused before anything is claimed
+ * when the codec knows its encoded length ({@link Codec#encodedLength(Object)}); otherwise it is found too
+ * long while being encoded into a claimed slot, and the slot is given back as a gap that consumers skip
+ * (until they pass it, {@link #size()} counts it and it holds one slot of capacity). The same holds for a
+ * codec that throws, and for {@link #abort(long)}.
+ * <p>
+ * <b>Allocation</b>: the byte paths ({@link #offerBytes}, {@link #pollBytes}, {@link #tryClaim()} /
+ * {@link #commit}, {@link #poll(MessageHandler)}) allocate nothing per message.
+ * <p>
+ * <b>Collection views</b>: {@link #iterator()} is weakly consistent (it returns messages that were in the
+ * queue at some point while it ran, and never throws {@link java.util.ConcurrentModificationException});
+ * removing through it is unsupported, and so is {@code remove(Object)}.
+ *
+ * <table class="striped">
+ * <caption>Python {@code multiprocessing.Queue} and this class</caption>
+ * <tr><th>Python</th><th>jvmipc</th></tr>
+ * <tr><td>{@code Queue(maxsize)}</td><td>{@code SharedQueue.builder(name, codec).capacity(maxsize).openOrCreate()}</td></tr>
+ * <tr><td>{@code put(obj)}</td><td>{@link #put(Object)}</td></tr>
+ * <tr><td>{@code put(obj, True, timeout)}</td><td>{@link #offer(Object, long, TimeUnit)} (false, not {@code Full})</td></tr>
+ * <tr><td>{@code put_nowait(obj)}</td><td>{@link #offer(Object)} (false), or {@link #add(Object)} (throws)</td></tr>
+ * <tr><td>{@code get()}</td><td>{@link #take()}</td></tr>
+ * <tr><td>{@code get(True, timeout)}</td><td>{@link #poll(long, TimeUnit)} (null, not {@code Empty})</td></tr>
+ * <tr><td>{@code get_nowait()}</td><td>{@link #poll()} (null), or {@link #remove()} (throws)</td></tr>
+ * <tr><td>{@code qsize()}, {@code empty()}, {@code full()}</td><td>{@link #size()}, {@link #isEmpty()}, {@link #isFull()}</td></tr>
+ * <tr><td>{@code close()}</td><td>{@link #close()}</td></tr>
+ * </table>
+ *
+ * @param <T> the type of message.
+ */
+public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>, AutoCloseable
+{
+    /** How long a slot must be seen stuck before its owner's liveness is checked (a system call). */
+    static final long DEATH_CHECK_MILLIS = 10;
+    private static final long DEATH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(DEATH_CHECK_MILLIS);
+
+    private final SharedFile file;
+    private final QueueRing ring;
+    private final Codec<T> codec;
+    private final WaitStrategy waitStrategy;
+    private final Signal notEmpty;
+    private final Signal notFull;
+    private final int maxMessageSize;
+    private final String name;
+
+    private SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
+        final String name)
+    {
+        this.file = file;
+        this.codec = codec;
+        this.waitStrategy = waitStrategy;
+        this.name = name;
+        final int capacity = (int)file.parameter(QueueDescriptor.CAPACITY_PARAMETER);
+        this.maxMessageSize = (int)file.parameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER);
+        final int slotLength = (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
+        final MemorySegment segment = file.segment();
+        final long body = file.bodyOffset();
+        final int entry = file.attach(this::recover);
+        this.ring = new QueueRing(segment, body, capacity, slotLength, entry);
+        this.notEmpty = new Signal(segment, body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET,
+            ProcessTableDescriptor.waitingOffset(entry, QueueDescriptor.NOT_EMPTY_SIGNAL));
+        this.notFull = new Signal(segment, body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET,
+            ProcessTableDescriptor.waitingOffset(entry, QueueDescriptor.NOT_FULL_SIGNAL));
+    }
+
+    /**
+     * Starts building (creating or attaching) the queue named {@code name}.
+     *
+     * @param name  the object's name (see {@link SharedDirectory#requireValidName(String)}).
+     * @param codec turns messages into bytes and back; every process must use an equivalent one.
+     * @param <T>   the type of message.
+     * @return a builder.
+     */
+    public static <T> Builder<T> builder(final String name, final Codec<T> codec)
+    {
+        return new Builder<>(name, codec);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Producing
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds a message if there is room now; never blocks.
+     *
+     * @param message the message.
+     * @return {@code true} if added, {@code false} if the queue is full.
+     * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
+     * @throws IllegalStateException    if this queue is closed in this process.
+     */
+    @Override
+    public boolean offer(final T message)
+    {
+        checkEncodedLength(message);
+        final long claim = claimOrProbe();
+        if (claim < 0)
+        {
+            return false;
+        }
+        encodeAndCommit(message, claim);
+        return true;
+    }
+
+    /**
+     * Adds a message, waiting up to the timeout for room.
+     *
+     * @param message the message.
+     * @param timeout how long to wait; zero means not at all.
+     * @param unit    the timeout's unit.
+     * @return {@code true} if added, {@code false} if the queue stayed full until the timeout.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws InterruptedException     if interrupted while waiting (nothing added).
+     * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
+     * @throws IllegalStateException    if this queue is closed in this process.
+     */
+    @Override
+    public boolean offer(final T message, final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        checkEncodedLength(message);
+        final long claim = awaitClaim(WaitStrategy.deadline(timeout, unit));
+        if (claim < 0)
+        {
+            return false;
+        }
+        encodeAndCommit(message, claim);
+        return true;
+    }
+
+    /**
+     * Adds a message, waiting as long as needed for room.
+     *
+     * @param message the message.
+     * @throws InterruptedException     if interrupted while waiting (nothing added).
+     * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
+     * @throws IllegalStateException    if this queue is closed in this process.
+     */
+    @Override
+    public void put(final T message) throws InterruptedException
+    {
+        checkEncodedLength(message);
+        encodeAndCommit(message, awaitClaim(WaitStrategy.NO_DEADLINE));
+    }
+
+    /**
+     * Adds {@code length} bytes of {@code source} from {@code offset} as one message if there is room now.
+     * Allocates nothing.
+     *
+     * @param source the bytes.
+     * @param offset where the message starts.
+     * @param length its length.
+     * @return {@code true} if added, {@code false} if full.
+     * @throws MessageTooLargeException  if {@code length} exceeds {@link #maxMessageSize()}.
+     * @throws IndexOutOfBoundsException if the range is outside {@code source}.
+     * @throws IllegalStateException     if this queue is closed in this process.
+     */
+    public boolean offerBytes(final byte[] source, final int offset, final int length)
+    {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        checkLength(length);
+        final long claim = claimOrProbe();
+        if (claim < 0)
+        {
+            return false;
+        }
+        MemorySegment.copy(source, offset, ring.segment(), JAVA_BYTE, ring.messageOffset(claim), length);
+        publish(claim, length);
+        return true;
+    }
+
+    /**
+     * Adds {@code length} bytes of {@code source} from {@code offset} as one message, waiting up to the timeout
+     * for room. Allocates nothing.
+     *
+     * @param source  the bytes.
+     * @param offset  where the message starts.
+     * @param length  its length.
+     * @param timeout how long to wait; zero means not at all.
+     * @param unit    the timeout's unit.
+     * @return {@code true} if added, {@code false} if still full at the timeout.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws InterruptedException      if interrupted while waiting.
+     * @throws MessageTooLargeException  if {@code length} exceeds {@link #maxMessageSize()}.
+     * @throws IndexOutOfBoundsException if the range is outside {@code source}.
+     * @throws IllegalStateException     if this queue is closed in this process.
+     */
+    public boolean offerBytes(final byte[] source, final int offset, final int length, final long timeout,
+        final TimeUnit unit) throws InterruptedException
+    {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        checkLength(length);
+        final long claim = awaitClaim(WaitStrategy.deadline(timeout, unit));
+        if (claim < 0)
+        {
+            return false;
+        }
+        MemorySegment.copy(source, offset, ring.segment(), JAVA_BYTE, ring.messageOffset(claim), length);
+        publish(claim, length);
+        return true;
+    }
+
+    /**
+     * Claims a slot to write a message into in place (zero copy): write at most {@link #maxMessageSize()} bytes
+     * into {@link #buffer()} from {@link #offset(long)}, then {@link #commit(long, int)} or
+     * {@link #abort(long)}. Until then consumers cannot pass this slot, so commit promptly; if this process dies
+     * first, the slot is skipped once its death is detected.
+     *
+     * @return a claim, or -1 if the queue is full.
+     * @throws IllegalStateException if this queue is closed in this process.
+     */
+    public long tryClaim()
+    {
+        return claimOrProbe();
+    }
+
+    /**
+     * Where to write the message of a claim in {@link #buffer()}.
+     *
+     * @param claim a claim from {@link #tryClaim()}.
+     * @return the offset of the first message byte.
+     */
+    public long offset(final long claim)
+    {
+        return ring.messageOffset(claim);
+    }
+
+    /**
+     * Publishes a claimed slot holding {@code length} bytes and wakes waiting consumers.
+     *
+     * @param claim  a claim from {@link #tryClaim()}, committed or aborted at most once.
+     * @param length the message's length.
+     * @throws MessageTooLargeException if {@code length} is negative or exceeds {@link #maxMessageSize()} (the
+     *                                  claim stays open).
+     * @throws IllegalStateException    if {@code claim} is not an open claim of this attachment.
+     */
+    public void commit(final long claim, final int length)
+    {
+        checkLength(length);
+        checkClaim(claim);
+        publish(claim, length);
+    }
+
+    private void publish(final long claim, final int length)
+    {
+        ring.commit(claim, length);
+        notEmpty.signalAll();
+    }
+
+    /**
+     * Gives a claimed slot back without a message; consumers skip it.
+     *
+     * @param claim a claim from {@link #tryClaim()}, committed or aborted at most once.
+     * @throws IllegalStateException if {@code claim} is not an open claim of this attachment.
+     */
+    public void abort(final long claim)
+    {
+        checkClaim(claim);
+        ring.abort(claim);
+        notFull.signalAll();
+    }
+
+    /**
+     * The whole mapping, for writing claimed slots and reading in {@link MessageHandler}s. Write only inside a
+     * claimed slot's message bytes.
+     *
+     * @return the mapped segment.
+     */
+    public MemorySegment buffer()
+    {
+        return ring.segment();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Consuming
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Removes and returns the oldest message if there is one now; never blocks.
+     *
+     * @return the message, or {@code null} if the queue is empty.
+     * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws IllegalStateException          if this queue is closed in this process.
+     */
+    @Override
+    public T poll()
+    {
+        final long position = takeOrProbe(Integer.MAX_VALUE);
+        return position < 0 ? null : decodeAndRelease(position);
+    }
+
+    /**
+     * Removes and returns the oldest message, waiting up to the timeout for one.
+     *
+     * @param timeout how long to wait; zero means not at all.
+     * @param unit    the timeout's unit.
+     * @return the message, or {@code null} if none arrived before the timeout (never earlier).
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws InterruptedException           if interrupted while waiting.
+     * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws IllegalStateException          if this queue is closed in this process.
+     */
+    @Override
+    public T poll(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        final long position = awaitTake(Integer.MAX_VALUE, WaitStrategy.deadline(timeout, unit));
+        return position < 0 ? null : decodeAndRelease(position);
+    }
+
+    /**
+     * Removes and returns the oldest message, waiting as long as needed.
+     *
+     * @return the message.
+     * @throws InterruptedException           if interrupted while waiting.
+     * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws IllegalStateException          if this queue is closed in this process.
+     */
+    @Override
+    public T take() throws InterruptedException
+    {
+        return decodeAndRelease(awaitTake(Integer.MAX_VALUE, WaitStrategy.NO_DEADLINE));
+    }
+
+    /**
+     * Removes the oldest message into {@code destination} from {@code offset} if there is one now. Allocates
+     * nothing.
+     *
+     * @param destination where to copy the message.
+     * @param offset      where in {@code destination}.
+     * @return the message's length, or -1 if the queue is empty.
+     * @throws MessageTooLargeException if the message does not fit in the rest of {@code destination}; it stays
+     *                                  in the queue.
+     * @throws IllegalStateException    if this queue is closed in this process.
+     */
+    public int pollBytes(final byte[] destination, final int offset)
+    {
+        Objects.checkIndex(offset, destination.length + 1);
+        return copyOut(takeOrProbe(destination.length - offset), destination, offset);
+    }
+
+    /**
+     * Removes the oldest message into {@code destination} from {@code offset}, waiting up to the timeout for
+     * one. Allocates nothing.
+     *
+     * @param destination where to copy the message.
+     * @param offset      where in {@code destination}.
+     * @param timeout     how long to wait; zero means not at all.
+     * @param unit        the timeout's unit.
+     * @return the message's length, or -1 if none arrived before the timeout.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws MessageTooLargeException if the message does not fit; it stays in the queue.
+     * @throws IllegalStateException    if this queue is closed in this process.
+     */
+    public int pollBytes(final byte[] destination, final int offset, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        Objects.checkIndex(offset, destination.length + 1);
+        return copyOut(awaitTake(destination.length - offset, WaitStrategy.deadline(timeout, unit)),
+            destination, offset);
+    }
+
+    /**
+     * Removes the oldest message, if any, and hands it to {@code handler} in place (zero copy, no allocation).
+     *
+     * @param handler reads the message during the call.
+     * @return {@code true} if a message was handled, {@code false} if the queue is empty.
+     * @throws IllegalStateException if this queue is closed in this process.
+     */
+    public boolean poll(final MessageHandler handler)
+    {
+        final long position = takeOrProbe(Integer.MAX_VALUE);
+        if (position < 0)
+        {
+            return false;
+        }
+        handleAndRelease(handler, position);
+        return true;
+    }
+
+    /**
+     * Removes the oldest message, waiting up to the timeout for one, and hands it to {@code handler} in place.
+     *
+     * @param handler reads the message during the call.
+     * @param timeout how long to wait; zero means not at all.
+     * @param unit    the timeout's unit.
+     * @return {@code true} if a message was handled, {@code false} if none arrived before the timeout.
+     * @throws IllegalArgumentException if {@code timeout} is negative.
+     * @throws InterruptedException  if interrupted while waiting.
+     * @throws IllegalStateException if this queue is closed in this process.
+     */
+    public boolean poll(final MessageHandler handler, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        final long position = awaitTake(Integer.MAX_VALUE, WaitStrategy.deadline(timeout, unit));
+        if (position < 0)
+        {
+            return false;
+        }
+        handleAndRelease(handler, position);
+        return true;
+    }
+
+    /**
+     * Hands up to {@code limit} messages available now to {@code handler}, in order, in place.
+     *
+     * @param handler reads each message during its call.
+     * @param limit   the most messages to handle.
+     * @return how many were handled.
+     * @throws IllegalStateException if this queue is closed in this process.
+     */
+    public int drain(final MessageHandler handler, final int limit)
+    {
+        int handled = 0;
+        while (handled < limit && poll(handler))
+        {
+            handled++;
+        }
+        return handled;
+    }
+
+    @Override
+    public T peek()
+    {
+        file.ensureOpen();
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            final long head = ring.head();
+            final Snapshot<T> snapshot = snapshotAt(head);
+            if (snapshot != null)
+            {
+                return snapshot.value;
+            }
+            if (ring.head() == head)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int drainTo(final Collection<? super T> collection)
+    {
+        return drainTo(collection, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(final Collection<? super T> collection, final int maxElements)
+    {
+        Objects.requireNonNull(collection, "collection");
+        if (collection == this)
+        {
+            throw new IllegalArgumentException("cannot drain a queue into itself");
+        }
+        int drained = 0;
+        T message;
+        while (drained < maxElements && (message = poll()) != null)
+        {
+            collection.add(message);
+            drained++;
+        }
+        return drained;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // State
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * An estimate of the number of messages in the queue (exact when no other thread or process is using it),
+     * like Python's {@code qsize()}.
+     *
+     * @return between 0 and {@link #capacity()}.
+     */
+    @Override
+    public int size()
+    {
+        file.ensureOpen();
+        return ring.size();
+    }
+
+    /**
+     * Whether the queue holds no message now (an estimate under concurrent use), like Python's {@code empty()}.
+     *
+     * @return {@code true} if empty.
+     */
+    @Override
+    public boolean isEmpty()
+    {
+        return size() == 0;
+    }
+
+    /**
+     * Whether the queue is full now (an estimate under concurrent use), like Python's {@code full()}.
+     *
+     * @return {@code true} if full.
+     */
+    public boolean isFull()
+    {
+        return size() == capacity();
+    }
+
+    @Override
+    public int remainingCapacity()
+    {
+        return capacity() - size();
+    }
+
+    /**
+     * The most messages the queue holds.
+     *
+     * @return the capacity, fixed at creation.
+     */
+    public int capacity()
+    {
+        return ring.capacity();
+    }
+
+    /**
+     * The largest message in bytes, fixed at creation.
+     *
+     * @return the maximum message size.
+     */
+    public int maxMessageSize()
+    {
+        return maxMessageSize;
+    }
+
+    /**
+     * The queue's name.
+     *
+     * @return the name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * The queue's file.
+     *
+     * @return its path.
+     */
+    public Path path()
+    {
+        return file.path();
+    }
+
+    /**
+     * The processes attached to this queue now, with their liveness (for tools and diagnostics).
+     *
+     * @return the process-table entries in use.
+     */
+    public List<SharedFile.ProcessEntry> processes()
+    {
+        return file.processes();
+    }
+
+    /**
+     * How many threads, over all processes, are asleep waiting for a message.
+     *
+     * @return the number of registered consumers.
+     */
+    public int waitingConsumers()
+    {
+        file.ensureOpen();
+        return notEmpty.waiters();
+    }
+
+    /**
+     * How many threads, over all processes, are asleep waiting for room.
+     *
+     * @return the number of registered producers.
+     */
+    public int waitingProducers()
+    {
+        file.ensureOpen();
+        return notFull.waiters();
+    }
+
+    /**
+     * A weakly consistent iterator over the messages in the queue, oldest first; it does not remove them.
+     *
+     * @return an iterator whose {@code remove} is unsupported.
+     */
+    @Override
+    public Iterator<T> iterator()
+    {
+        file.ensureOpen();
+        final long head = ring.head();
+        final long tail = ring.tail();
+        final List<T> messages = new ArrayList<>();
+        for (long position = head; position < tail; position++)
+        {
+            final Snapshot<T> snapshot = snapshotAt(position);
+            if (snapshot != null)
+            {
+                messages.add(snapshot.value);
+            }
+        }
+        final Iterator<T> it = messages.iterator();
+        return new Iterator<>()
+        {
+            @Override
+            public boolean hasNext()
+            {
+                return it.hasNext();
+            }
+
+            @Override
+            public T next()
+            {
+                if (!it.hasNext())
+                {
+                    throw new NoSuchElementException();
+                }
+                return it.next();
+            }
+        };
+    }
+
+    /**
+     * Detaches this process: later calls on this instance throw {@link IllegalStateException}, like Python's
+     * {@code ValueError} on a closed queue. The queue and its messages stay for other processes. Threads of this
+     * process still blocked in it get {@link IllegalStateException}. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        file.close();
+    }
+
+    /**
+     * Whether {@link #close()} was called on this instance.
+     *
+     * @return {@code true} once closed.
+     */
+    public boolean isClosed()
+    {
+        return file.isClosed();
+    }
+
+    /**
+     * Removes the queue's name so no process can attach to it any more; refused while another live process is
+     * attached. This instance stays usable until closed.
+     *
+     * @throws IllegalStateException if another live process is attached, or this instance is closed.
+     */
+    public void unlink()
+    {
+        file.unlink();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SharedQueue{" + file.path() + ", capacity=" + capacity() + ", maxMessageSize=" + maxMessageSize +
+            (file.isClosed() ? ", closed}" : ", size=" + ring.size() + '}');
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------------------------
+
+    private record Snapshot<T>(T value)
+    {
+    }
+
+    private Snapshot<T> snapshotAt(final long position)
+    {
+        final long word = ring.publishedWord(position);
+        if (word == QueueRing.NONE)
+        {
+            return null;
+        }
+        try
+        {
+            final T value = codec.decode(ring.segment(), ring.messageOffset(position), ring.length(position));
+            return ring.stillPublished(position, word) ? new Snapshot<>(value) : null;
+        }
+        catch (final RuntimeException e)
+        {
+            // the slot changed under us (a consumer took it): a torn read, not a bad message, unless it is stable
+            if (ring.stillPublished(position, word))
+            {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private void checkClaim(final long claim)
+    {
+        file.ensureOpen();
+        if (claim < 0 || !ring.isClaimedBySelf(claim))
+        {
+            throw new IllegalStateException(file.path() + ": " + claim +
+                " is not an open claim of this attachment (already committed or aborted?)");
+        }
+    }
+
+    private void checkLength(final int length)
+    {
+        if (length < 0 || length > maxMessageSize)
+        {
+            throw new MessageTooLargeException(file.path().toString(), length, maxMessageSize);
+        }
+    }
+
+    /** Refuses a message whose encoded length the codec knows to be too large, before anything is claimed. */
+    private void checkEncodedLength(final T message)
+    {
+        Objects.requireNonNull(message, "message");
+        final int known = codec.encodedLength(message);
+        if (known > maxMessageSize)
+        {
+            throw new MessageTooLargeException(file.path().toString(), known, maxMessageSize);
+        }
+    }
+
+    private void encodeAndCommit(final T message, final long claim)
+    {
+        final int length;
+        try
+        {
+            length = codec.encode(message, ring.segment(), ring.messageOffset(claim), maxMessageSize);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            ring.abort(claim);
+            notFull.signalAll();
+            throw e;
+        }
+        if (length < 0 || length > maxMessageSize)
+        {
+            ring.abort(claim);
+            notFull.signalAll();
+            throw new MessageTooLargeException(file.path().toString(), length, maxMessageSize);
+        }
+        publish(claim, length);
+    }
+
+    private T decodeAndRelease(final long position)
+    {
+        try
+        {
+            return codec.decode(ring.segment(), ring.messageOffset(position), ring.length(position));
+        }
+        finally
+        {
+            release(position);
+        }
+    }
+
+    private void handleAndRelease(final MessageHandler handler, final long position)
+    {
+        try
+        {
+            handler.onMessage(ring.segment(), ring.messageOffset(position), ring.length(position));
+        }
+        finally
+        {
+            release(position);
+        }
+    }
+
+    private int copyOut(final long position, final byte[] destination, final int offset)
+    {
+        if (position < 0)
+        {
+            return -1;
+        }
+        final int length = ring.length(position);
+        MemorySegment.copy(ring.segment(), JAVA_BYTE, ring.messageOffset(position), destination, offset, length);
+        release(position);
+        return length;
+    }
+
+    private void release(final long position)
+    {
+        ring.release(position);
+        notFull.signalAll();
+    }
+
+    /** One claim attempt; if blocked by a slot whose owner may be dead, probes it (rate-limited). */
+    private long claimOrProbe()
+    {
+        file.ensureOpen();
+        final long result = ring.tryClaim();
+        if (result >= 0 || !QueueRing.isBlocked(result))
+        {
+            return result;
+        }
+        return probe(result) ? ring.tryClaim() : -1;
+    }
+
+    /** One take attempt; -1 if empty (or blocked by a live owner). */
+    private long takeOrProbe(final int maxLength)
+    {
+        file.ensureOpen();
+        long result = ring.tryTake(maxLength);
+        if (QueueRing.isBlocked(result) && probe(result))
+        {
+            result = ring.tryTake(maxLength);
+        }
+        if (QueueRing.isTooLong(result))
+        {
+            throw new MessageTooLargeException("the destination buffer", QueueRing.tooLongLength(result), maxLength);
+        }
+        return result < 0 ? -1 : result;
+    }
+
+    private long awaitClaim(final long deadline) throws InterruptedException
+    {
+        long suspectSince = 0;
+        while (true)
+        {
+            long state = WaitStrategy.INITIAL;
+            try
+            {
+                file.ensureOpen();
+                long result;
+                while ((result = ring.tryClaim()) < 0)
+                {
+                    long wakeAt = deadline;
+                    if (QueueRing.isBlocked(result))
+                    {
+                        final long now = System.nanoTime();
+                        if (suspectSince == 0)
+                        {
+                            suspectSince = now;
+                        }
+                        else if (now - suspectSince >= DEATH_CHECK_NANOS &&
+                            file.recoverIfDead(QueueRing.blockingOwner(result)))
+                        {
+                            suspectSince = 0;
+                            continue;
+                        }
+                        wakeAt = Math.min(deadline, now + DEATH_CHECK_NANOS);
+                    }
+                    state = waitStrategy.idle(notFull, state, wakeAt);
+                    if (state == WaitStrategy.TIMED_OUT)
+                    {
+                        if (wakeAt == deadline)
+                        {
+                            return -1;
+                        }
+                        break;
+                    }
+                    file.ensureOpen();
+                }
+                if (result >= 0)
+                {
+                    return result;
+                }
+            }
+            finally
+            {
+                waitStrategy.done(notFull, state);
+            }
+        }
+    }
+
+    private long awaitTake(final int maxLength, final long deadline) throws InterruptedException
+    {
+        long suspectSince = 0;
+        while (true)
+        {
+            long state = WaitStrategy.INITIAL;
+            try
+            {
+                file.ensureOpen();
+                long result;
+                while ((result = ring.tryTake(maxLength)) < 0)
+                {
+                    if (QueueRing.isTooLong(result))
+                    {
+                        throw new MessageTooLargeException("the destination buffer", QueueRing.tooLongLength(result),
+                            maxLength);
+                    }
+                    long wakeAt = deadline;
+                    if (QueueRing.isBlocked(result))
+                    {
+                        final long now = System.nanoTime();
+                        if (suspectSince == 0)
+                        {
+                            suspectSince = now;
+                        }
+                        else if (now - suspectSince >= DEATH_CHECK_NANOS &&
+                            file.recoverIfDead(QueueRing.blockingOwner(result)))
+                        {
+                            suspectSince = 0;
+                            continue;
+                        }
+                        wakeAt = Math.min(deadline, now + DEATH_CHECK_NANOS);
+                    }
+                    state = waitStrategy.idle(notEmpty, state, wakeAt);
+                    if (state == WaitStrategy.TIMED_OUT)
+                    {
+                        if (wakeAt == deadline)
+                        {
+                            return -1;
+                        }
+                        break;
+                    }
+                    file.ensureOpen();
+                }
+                if (result >= 0)
+                {
+                    return result;
+                }
+            }
+            finally
+            {
+                waitStrategy.done(notEmpty, state);
+            }
+        }
+    }
+
+    /** Probes the owner of a blocking slot; true if it was dead (its slots are now freed). */
+    private boolean probe(final long blockedResult)
+    {
+        return file.recoverIfDead(QueueRing.blockingOwner(blockedResult));
+    }
+
+    /** Frees what a dead attachment held, and wakes everyone to re-check (runs holding its entry). */
+    private void recover(final int deadEntry)
+    {
+        final MemorySegment segment = file.segment();
+        final long body = file.bodyOffset();
+        Signal.releaseWaitersOf(segment, body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET,
+            ProcessTableDescriptor.waitingOffset(deadEntry, QueueDescriptor.NOT_EMPTY_SIGNAL));
+        Signal.releaseWaitersOf(segment, body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET,
+            ProcessTableDescriptor.waitingOffset(deadEntry, QueueDescriptor.NOT_FULL_SIGNAL));
+        final QueueRing view = ring != null ? ring : new QueueRing(segment, body,
+            (int)file.parameter(QueueDescriptor.CAPACITY_PARAMETER),
+            (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER), -1);
+        if (view.recover(deadEntry) > 0 && notEmpty != null)
+        {
+            notEmpty.wakeAll();
+            notFull.wakeAll();
+        }
+    }
+
+    /**
+     * Builds a {@link SharedQueue}: sets where it lives and, for creation, its sizes.
+     *
+     * @param <T> the type of message.
+     */
+    public static final class Builder<T>
+    {
+        private final String name;
+        private final Codec<T> codec;
+        private SharedDirectory directory;
+        private int capacity = 1024;
+        private int maxMessageSize = 1024;
+        private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
+        private WaitStrategy waitStrategy = WaitStrategy.blocking();
+        private boolean capacitySet;
+        private boolean maxMessageSizeSet;
+
+        private Builder(final String name, final Codec<T> codec)
+        {
+            this.name = SharedDirectory.requireValidName(name);
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        /**
+         * Where the queue's file lives (default: {@link SharedDirectory#defaultDirectory()}).
+         *
+         * @param directory the directory.
+         * @return this builder.
+         */
+        public Builder<T> directory(final SharedDirectory directory)
+        {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * How many messages the queue holds (default 1024); any value from 1 to 2^30. When attaching to an
+         * existing queue, a capacity set here must match it.
+         *
+         * @param capacity the capacity.
+         * @return this builder.
+         * @throws IllegalArgumentException if out of range.
+         */
+        public Builder<T> capacity(final int capacity)
+        {
+            if (capacity < 1 || capacity > QueueDescriptor.MAX_CAPACITY)
+            {
+                throw new IllegalArgumentException("capacity " + capacity + " outside 1.." +
+                    QueueDescriptor.MAX_CAPACITY);
+            }
+            this.capacity = capacity;
+            this.capacitySet = true;
+            return this;
+        }
+
+        /**
+         * The largest message in bytes (default 1024), from 0 to 64 MiB. Each slot takes this plus 16 bytes,
+         * rounded up to 64. When attaching to an existing queue, a size set here must match it.
+         *
+         * @param maxMessageSize the largest message.
+         * @return this builder.
+         * @throws IllegalArgumentException if out of range.
+         */
+        public Builder<T> maxMessageSize(final int maxMessageSize)
+        {
+            if (maxMessageSize < 0 || maxMessageSize > QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT)
+            {
+                throw new IllegalArgumentException("maxMessageSize " + maxMessageSize + " outside 0.." +
+                    QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT);
+            }
+            this.maxMessageSize = maxMessageSize;
+            this.maxMessageSizeSet = true;
+            return this;
+        }
+
+        /**
+         * How many processes may be attached at once (default 64), fixed at creation.
+         *
+         * @param processTableCapacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
+         * @return this builder.
+         */
+        public Builder<T> processTableCapacity(final int processTableCapacity)
+        {
+            if (processTableCapacity < 1 || processTableCapacity > ProcessTableDescriptor.MAX_CAPACITY)
+            {
+                throw new IllegalArgumentException("processTableCapacity " + processTableCapacity + " outside 1.." +
+                    ProcessTableDescriptor.MAX_CAPACITY);
+            }
+            this.processTableCapacity = processTableCapacity;
+            return this;
+        }
+
+        /**
+         * How this process's threads wait when the queue is full or empty (default
+         * {@link WaitStrategy#blocking()}); a per-process choice, not stored in the queue.
+         *
+         * @param waitStrategy the strategy.
+         * @return this builder.
+         */
+        public Builder<T> waitStrategy(final WaitStrategy waitStrategy)
+        {
+            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /**
+         * Creates the queue; fails if one of that name exists.
+         *
+         * @return the queue, attached.
+         * @throws io.jvmipc.file.SharedObjectExistsException if it exists.
+         */
+        public SharedQueue<T> create()
+        {
+            return build(SharedFile.OpenMode.CREATE);
+        }
+
+        /**
+         * Attaches to an existing queue; its sizes are read from its file (and checked against any set here).
+         *
+         * @return the queue, attached.
+         * @throws io.jvmipc.file.NoSuchSharedObjectException     if it does not exist.
+         * @throws io.jvmipc.file.IncompatibleParametersException if a size set here differs from the queue's.
+         * @throws SharedObjectException                          if the file is not a valid queue.
+         */
+        public SharedQueue<T> open()
+        {
+            return build(SharedFile.OpenMode.OPEN);
+        }
+
+        /**
+         * Attaches to the queue if it exists, else creates it. Safe when many processes do it at once: all end up
+         * on one queue.
+         *
+         * @return the queue, attached.
+         * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other sizes than set here.
+         * @throws SharedObjectException                          if the file is not a valid queue.
+         */
+        public SharedQueue<T> openOrCreate()
+        {
+            return build(SharedFile.OpenMode.OPEN_OR_CREATE);
+        }
+
+        private SharedQueue<T> build(final SharedFile.OpenMode mode)
+        {
+            final int slotLength = QueueDescriptor.slotLength(maxMessageSize);
+            final long bodyLength = QueueDescriptor.bodyLength(capacity, slotLength);
+            if (bodyLength > QueueDescriptor.MAX_BODY_LENGTH)
+            {
+                throw new IllegalArgumentException("capacity " + capacity + " x slot " + slotLength + " bytes = " +
+                    bodyLength + " bytes, over the " + QueueDescriptor.MAX_BODY_LENGTH + "-byte limit");
+            }
+            final int slots = capacity;
+            final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
+                new long[] {capacity, maxMessageSize, slotLength}, bodyLength, processTableCapacity,
+                (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
+            final SharedDirectory dir = directory != null ? directory : SharedDirectory.defaultDirectory();
+            final SharedFile file = SharedFile.map(dir.resolve(name), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
+                mode, spec);
+            validate(file, mode);
+            try
+            {
+                return new SharedQueue<>(file, codec, waitStrategy, name);
+            }
+            catch (final RuntimeException | Error e)
+            {
+                file.close();
+                throw e;
+            }
+        }
+
+        private void validate(final SharedFile file, final SharedFile.OpenMode mode)
+        {
+            if (mode != SharedFile.OpenMode.OPEN || capacitySet)
+            {
+                file.requireParameter(QueueDescriptor.CAPACITY_PARAMETER, "capacity", capacity);
+            }
+            if (mode != SharedFile.OpenMode.OPEN || maxMessageSizeSet)
+            {
+                file.requireParameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER, "maxMessageSize", maxMessageSize);
+            }
+            final long fileCapacity = file.parameter(QueueDescriptor.CAPACITY_PARAMETER);
+            final long fileMax = file.parameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER);
+            final long fileSlot = file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
+            final boolean sane = fileCapacity >= 1 && fileCapacity <= QueueDescriptor.MAX_CAPACITY &&
+                fileMax >= 0 && fileMax <= QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT &&
+                fileSlot == QueueDescriptor.slotLength((int)fileMax) &&
+                file.bodyLength() == QueueDescriptor.bodyLength((int)fileCapacity, (int)fileSlot);
+            if (!sane)
+            {
+                final java.nio.file.Path path = file.path();
+                file.close();
+                throw new io.jvmipc.file.CorruptFileException(path, "queue parameters are inconsistent: capacity " +
+                    fileCapacity + ", max message " + fileMax + ", slot " + fileSlot + ", body " + file.bodyLength());
+            }
+        }
+    }
+}

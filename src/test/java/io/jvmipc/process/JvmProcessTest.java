@@ -1,0 +1,174 @@
+package io.jvmipc.process;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class JvmProcessTest
+{
+    private static final long JOIN_SECONDS = 30;
+
+    @Test
+    void shouldCaptureOutputAndExitValueAndPassArguments() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.start(ProcessChildren.EchoAndExit.class, "3", "two words", "é€"))
+        {
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(3, child.exitValue());
+            assertFalse(child.isAlive());
+            final List<String> lines = child.outputLines();
+            assertTrue(lines.contains("arg0=3"), lines::toString);
+            assertTrue(lines.contains("arg1=two words"), lines::toString);
+            assertTrue(lines.contains("arg2=é€"), lines::toString);
+            assertTrue(lines.contains("to stderr"), lines::toString);
+            assertTrue(child.output().contains("arg1=two words\n"));
+        }
+    }
+
+    @Test
+    void shouldRunAStaticMethodInsteadOfMain() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).method("shout")
+            .args("a", "b").start())
+        {
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(0, child.exitValue());
+            assertTrue(child.outputLines().contains("shout:A,B"), child::output);
+        }
+    }
+
+    @Test
+    void shouldExitWithOneWhenTheMethodThrows() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).method("fail").start())
+        {
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(1, child.exitValue());
+            assertTrue(child.output().contains("failed on purpose 0"), child::output);
+        }
+    }
+
+    @Test
+    void shouldRefuseAMethodThatIsNotPublicStaticVoid()
+    {
+        final JvmProcess.Builder builder = JvmProcess.builder(ProcessChildren.EchoAndExit.class);
+        assertThrows(IllegalArgumentException.class, () -> builder.method("noSuchMethod"));
+        assertThrows(IllegalArgumentException.class, () -> builder.method("toString"));
+    }
+
+    @Test
+    void shouldReturnFalseFromJoinWhileTheChildIsBlocked() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class))
+        {
+            assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
+            assertFalse(child.join(200, TimeUnit.MILLISECONDS));
+            assertTrue(child.isAlive());
+            assertThrows(IllegalStateException.class, child::exitValue);
+        }
+    }
+
+    @Test
+    void shouldKillWithSigkill() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class, "with-hook"))
+        {
+            assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
+            child.kill();
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertFalse(child.isAlive());
+            assertEquals(128 + 9, child.exitValue());
+            assertFalse(child.output().contains("SHUTDOWN-HOOK"), "SIGKILL runs no shutdown hook");
+        }
+    }
+
+    @Test
+    void shouldTerminateWithSigtermRunningShutdownHooks() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class, "with-hook"))
+        {
+            assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
+            child.terminate();
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(128 + 15, child.exitValue());
+            assertTrue(child.output().contains("SHUTDOWN-HOOK"), child::output);
+        }
+    }
+
+    @Test
+    void shouldReturnFalseFromAwaitOutputOnTimeoutAndOnExit() throws InterruptedException
+    {
+        try (JvmProcess blocked = JvmProcess.start(ProcessChildren.BlockForever.class);
+            JvmProcess exiting = JvmProcess.start(ProcessChildren.EchoAndExit.class, "0"))
+        {
+            assertTrue(blocked.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), blocked::output);
+            assertFalse(blocked.awaitOutput("NEVER PRINTED", 100, TimeUnit.MILLISECONDS));
+            assertTrue(blocked.isAlive());
+            // the child exits without printing it: false well before the long timeout
+            assertFalse(exiting.awaitOutput("NEVER PRINTED", 10, TimeUnit.MINUTES));
+            assertTrue(exiting.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertTrue(exiting.awaitOutput("arg0=0", 0, TimeUnit.SECONDS), "already printed lines count");
+        }
+    }
+
+    @Test
+    void shouldPassJvmArgumentsEnvironmentAndDirectory(@TempDir final Path dir) throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.PrintProperty.class).args("jvmipc.test")
+            .jvmArgs("-Djvmipc.test=from-parent").environment("JVMIPC_TEST_ENV", "env-value").directory(dir).start())
+        {
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(0, child.exitValue(), child::output);
+            final List<String> lines = child.outputLines();
+            assertTrue(lines.contains("property jvmipc.test=from-parent"), lines::toString);
+            assertTrue(lines.contains("env JVMIPC_TEST_ENV=env-value"), lines::toString);
+            assertTrue(lines.contains("cwd=" + dir.toAbsolutePath()), lines::toString);
+        }
+    }
+
+    @Test
+    void shouldKillALiveChildOnClose() throws InterruptedException
+    {
+        final JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class);
+        assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
+        assertNotEquals(ProcessHandle.current().pid(), child.pid());
+        child.close();
+        assertFalse(child.isAlive());
+        assertFalse(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false));
+        child.close();
+    }
+
+    @Test
+    void shouldNotCaptureWithInheritIo() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).method("quiet")
+            .args("5").inheritIO().start())
+        {
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(5, child.exitValue());
+            assertThrows(IllegalStateException.class, child::output);
+        }
+    }
+
+    @Test
+    void shouldDropDebugAgentsAndAddNativeAccess()
+    {
+        assertFalse(JvmProcess.isInheritable("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"));
+        assertFalse(JvmProcess.isInheritable("-javaagent:/x/agent.jar"));
+        assertFalse(JvmProcess.isInheritable("-Dsurefire.test.class.path=x"));
+        assertTrue(JvmProcess.isInheritable("-Xmx1g"));
+        final List<String> inherited = JvmProcess.inheritedJvmArguments();
+        assertEquals(1, inherited.stream().filter(JvmProcess.NATIVE_ACCESS::equals).count(), inherited::toString);
+    }
+}
