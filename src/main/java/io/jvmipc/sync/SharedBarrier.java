@@ -291,15 +291,7 @@ public final class SharedBarrier implements AutoCloseable
                     recoverDeadParties(generation);
                     continue;
                 }
-                try
-                {
-                    waitState = waitStrategy.idle(signal, waitState, deadline);
-                }
-                catch (final InterruptedException e)
-                {
-                    waitState = WaitStrategy.INITIAL;  // the strategy has already deregistered
-                    throw e;
-                }
+                waitState = waitStrategy.idle(signal, waitState, deadline);
                 if (waitState == WaitStrategy.TIMED_OUT)
                 {
                     throw new TimeoutException(file.path() + ": timed out before it could arrive (the last party " +
@@ -375,7 +367,6 @@ public final class SharedBarrier implements AutoCloseable
                 }
                 catch (final InterruptedException e)
                 {
-                    waitState = WaitStrategy.INITIAL;  // the strategy has already deregistered
                     if (breakGeneration(segment, bodyOffset, generation))
                     {
                         throw e;
