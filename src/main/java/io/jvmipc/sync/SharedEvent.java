@@ -196,6 +196,13 @@ public final class SharedEvent implements AutoCloseable
         return (now & EventDescriptor.SET_BIT) != 0 || now != start;
     }
 
+    /** How many threads, over all processes, are registered asleep on the event (for tests and tools). */
+    int waiters()
+    {
+        file.ensureOpen();
+        return signal.waiters();
+    }
+
     /**
      * The event's file.
      *
