@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,6 +145,62 @@ class EventBarrierProcessTest
             // a TimeoutException here would mean the death went unnoticed
             assertThrows(BrokenBarrierException.class, () -> barrier.await(60, TimeUnit.SECONDS));
             killer.join();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldBreakTheBarrierWhenTheLastPartyIsKilledWhileRunningTheAction() throws Exception
+    {
+        try (SharedBarrier barrier = SharedBarrier.builder("barrier").directory(dir).parties(2).create())
+        {
+            final JvmProcess[] last = new JvmProcess[1];
+            final Thread starter = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    awaitCondition("this JVM waits at the barrier", () -> barrier.numberWaiting() == 1);
+                    last[0] = child("barrierPartyWithStuckAction", "barrier");
+                    if (last[0].awaitOutput("ACTION", 60, TimeUnit.SECONDS))
+                    {
+                        last[0].kill();
+                    }
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try
+            {
+                // a TimeoutException here would mean the death went unnoticed
+                assertThrows(BrokenBarrierException.class, () -> barrier.await(60, TimeUnit.SECONDS));
+                starter.join();
+                assertTrue(last[0].output().contains("ACTION"), last[0].output());
+            }
+            finally
+            {
+                starter.join();
+                if (last[0] != null)
+                {
+                    last[0].close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotTakeALiveWaitingPartyForDead() throws Exception
+    {
+        try (SharedBarrier barrier = SharedBarrier.builder("barrier").directory(dir).parties(3).create();
+            JvmProcess live = child("barrierParty", "barrier", "1"))
+        {
+            awaitCondition("the child waits at the barrier", () -> barrier.numberWaiting() == 1);
+            // long enough for several liveness checks of the child's entry; a false death would break the barrier
+            assertThrows(TimeoutException.class, () -> barrier.await(400, TimeUnit.MILLISECONDS));
+            assertTrue(live.join(30, TimeUnit.SECONDS), "the child saw the break: " + live.output());
+            assertEquals(SyncChildren.BROKEN_EXIT, live.exitValue(), live.output());
         }
     }
 }

@@ -58,4 +58,31 @@ public final class SyncChildren
             System.exit(BROKEN_EXIT);
         }
     }
+
+    /**
+     * Args: dir, barrier name. Awaits once with an action that prints ACTION and then never returns, so that the
+     * parent can kill this process while it runs the action as the last party.
+     */
+    public static void barrierPartyWithStuckAction(final String[] args) throws Exception
+    {
+        try (SharedBarrier barrier = SharedBarrier.builder(args[1]).directory(directory(args[0])).action(() ->
+        {
+            System.out.println("ACTION");
+            System.out.flush();
+            while (true)
+            {
+                try
+                {
+                    TimeUnit.SECONDS.sleep(60);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).open())
+        {
+            barrier.await();
+        }
+    }
 }
