@@ -481,9 +481,15 @@ public final class SharedBarrier implements AutoCloseable
     {
         Signal.releaseWaitersOf(segment, bodyOffset + BarrierDescriptor.SIGNAL_OFFSET,
             ProcessTableDescriptor.waitingOffset(dead, BarrierDescriptor.SIGNAL_NUMBER));
-        // volatile: takes the dead process's arrival tag
+        breakIfArrived(segment, bodyOffset, dead);
+    }
+
+    /** Breaks the current generation if a thread of entry {@code entry}'s process has arrived in it. */
+    private static void breakIfArrived(final MemorySegment segment, final long bodyOffset, final int entry)
+    {
+        // volatile: takes the process's arrival tag
         final long tag = (long)LONG.getAndSet(segment,
-            ProcessTableDescriptor.kindWordOffset(dead, BarrierDescriptor.ARRIVAL_TAG_WORD), 0L);
+            ProcessTableDescriptor.kindWordOffset(entry, BarrierDescriptor.ARRIVAL_TAG_WORD), 0L);
         if (tag != 0)
         {
             breakGeneration(segment, bodyOffset, (int)(tag - 1));
@@ -523,7 +529,9 @@ public final class SharedBarrier implements AutoCloseable
             {
                 return;
             }
-            recoverDeadParty(segment, bodyOffset, file.entry());
+            // our own waiter registrations are left to the recovery of our entry after the close: a waiting thread
+            // of ours that wakes before the close may still deregister itself, and must not be counted twice
+            breakIfArrived(segment, bodyOffset, file.entry());
             file.close();
         }
     }
