@@ -3,6 +3,7 @@ package io.jvmipc.value;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
 import io.jvmipc.sync.SharedEvent;
+import io.jvmipc.wait.FutexWaitStrategy;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>uncontended {@code SharedLong.incrementAndGet()} vs {@code AtomicLong.incrementAndGet()};</li>
  *   <li>a counter incremented by two JVMs at once vs by two threads of one JVM on an {@code AtomicLong};</li>
  *   <li>the round trip of {@code SharedEvent.set()} to a waiter in another JVM and back (two events,
- *       ping-pong), with the default futex strategy and with busy-spin.</li>
+ *       ping-pong), with the default strategy (spin, yield, then futex), with busy-spin, and with an
+ *       immediate futex sleep (no spin: the kernel wake-up itself).</li>
  * </ol>
  * Run after {@code scripts/test} (or {@code mvn test-compile}):
  * {@code java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes
@@ -52,6 +54,7 @@ public final class ValueLatencyMain
             contended(dir, temp);
             pingPong(dir, temp, "blocking");
             pingPong(dir, temp, "busySpin");
+            pingPong(dir, temp, "futexOnly");
         }
         finally
         {
@@ -238,6 +241,12 @@ public final class ValueLatencyMain
 
     private static WaitStrategy strategy(final String name)
     {
-        return "busySpin".equals(name) ? WaitStrategy.busySpin() : WaitStrategy.blocking();
+        return switch (name)
+        {
+            case "busySpin" -> WaitStrategy.busySpin();
+            // no spinning or yielding: every wait sleeps on the futex, so this measures the kernel wake-up
+            case "futexOnly" -> new FutexWaitStrategy(0, 0, TimeUnit.MILLISECONDS.toNanos(50));
+            default -> WaitStrategy.blocking();
+        };
     }
 }
