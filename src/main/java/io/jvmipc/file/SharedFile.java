@@ -332,10 +332,13 @@ public final class SharedFile implements AutoCloseable
      *
      * @param other an entry index.
      * @return {@code true} if a live attachment holds it.
+     * @throws IndexOutOfBoundsException if {@code other} is not an entry of the table.
      */
     public synchronized boolean isAlive(final int other)
     {
         ensureOpen();
+        // an index past the table would probe a lock byte in the body and report "dead"
+        java.util.Objects.checkIndex(other, processTableCapacity);
         if (other == entry)
         {
             return true;

@@ -215,6 +215,26 @@ class ProcessTableTest
     }
 
     @Test
+    void shouldRecoverADetachedOwnersEntryBeforeReusingIt()
+    {
+        createParent(CAPACITY);
+        final SharedFile previous = TestObjects.open(path);
+        final int entry = previous.attach(dead -> { });
+        previous.close();
+        final AtomicIntegerArray recoveredByNext = new AtomicIntegerArray(CAPACITY);
+        final SharedFile next = TestObjects.open(path);
+        extra.add(next);
+        assertEquals(entry, next.attach(recoveredByNext::incrementAndGet));
+        assertEquals(1, recoveredByNext.get(entry),
+            "what the previous owner left stamped with the entry is recovered before a live owner holds it");
+        final SharedFile fresh = TestObjects.open(path);
+        extra.add(fresh);
+        final AtomicIntegerArray recoveredByFresh = new AtomicIntegerArray(CAPACITY);
+        final int freshEntry = fresh.attach(recoveredByFresh::incrementAndGet);
+        assertEquals(0, recoveredByFresh.get(freshEntry), "a never-used entry has nothing to recover");
+    }
+
+    @Test
     void shouldStartANewOwnerWithZeroedKindWordsAndWaitingCounts()
     {
         createParent(CAPACITY);
@@ -232,5 +252,16 @@ class ProcessTableTest
             ProcessTableDescriptor.kindWordOffset(entry, 3)), "the new owner inherited the old owner's kind word");
         assertEquals(0, next.segment().get(java.lang.foreign.ValueLayout.JAVA_INT,
             ProcessTableDescriptor.waitingOffset(entry, 2)));
+    }
+
+    @Test
+    void shouldRefuseEntryIndicesOutsideTheTable()
+    {
+        createParent(CAPACITY);
+        assertThrows(IndexOutOfBoundsException.class, () -> parent.isAlive(CAPACITY));
+        assertThrows(IndexOutOfBoundsException.class, () -> parent.isAlive(-1));
+        assertFalse(parent.recoverIfDead(CAPACITY));
+        assertFalse(parent.recoverIfDead(-1));
+        assertEquals(0, recovered.get(0));
     }
 }

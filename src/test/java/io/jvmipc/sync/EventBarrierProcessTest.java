@@ -35,7 +35,7 @@ class EventBarrierProcessTest
         final String[] all = new String[args.length + 1];
         all[0] = tempDir.toString();
         System.arraycopy(args, 0, all, 1, args.length);
-        return JvmProcess.builder(SyncChildren.class).method(method).jvmArgs("-Xmx64m").args(all).start();
+        return JvmProcess.builder(EventBarrierChildren.class).method(method).jvmArgs("-Xmx64m").args(all).start();
     }
 
     private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition)
@@ -114,7 +114,7 @@ class EventBarrierProcessTest
                 victim.kill();
                 assertTrue(victim.join(10, TimeUnit.SECONDS));
                 assertTrue(survivor.join(30, TimeUnit.SECONDS), "the survivor kept waiting: " + survivor.output());
-                assertEquals(SyncChildren.BROKEN_EXIT, survivor.exitValue(), survivor.output());
+                assertEquals(EventBarrierChildren.BROKEN_EXIT, survivor.exitValue(), survivor.output());
                 assertTrue(survivor.output().contains("BROKEN"), survivor.output());
             }
             assertTrue(barrier.isBroken());
@@ -200,7 +200,7 @@ class EventBarrierProcessTest
             // long enough for several liveness checks of the child's entry; a false death would break the barrier
             assertThrows(TimeoutException.class, () -> barrier.await(400, TimeUnit.MILLISECONDS));
             assertTrue(live.join(30, TimeUnit.SECONDS), "the child saw the break: " + live.output());
-            assertEquals(SyncChildren.BROKEN_EXIT, live.exitValue(), live.output());
+            assertEquals(EventBarrierChildren.BROKEN_EXIT, live.exitValue(), live.output());
         }
     }
 }
