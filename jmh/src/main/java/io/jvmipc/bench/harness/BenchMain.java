@@ -70,6 +70,20 @@ public final class BenchMain
         final Path resultDir = Files.createDirectories(options.results.resolve(stamp));
         final Path logs = Files.createDirectories(resultDir.resolve("logs"));
         final Path scratch = Files.createDirectories(Path.of("/dev/shm", "jvmipc-bench-" + ProcessHandle.current().pid()));
+        // on Ctrl-C or SIGTERM: no child process or shared file of a run is left behind
+        final Thread cleanup = new Thread(() ->
+        {
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            try
+            {
+                Runner.deleteTree(scratch);
+            }
+            catch (final IOException ignored)
+            {
+                // best effort while exiting
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         final String header = header(options);
         System.err.println("bench: " + header.replace("\n", "\n       "));
         System.err.println("bench: results in " + resultDir);
