@@ -1,0 +1,57 @@
+package io.jvmipc.bench.harness;
+
+import io.jvmipc.bench.transport.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OptionsTest
+{
+    @Test
+    void shouldRunEveryTransportByDefault()
+    {
+        final Options options = Options.parse(new String[0]);
+
+        assertEquals(Transport.values().length, options.transports.size());
+        assertEquals(List.of(32, 256), options.sizes);
+        assertEquals(3, options.repetitions);
+    }
+
+    @Test
+    void shouldChooseTransportsSizesAndCounts()
+    {
+        final Options options = Options.parse(new String[] {"--transports", "os-pipe,floor-spin", "--sizes", "64",
+            "--rtt-count", "7", "--reps", "2"});
+
+        assertEquals(List.of(Transport.OS_PIPE, Transport.FLOOR_SPIN), options.transports);
+        assertEquals(List.of(64), options.sizes);
+        assertEquals(7, options.rttCount);
+        assertEquals(2, options.repetitions);
+    }
+
+    @Test
+    void shouldRaiseCountsRepetitionsAndTimeoutInFullMode()
+    {
+        final Options quick = Options.parse(new String[0]);
+        final Options full = Options.parse(new String[] {"--full"});
+
+        assertTrue(full.rttCount > quick.rttCount);
+        assertTrue(full.streamCount > quick.streamCount);
+        assertTrue(full.repetitions >= 5);
+        assertTrue(full.timeoutSeconds > quick.timeoutSeconds);
+    }
+
+    @Test
+    void shouldRefuseUnknownOptionsTransportsAndBadNumbers()
+    {
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--fast"}));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--transports", "carrier-pigeon"}));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--sizes", "8"}));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--reps", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--rtt-count", "-1"}));
+    }
+}

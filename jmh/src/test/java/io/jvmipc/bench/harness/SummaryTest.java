@@ -1,0 +1,78 @@
+package io.jvmipc.bench.harness;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SummaryTest
+{
+    private static Measurement rtt(final int rep, final String transport, final double p50)
+    {
+        return new Measurement(rep, transport, "rtt", 32, Map.of("p50", p50), "");
+    }
+
+    private static Summary.Row row(final Summary summary, final String transport)
+    {
+        return summary.rows().stream().filter(r -> r.transport().equals(transport)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldTakeMedianAndMinMaxAcrossRepetitions()
+    {
+        final Summary summary = new Summary(List.of(rtt(1, "t", 3000), rtt(2, "t", 1000), rtt(3, "t", 2000)));
+
+        final Summary.Spread p50 = row(summary, "t").metrics().get("p50");
+        assertEquals(2000, p50.median());
+        assertEquals(1000, p50.min());
+        assertEquals(3000, p50.max());
+        assertEquals(3, p50.runs());
+    }
+
+    @Test
+    void shouldAverageTheMiddleTwoOfAnEvenNumberOfRuns()
+    {
+        final Summary summary = new Summary(List.of(rtt(1, "t", 1), rtt(2, "t", 2), rtt(3, "t", 4), rtt(4, "t", 9)));
+
+        assertEquals(3, row(summary, "t").metrics().get("p50").median());
+    }
+
+    @Test
+    void shouldComputeRatiosAgainstTheBaselineOfTheSameRepetition()
+    {
+        final Summary summary = new Summary(List.of(
+            rtt(1, "floor-spin", 100), rtt(1, "t", 200),
+            rtt(2, "floor-spin", 400), rtt(2, "t", 400),
+            rtt(1, "os-pipe", 1000), rtt(2, "os-pipe", 4000)));
+
+        final Summary.Spread ratio = row(summary, "t").metrics().get("x_spin_floor");
+        // per repetition 2.0 and 1.0: the median of those, not 300/250
+        assertEquals(1.5, ratio.median(), 1e-9);
+        assertEquals(1.0, ratio.min(), 1e-9);
+        assertEquals(2.0, ratio.max(), 1e-9);
+        assertEquals(0.15, row(summary, "t").metrics().get("x_os_pipe").median(), 1e-9);
+    }
+
+    @Test
+    void shouldLeaveARatioOutWhenItsBaselineDidNotRun()
+    {
+        final Summary summary = new Summary(List.of(rtt(1, "t", 200)));
+
+        assertFalse(row(summary, "t").metrics().containsKey("x_futex_floor"));
+        assertTrue(row(summary, "t").metrics().containsKey("p50"));
+    }
+
+    @Test
+    void shouldRatioThroughputAsRateOverTheBaselineRate()
+    {
+        final Summary summary = new Summary(List.of(
+            new Measurement(1, "os-pipe", "stream", 256, Map.of("msgs", 1e6), ""),
+            new Measurement(1, "t", "stream", 256, Map.of("msgs", 3e6), "")));
+
+        assertEquals(3.0, row(summary, "t").metrics().get("x_os_pipe").median(), 1e-9);
+    }
+}
