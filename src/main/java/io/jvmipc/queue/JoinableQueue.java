@@ -270,7 +270,7 @@ public final class JoinableQueue<T> implements AutoCloseable
     public boolean join(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         requireTimeout(timeout, unit);
-        return awaitZero(WaitStrategy.deadline(unit.toNanos(timeout)));
+        return awaitZero(WaitStrategy.deadline(timeout, unit));
     }
 
     /**

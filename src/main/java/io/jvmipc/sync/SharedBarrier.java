@@ -186,11 +186,7 @@ public final class SharedBarrier implements AutoCloseable
     public int await(final long timeout, final TimeUnit unit)
         throws InterruptedException, BrokenBarrierException, TimeoutException
     {
-        if (timeout < 0)
-        {
-            throw new IllegalArgumentException(file.path() + ": negative timeout " + timeout + " " + unit);
-        }
-        return awaitNanos(WaitStrategy.deadline(unit.toNanos(timeout)));
+        return awaitNanos(WaitStrategy.deadline(timeout, unit));
     }
 
     /**
@@ -622,11 +618,7 @@ public final class SharedBarrier implements AutoCloseable
          */
         public Builder timeout(final long timeout, final TimeUnit unit)
         {
-            if (timeout < 0)
-            {
-                throw new IllegalArgumentException("negative barrier timeout " + timeout + " " + unit);
-            }
-            this.defaultTimeoutNanos = unit.toNanos(timeout);
+            this.defaultTimeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
             return this;
         }
 

@@ -146,11 +146,7 @@ public final class SharedEvent implements AutoCloseable
      */
     public boolean await(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        if (timeout < 0)
-        {
-            throw new IllegalArgumentException(file.path() + ": negative timeout " + timeout + " " + unit);
-        }
-        return awaitNanos(WaitStrategy.deadline(unit.toNanos(timeout)));
+        return awaitNanos(WaitStrategy.deadline(timeout, unit));
     }
 
     private boolean awaitNanos(final long deadline) throws InterruptedException

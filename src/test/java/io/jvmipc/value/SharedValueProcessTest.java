@@ -61,6 +61,21 @@ class SharedValueProcessTest
     }
 
     @Test
+    @Timeout(120)
+    void shouldKeepCompoundUpdatesUnderTheAssociatedLockExactAcrossJvms() throws Exception
+    {
+        try (SharedInt counter = SharedInt.builder("guarded").directory(dir).initialValue(0).create();
+            JvmProcess first = child("incrementUnderLock", "guarded", "2000");
+            JvmProcess second = child("incrementUnderLock", "guarded", "2000"))
+        {
+            awaitSuccess(first);
+            awaitSuccess(second);
+            assertEquals(4000, counter.get(), "a get-then-set under getLock() lost no update");
+            assertTrue(counter.getLock() == counter.getLock(), "one lock per attachment");
+        }
+    }
+
+    @Test
     @Timeout(180)
     void shouldCountExactly400000WhenFourJvmsIncrementASharedLongAtTheSameTime() throws Exception
     {

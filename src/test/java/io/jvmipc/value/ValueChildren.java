@@ -21,6 +21,30 @@ public final class ValueChildren
         return SharedDirectory.of(Path.of(dir));
     }
 
+    /**
+     * Args: directory, value name, count. Adds one {@code count} times with a non-atomic get-then-set, each under
+     * the value's associated lock (Python's {@code with v.get_lock(): v.value += 1}).
+     */
+    public static void incrementUnderLock(final String[] args)
+    {
+        try (SharedInt counter = SharedInt.builder(args[1]).directory(directory(args[0])).open())
+        {
+            final int count = Integer.parseInt(args[2]);
+            for (int i = 0; i < count; i++)
+            {
+                counter.getLock().lock();
+                try
+                {
+                    counter.set(counter.get() + 1);
+                }
+                finally
+                {
+                    counter.getLock().unlock();
+                }
+            }
+        }
+    }
+
     /** Args: dir, int value name, count. The seed scenario: {@code incrementAndGet()} count times. */
     public static void incrementInt(final String[] args)
     {
