@@ -28,6 +28,12 @@ final class Chart
 {
     private static final String[] PERCENTILES = {"p50", "p90", "p99", "p999", "max"};
     private static final String[] PERCENTILE_LABELS = {"p50", "p90", "p99", "p99.9", "max"};
+    /** One distinct colour per transport (XChart's default palette repeats after a dozen series). */
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
+        new Color(0x393b79), new Color(0xad494a), new Color(0x637939), new Color(0xe7ba52), new Color(0x843c39),
+        new Color(0x7b4173), new Color(0x3182bd), new Color(0x31a354), new Color(0x000000), new Color(0x969696)};
     private static final int WIDTH = 1400;
     private static final int HEIGHT = 650;
 
@@ -82,6 +88,7 @@ final class Chart
         });
         chart.getStyler().setXAxisDecimalPattern("0");
         boolean any = false;
+        int colour = 0;
         for (final Summary.Row row : summary.rows())
         {
             if (!row.kind().equals("rtt") || row.size() != size || row.metrics().get("p50") == null)
@@ -97,6 +104,23 @@ final class Chart
             }
             final XYSeries series = chart.addSeries(row.transport(), x, y);
             series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(PALETTE[colour % PALETTE.length]);
+            series.setMarkerColor(PALETTE[colour % PALETTE.length]);
+            colour++;
+            if (row.transport().startsWith("jvmipc-"))
+            {
+                // the library's own transports stand out; the floors are dashed
+                series.setLineWidth(3.5f);
+            }
+            else if (row.transport().startsWith("floor-"))
+            {
+                final boolean spin = row.transport().equals("floor-spin");
+                final Color floorColour = spin ? Color.BLACK : Color.GRAY;
+                series.setLineStyle(spin ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
+                    : org.knowm.xchart.style.lines.SeriesLines.DOT_DOT);
+                series.setLineColor(floorColour);
+                series.setMarkerColor(floorColour);
+            }
             any = true;
         }
         return any ? chart : null;
