@@ -46,6 +46,12 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *   <li>death is judged by the kernel's release of the process's lock on its process-table entry, so a live
  *       process is never taken for dead, whatever PIDs are reused.</li>
  * </ul>
+ * <b>Refused messages</b>: a message over {@link #maxMessageSize()} is refused before anything is claimed
+ * when the codec knows its encoded length ({@link Codec#encodedLength(Object)}); otherwise it is found too
+ * long while being encoded into a claimed slot, and the slot is given back as a gap that consumers skip
+ * (until they pass it, {@link #size()} counts it and it holds one slot of capacity). The same holds for a
+ * codec that throws, and for {@link #abort(long)}.
+ * <p>
  * <b>Allocation</b>: the byte paths ({@link #offerBytes}, {@link #pollBytes}, {@link #tryClaim()} /
  * {@link #commit}, {@link #poll(MessageHandler)}) allocate nothing per message.
  * <p>
@@ -132,7 +138,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     @Override
     public boolean offer(final T message)
     {
-        Objects.requireNonNull(message, "message");
+        checkEncodedLength(message);
         final long claim = claimOrProbe();
         if (claim < 0)
         {
@@ -157,7 +163,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     @Override
     public boolean offer(final T message, final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        Objects.requireNonNull(message, "message");
+        checkEncodedLength(message);
         final long claim = awaitClaim(WaitStrategy.deadline(timeout, unit));
         if (claim < 0)
         {
@@ -171,7 +177,6 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * Adds a message, waiting as long as needed for room.
      *
      * @param message the message.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException     if interrupted while waiting (nothing added).
      * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
      * @throws IllegalStateException    if this queue is closed in this process.
@@ -179,7 +184,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     @Override
     public void put(final T message) throws InterruptedException
     {
-        Objects.requireNonNull(message, "message");
+        checkEncodedLength(message);
         encodeAndCommit(message, awaitClaim(WaitStrategy.NO_DEADLINE));
     }
 
@@ -351,7 +356,6 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * Removes and returns the oldest message, waiting as long as needed.
      *
      * @return the message.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException           if interrupted while waiting.
      * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
      * @throws IllegalStateException          if this queue is closed in this process.
@@ -746,6 +750,17 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         if (length < 0 || length > maxMessageSize)
         {
             throw new MessageTooLargeException(file.path().toString(), length, maxMessageSize);
+        }
+    }
+
+    /** Refuses a message whose encoded length the codec knows to be too large, before anything is claimed. */
+    private void checkEncodedLength(final T message)
+    {
+        Objects.requireNonNull(message, "message");
+        final int known = codec.encodedLength(message);
+        if (known > maxMessageSize)
+        {
+            throw new MessageTooLargeException(file.path().toString(), known, maxMessageSize);
         }
     }
 

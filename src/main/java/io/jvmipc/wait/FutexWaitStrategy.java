@@ -57,10 +57,8 @@ public final class FutexWaitStrategy implements WaitStrategy
         final boolean registered = (state & REGISTERED) != 0;
         if (Thread.interrupted())
         {
-            if (registered)
-            {
-                signal.cancelWait();
-            }
+            // a registration is left for done(signal, state), which the caller's finally runs with this same state:
+            // cancelling here too would remove it twice and leave the waiter count one short (lost wake-ups)
             throw new InterruptedException();
         }
         final long remaining = deadlineNanos == NO_DEADLINE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();

@@ -35,13 +35,14 @@ public interface WaitStrategy
      * @param state         {@link #INITIAL} or the state returned by the previous call.
      * @param deadlineNanos the {@link System#nanoTime()} after which to give up, or {@link #NO_DEADLINE}.
      * @return the next state, or {@link #TIMED_OUT} once {@code System.nanoTime() >= deadlineNanos}.
-     * @throws InterruptedException if the thread is interrupted; the strategy has already cleaned up.
+     * @throws InterruptedException if the thread is interrupted; the caller's {@link #done} with the state it
+     *                              passed in undoes any registration.
      */
     long idle(Signal signal, long state, long deadlineNanos) throws InterruptedException;
 
     /**
-     * Ends a wait that succeeded: undoes any registration. Harmless for {@link #INITIAL} and
-     * {@link #TIMED_OUT}.
+     * Ends a wait, however it ended (success, or {@link #idle} throwing): undoes any registration. Harmless for
+     * {@link #INITIAL} and {@link #TIMED_OUT}. Call it exactly once per wait, with the last state.
      *
      * @param signal the signal passed to {@link #idle}.
      * @param state  the last state returned by {@link #idle}.

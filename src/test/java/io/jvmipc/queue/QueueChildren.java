@@ -1,0 +1,184 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.SharedDirectory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * Child JVM programs for the cross-process queue tests; each is a {@code public static void name(String[])}
+ * started through {@link io.jvmipc.process.JvmProcess.Builder#method(String)}. Arguments: the directory,
+ * the queue's name, then per program.
+ */
+public final class QueueChildren
+{
+    /** Bytes before the payload: producer id, sequence, checksum of the payload. */
+    static final int HEADER = 12;
+    static final int STOP = -1;
+
+    private QueueChildren()
+    {
+    }
+
+    static SharedQueue<String> attach(final String dir, final String name)
+    {
+        return SharedQueue.builder(name, Codecs.utf8()).directory(SharedDirectory.of(Path.of(dir))).open();
+    }
+
+    /** The length of message {@code seq} of producer {@code producer}: 12 to 256 bytes. */
+    static int messageLength(final int producer, final int seq)
+    {
+        return HEADER + Math.floorMod(seq * 7 + producer * 13, 245);
+    }
+
+    /** Fills and checksums message {@code seq}; returns its length. */
+    static int fill(final byte[] buffer, final int producer, final int seq, final CRC32C crc)
+    {
+        final int length = messageLength(producer, seq);
+        for (int i = HEADER; i < length; i++)
+        {
+            buffer[i] = (byte)(seq * 31 + i);
+        }
+        crc.reset();
+        crc.update(buffer, HEADER, length - HEADER);
+        final ByteBuffer header = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(0, producer).putInt(4, seq).putInt(8, (int)crc.getValue());
+        return length;
+    }
+
+    /** Args: dir, name, producer id, count. Puts {@code count} checksummed messages of mixed sizes. */
+    public static void produce(final String[] args) throws InterruptedException
+    {
+        final int producer = Integer.parseInt(args[2]);
+        final int count = Integer.parseInt(args[3]);
+        final byte[] buffer = new byte[256];
+        final CRC32C crc = new CRC32C();
+        try (SharedQueue<String> queue = attach(args[0], args[1]))
+        {
+            for (int seq = 0; seq < count; seq++)
+            {
+                final int length = fill(buffer, producer, seq, crc);
+                if (!queue.offerBytes(buffer, 0, length, 60, TimeUnit.SECONDS))
+                {
+                    throw new IllegalStateException("queue stayed full for 60 s at message " + seq);
+                }
+            }
+        }
+        System.out.println("PRODUCED " + count);
+    }
+
+    /**
+     * Args: dir, name, consumer id, producers, output directory. Takes messages until a STOP, checking
+     * checksums and per-producer order; writes a bit set of the sequences seen from each producer.
+     */
+    public static void consume(final String[] args) throws InterruptedException, IOException
+    {
+        final int consumer = Integer.parseInt(args[2]);
+        final int producers = Integer.parseInt(args[3]);
+        final Path out = Path.of(args[4]);
+        final BitSet[] seen = new BitSet[producers];
+        final int[] last = new int[producers];
+        for (int p = 0; p < producers; p++)
+        {
+            seen[p] = new BitSet();
+            last[p] = -1;
+        }
+        final byte[] buffer = new byte[256];
+        final ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+        final CRC32C crc = new CRC32C();
+        long count = 0;
+        try (SharedQueue<String> queue = attach(args[0], args[1]))
+        {
+            while (true)
+            {
+                final int length = queue.pollBytes(buffer, 0, 60, TimeUnit.SECONDS);
+                if (length < 0)
+                {
+                    throw new IllegalStateException("no message for 60 s after " + count);
+                }
+                final int producer = view.getInt(0);
+                if (producer == STOP)
+                {
+                    break;
+                }
+                final int seq = view.getInt(4);
+                if (length != messageLength(producer, seq))
+                {
+                    throw new IllegalStateException("message " + producer + ":" + seq + " has length " + length);
+                }
+                crc.reset();
+                crc.update(buffer, HEADER, length - HEADER);
+                if (view.getInt(8) != (int)crc.getValue())
+                {
+                    throw new IllegalStateException("checksum mismatch in " + producer + ":" + seq);
+                }
+                if (seq <= last[producer])
+                {
+                    throw new IllegalStateException("producer " + producer + " out of order: " + seq + " after " +
+                        last[producer]);
+                }
+                last[producer] = seq;
+                seen[producer].set(seq);
+                count++;
+            }
+        }
+        for (int p = 0; p < producers; p++)
+        {
+            Files.write(out.resolve("consumer-" + consumer + "-producer-" + p + ".bits"), seen[p].toByteArray());
+        }
+        System.out.println("CONSUMED " + count);
+    }
+
+    /** Args: dir, name, n. Puts p0..p(n-1), then claims a slot, says CLAIMED and never commits. */
+    public static void claimAndHold(final String[] args) throws InterruptedException
+    {
+        final SharedQueue<String> queue = attach(args[0], args[1]);
+        for (int i = 0; i < Integer.parseInt(args[2]); i++)
+        {
+            queue.put("p" + i);
+        }
+        if (queue.tryClaim() < 0)
+        {
+            throw new IllegalStateException("could not claim");
+        }
+        System.out.println("CLAIMED");
+        new CountDownLatch(1).await();
+    }
+
+    /** Args: dir, name. Takes one message in place, says READING:msg while holding it, and never returns. */
+    public static void readAndHold(final String[] args)
+    {
+        final SharedQueue<String> queue = attach(args[0], args[1]);
+        final boolean got = queue.poll((buffer, offset, length) ->
+        {
+            System.out.println("READING:" + Codecs.utf8().decode(buffer, offset, length));
+            try
+            {
+                new CountDownLatch(1).await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        System.out.println("EMPTY " + got);
+    }
+
+    /** Args: dir, name. Says WAITING, blocks in take(), prints GOT:msg. */
+    public static void takeOne(final String[] args) throws InterruptedException
+    {
+        try (SharedQueue<String> queue = attach(args[0], args[1]))
+        {
+            System.out.println("WAITING");
+            System.out.println("GOT:" + queue.take());
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.process.JvmProcess;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The queue across real child JVMs: volume, crashes and blocking. */
+class SharedQueueProcessTest
+{
+    @TempDir
+    Path tempDir;
+    private SharedDirectory dir;
+
+    @BeforeEach
+    void setUp()
+    {
+        dir = SharedDirectory.of(tempDir);
+    }
+
+    private JvmProcess child(final String method, final String... args)
+    {
+        final String[] all = new String[args.length + 2];
+        all[0] = tempDir.toString();
+        all[1] = "q";
+        System.arraycopy(args, 0, all, 2, args.length);
+        return JvmProcess.builder(QueueChildren.class).method(method).jvmArgs("-Xmx256m").args(all).start();
+    }
+
+    private SharedQueue<String> queue(final int capacity, final int maxMessageSize)
+    {
+        return SharedQueue.builder("q", Codecs.utf8()).directory(dir).capacity(capacity)
+            .maxMessageSize(maxMessageSize).create();
+    }
+
+    @Test
+    @Timeout(300)
+    void shouldMoveAMillionMixedMessagesBetweenTwoProducerAndTwoConsumerJvmsExactlyOnceInOrder() throws Exception
+    {
+        final int producers = 2;
+        final int consumers = 2;
+        final int perProducer = 500_000;
+        try (SharedQueue<String> queue = queue(1024, 256))
+        {
+            final List<JvmProcess> consumerProcesses = new ArrayList<>();
+            for (int c = 0; c < consumers; c++)
+            {
+                consumerProcesses.add(child("consume", String.valueOf(c), String.valueOf(producers), tempDir.toString()));
+            }
+            final List<JvmProcess> producerProcesses = new ArrayList<>();
+            for (int p = 0; p < producers; p++)
+            {
+                producerProcesses.add(child("produce", String.valueOf(p), String.valueOf(perProducer)));
+            }
+            for (final JvmProcess producer : producerProcesses)
+            {
+                assertTrue(producer.join(240, TimeUnit.SECONDS), "producer did not finish: " + producer.output());
+                assertEquals(0, producer.exitValue(), producer.output());
+            }
+            final byte[] stop = ByteBuffer.allocate(QueueChildren.HEADER).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0, QueueChildren.STOP).array();
+            for (int c = 0; c < consumers; c++)
+            {
+                assertTrue(queue.offerBytes(stop, 0, stop.length, 60, TimeUnit.SECONDS));
+            }
+            long total = 0;
+            for (final JvmProcess consumer : consumerProcesses)
+            {
+                assertTrue(consumer.join(60, TimeUnit.SECONDS), "consumer did not finish: " + consumer.output());
+                assertEquals(0, consumer.exitValue(), consumer.output());
+                total += Long.parseLong(consumer.output().replaceAll("(?s).*CONSUMED (\\d+).*", "$1"));
+            }
+            assertEquals((long)producers * perProducer, total, "messages consumed");
+            for (int p = 0; p < producers; p++)
+            {
+                final BitSet union = new BitSet();
+                for (int c = 0; c < consumers; c++)
+                {
+                    final BitSet seen = BitSet.valueOf(Files.readAllBytes(
+                        tempDir.resolve("consumer-" + c + "-producer-" + p + ".bits")));
+                    assertFalse(union.intersects(seen), "a message of producer " + p + " was delivered twice");
+                    union.or(seen);
+                }
+                assertEquals(perProducer, union.cardinality(), "messages of producer " + p);
+                assertEquals(perProducer, union.nextClearBit(0), "a message of producer " + p + " was lost");
+            }
+            assertTrue(queue.isEmpty());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldDeliverEveryOtherMessageWhenAProducerIsKilledHoldingAClaimedSlot() throws Exception
+    {
+        try (SharedQueue<String> queue = queue(16, 64);
+            JvmProcess producer = child("claimAndHold", "5"))
+        {
+            assertTrue(producer.awaitOutput("CLAIMED", 30, TimeUnit.SECONDS), producer.output());
+            for (int i = 0; i < 5; i++)
+            {
+                queue.put("q" + i);
+            }
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals("p" + i, queue.poll(10, TimeUnit.SECONDS));
+            }
+            assertNull(queue.poll(100, TimeUnit.MILLISECONDS), "a live producer's claimed slot holds back the rest");
+
+            producer.kill();
+            assertTrue(producer.join(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals("q" + i, queue.poll(10, TimeUnit.SECONDS), "the dead producer's slot is skipped");
+            }
+            assertNull(queue.poll());
+            assertEquals(0, queue.size());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldFreeTheSlotOfAConsumerKilledWhileReading() throws Exception
+    {
+        try (SharedQueue<String> queue = queue(4, 64))
+        {
+            queue.put("m0");
+            try (JvmProcess consumer = child("readAndHold"))
+            {
+                assertTrue(consumer.awaitOutput("READING:m0", 30, TimeUnit.SECONDS), consumer.output());
+                queue.put("m1");
+                queue.put("m2");
+                queue.put("m3");
+                assertFalse(queue.offer("m4", 100, TimeUnit.MILLISECONDS), "a live reader's slot is not reused");
+                consumer.kill();
+                assertTrue(consumer.join(10, TimeUnit.SECONDS));
+            }
+            assertTrue(queue.offer("m4", 10, TimeUnit.SECONDS), "the dead reader's slot is freed for producers");
+            for (int i = 1; i <= 4; i++)
+            {
+                assertEquals("m" + i, queue.poll(10, TimeUnit.SECONDS));
+            }
+            assertNull(queue.poll(), "only the message the dead consumer held is gone");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldSleepWithoutCpuWhileBlockedInTakeAndWakeOnAPutFromAnotherJvm() throws Exception
+    {
+        try (SharedQueue<String> queue = queue(8, 64);
+            JvmProcess consumer = child("takeOne"))
+        {
+            assertTrue(consumer.awaitOutput("WAITING", 30, TimeUnit.SECONDS), consumer.output());
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (queue.waitingConsumers() == 0)
+            {
+                assertTrue(System.nanoTime() < deadline, "the consumer never went to sleep");
+                Thread.onSpinWait();
+            }
+            final ProcessHandle handle = ProcessHandle.of(consumer.pid()).orElseThrow();
+            final Duration cpuBefore = handle.info().totalCpuDuration().orElseThrow();
+            final long windowEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < windowEnd)
+            {
+                // a measurement window, not synchronisation: the assertion below is about CPU used meanwhile
+                LockSupport.parkNanos(windowEnd - System.nanoTime());
+            }
+            final Duration cpuUsed = handle.info().totalCpuDuration().orElseThrow().minus(cpuBefore);
+            assertTrue(cpuUsed.toMillis() < 200, "a blocked take used " + cpuUsed.toMillis() + " ms CPU in 1 s");
+
+            queue.put("hello");
+            assertTrue(consumer.awaitOutput("GOT:hello", 30, TimeUnit.SECONDS), consumer.output());
+            assertTrue(consumer.join(30, TimeUnit.SECONDS));
+            assertEquals(0, consumer.exitValue());
+        }
+    }
+}
