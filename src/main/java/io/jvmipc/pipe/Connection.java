@@ -242,7 +242,11 @@ public final class Connection<T> implements AutoCloseable
         final int maxFragment = writer.maxFragment();
         if (length <= maxFragment)
         {
-            final long payload = claim(length);
+            long payload = writer.claim(length);
+            if (payload < 0)
+            {
+                payload = awaitSpace(length);
+            }
             MemorySegment.copy(bytes, offset, segment, JAVA_BYTE, payload, length);
             writer.commit(payload, length, length);
             writer.wakeConsumer();
@@ -374,6 +378,18 @@ public final class Connection<T> implements AutoCloseable
     {
         Objects.checkIndex(offset, buffer.length + 1);
         ensureCanReceive();
+        final long first = reader.peek();
+        if (first >= 0)
+        {
+            // fast path: a whole message is waiting in one record and fits
+            final int length = reader.length();
+            if (reader.info() == length && length <= buffer.length - offset)
+            {
+                MemorySegment.copy(segment, JAVA_BYTE, first, buffer, offset, length);
+                reader.advance();
+                return length;
+            }
+        }
         while (true)
         {
             final long payload = firstRecord();

@@ -18,7 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * at the same moment could miss the new tail (store buffering). That is closed from the sleeper's side: a
  * consumer issues {@link RemoteBarrier#issue()} after registering and before its re-check, which forces this
  * thread's pending tail store to be visible (or this thread's later read of the count to see the
- * registration). When either side's process cannot issue remote barriers ({@link PipeDescriptor#FLAG_BARRIER}
+ * registration). This relies on the tail store and the count read staying in program order in the compiled
+ * code: the JIT keeps them so because both touch the same raw mapping (one memory alias class), and the CPU may
+ * only delay the store, which is what the barrier repairs. When either side's process cannot issue remote barriers ({@link PipeDescriptor#FLAG_BARRIER}
  * clear on the consumer's end, or unavailable here), the writer uses {@link Signal#signalAll()}, whose full
  * fence gives the same guarantee at a cost per message.
  */
