@@ -552,6 +552,11 @@ public final class Connection<T> implements AutoCloseable
         return reader.dataSignal();
     }
 
+    int peerReceiveWaiters()
+    {
+        return writer.dataSignal().waiters();
+    }
+
     long readSignalOffset()
     {
         return readSignalOffset;

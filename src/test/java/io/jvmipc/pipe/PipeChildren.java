@@ -112,4 +112,29 @@ final class PipeChildren
             Thread.sleep(Long.MAX_VALUE);
         }
     }
+
+    /** Attaches end A of pipes args[1..], prints "WAITING", waits on all and prints "READY" with the ready names. */
+    public static final class Waiter
+    {
+        public static void main(final String[] args) throws Exception
+        {
+            final java.util.List<Connection<?>> all = new java.util.ArrayList<>();
+            for (int i = 1; i < args.length; i++)
+            {
+                all.add(Pipe.attach(SharedDirectory.of(Path.of(args[0])), args[i], End.A));
+            }
+            System.out.println("WAITING");
+            final java.util.List<Connection<?>> ready = Connection.wait(all, 60, java.util.concurrent.TimeUnit.SECONDS);
+            final StringBuilder names = new StringBuilder("READY");
+            for (final Connection<?> connection : ready)
+            {
+                names.append(' ').append(connection.path().getFileName());
+            }
+            System.out.println(names);
+            for (final Connection<?> connection : all)
+            {
+                connection.close();
+            }
+        }
+    }
 }

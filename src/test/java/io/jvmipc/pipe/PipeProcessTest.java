@@ -217,4 +217,62 @@ class PipeProcessTest
             }
         }
     }
+
+    @Test
+    void shouldWakeAChildSleepingInWaitWithoutFutexWaitv() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(tempDir);
+        try (Connection<byte[]> one = Pipe.builder("v1").directory(directory).connect(End.B);
+            Connection<byte[]> two = Pipe.builder("v2").directory(directory).connect(End.B);
+            Connection<byte[]> three = Pipe.builder("v3").directory(directory).connect(End.B);
+            JvmProcess child = JvmProcess.builder(PipeChildren.Waiter.class)
+                .jvmArgs("-Djvmipc.futexWaitv.disable=true").args(tempDir.toString(), "v1", "v2", "v3").start())
+        {
+            assertTrue(child.awaitOutput("WAITING", 30, TimeUnit.SECONDS), child.output());
+            awaitRegistered(three, child);
+            three.sendBytes(new byte[] {1});
+            assertTrue(child.awaitOutput("READY", 30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.outputLines().contains("READY v3"), child.output());
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertEquals(0, child.exitValue(), child.output());
+            assertTrue(one.canSend() && two.canSend());
+        }
+    }
+
+    @Test
+    void shouldNotLoseWakeUpsWhenThePeerCannotIssueRemoteBarriers() throws Exception
+    {
+        final Connection<byte[]> a = connectA("fallback", 4096);
+        try (JvmProcess child = JvmProcess.builder(PipeChildren.Echo.class)
+            .jvmArgs("-Djvmipc.pipe.noMembarrier=true").args(tempDir.toString(), "fallback").start())
+        {
+            final byte[] buffer = new byte[8];
+            for (int i = 0; i < 2000; i++)
+            {
+                final byte[] message = {(byte)i, (byte)(i >> 8), 3};
+                a.sendBytes(message);
+                assertEquals(3, a.recvBytesInto(buffer));
+                assertEquals(message[0], buffer[0]);
+                assertEquals(message[1], buffer[1]);
+            }
+            a.close();
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.output().contains("ECHOED 2000"), child.output());
+        }
+        finally
+        {
+            a.close();
+        }
+    }
+
+    /** Waits until the child has registered to sleep on the ring {@code sender} writes (or fails the test). */
+    private static void awaitRegistered(final Connection<byte[]> sender, final JvmProcess child)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sender.peerReceiveWaiters() == 0)
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "child never went to sleep: " + child.output());
+            Thread.yield();
+        }
+    }
 }
