@@ -246,7 +246,8 @@ public final class SharedFile implements AutoCloseable
 
     /**
      * Takes an entry in the process table for this attachment. If the entry's previous owner died without
-     * detaching, {@code recovery} runs for it first.
+     * detaching, {@code recovery} runs for it first. The entry's waiting counts and kind words then start at
+     * zero, whatever its previous owner left in them.
      *
      * @param recovery releases what a dead process held; also used by {@link #recoverIfDead(int)}.
      * @return the entry's index.
@@ -286,7 +287,8 @@ public final class SharedFile implements AutoCloseable
 
     /**
      * If the owner of entry {@code other} is gone (dead, or detached), runs the recovery for it while holding
-     * its lock and marks it free. Never takes a live process for dead. Slow path: a system call each time.
+     * its lock (only if the entry still reads as attached, so at most once per death or detach) and marks it
+     * free. Never takes a live process for dead. Slow path: a system call each time.
      *
      * @param other an entry index.
      * @return {@code true} if the entry has no live owner (now recovered), {@code false} if its owner is alive
@@ -307,7 +309,11 @@ public final class SharedFile implements AutoCloseable
         try
         {
             final long base = ProcessTableDescriptor.entryOffset(other);
-            if (recovery != null)
+            // acquire: see everything the entry's owner wrote before it died; an entry left FREE (never used,
+            // closed cleanly, or already recovered) has nothing to recover, and recovering twice could release
+            // twice what the dead process held
+            if (recovery != null && (int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
+                ProcessTableDescriptor.ATTACHED)
             {
                 recovery.recover(other);
             }
@@ -326,10 +332,13 @@ public final class SharedFile implements AutoCloseable
      *
      * @param other an entry index.
      * @return {@code true} if a live attachment holds it.
+     * @throws IndexOutOfBoundsException if {@code other} is not an entry of the table.
      */
     public synchronized boolean isAlive(final int other)
     {
         ensureOpen();
+        // an index past the table would probe a lock byte in the body and report "dead"
+        java.util.Objects.checkIndex(other, processTableCapacity);
         if (other == entry)
         {
             return true;
@@ -399,7 +408,8 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
-     * Detaches: frees this process's entry and unmaps the file. Idempotent. The object itself stays.
+     * Detaches: unmaps the file and drops this attachment's entry lock; the next process that probes or takes
+     * the entry recovers whatever it still held, as for a dead process. Idempotent. The object itself stays.
      */
     @Override
     public synchronized void close()
@@ -409,12 +419,9 @@ public final class SharedFile implements AutoCloseable
             return;
         }
         closed = true;
-        if (entry >= 0)
-        {
-            final long base = ProcessTableDescriptor.entryOffset(entry);
-            // release: whatever this process did to the object is visible before its entry reads as free
-            INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
-        }
+        // The entry stays ATTACHED: once its lock is dropped below, the next process to probe or take it runs
+        // the object's recovery for it exactly once, which frees whatever this attachment still held (a slot
+        // another thread had claimed, permits, waiter registrations) just as if this process had died.
         // unmap first: once the shared arena is closed no thread of this process can still write to the object,
         // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late
         arena.close();
@@ -570,6 +577,10 @@ public final class SharedFile implements AutoCloseable
         {
             segment.set(JAVA_INT, base + ProcessTableDescriptor.WAITING_OFFSET + (long)s * Integer.BYTES, 0);
         }
+        for (int w = 0; w < ProcessTableDescriptor.KIND_WORD_COUNT; w++)
+        {
+            segment.set(JAVA_LONG, base + ProcessTableDescriptor.KIND_WORDS_OFFSET + (long)w * Long.BYTES, 0L);
+        }
     }
 
     /** Builds the object under a temporary name and links it in; {@code false} if the name exists. */
@@ -655,6 +666,7 @@ public final class SharedFile implements AutoCloseable
             throw new SharedObjectException(path, "cannot be opened: errno " + -fd);
         }
         Arena arena = null;
+        boolean mappedOk = false;
         try
         {
             final MemorySegment file;
@@ -672,7 +684,7 @@ public final class SharedFile implements AutoCloseable
             }
             validate(path, file, kind, kindVersion);
             final SharedFile mapped = new SharedFile(path, arena, file, fd, kind);
-            arena = null;
+            mappedOk = true;
             return mapped;
         }
         catch (final IOException e)
@@ -681,9 +693,12 @@ public final class SharedFile implements AutoCloseable
         }
         finally
         {
-            if (arena != null)
+            if (!mappedOk)
             {
-                arena.close();
+                if (arena != null)
+                {
+                    arena.close();
+                }
                 LibC.close(fd);
             }
         }

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The child runs with this JVM's {@code java} binary, class path ({@code java.class.path}) and JVM options
  * (minus those that must not be inherited: debugger and instrumentation agents, and the test runner's own
  * options, see {@link #inheritedJvmArguments()}), plus {@code --enable-native-access=ALL-UNNAMED}, which the
- * library's futex and lock calls need. Hand it the names of shared objects as arguments.
+ * library's futex and lock calls need. Hand it the names of shared objects as arguments. The child gets the class
+ * path only: an application run from the module path is not supported yet.
  * <p>
  * By default the child's stdout and stderr are merged and captured by a daemon thread, line by line:
  * {@link #output()} returns what it printed so far, and {@link #awaitOutput(String, long, TimeUnit)} waits
@@ -128,12 +129,17 @@ public final class JvmProcess implements AutoCloseable
      */
     public boolean join(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout));
+        final long start = System.nanoTime();
         if (!process.waitFor(timeout, unit))
         {
             return false;
         }
-        awaitOutputEnd(deadline);
+        if (reader != null)
+        {
+            // the output ends with the process (unless a grandchild holds it open): wait what is left of the timeout
+            final long remaining = Math.max(0, unit.toNanos(timeout)) - (System.nanoTime() - start);
+            reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        }
         return true;
     }
 
@@ -260,7 +266,7 @@ public final class JvmProcess implements AutoCloseable
         throws InterruptedException
     {
         requireCaptured();
-        final long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout));
+        long remaining = Math.max(0, unit.toNanos(timeout));
         lock.lock();
         try
         {
@@ -278,12 +284,11 @@ public final class JvmProcess implements AutoCloseable
                 {
                     return false;
                 }
-                final long remaining = deadline - System.nanoTime();
                 if (remaining <= 0)
                 {
                     return false;
                 }
-                linesChanged.awaitNanos(remaining);
+                remaining = linesChanged.awaitNanos(remaining);
             }
         }
         finally
@@ -383,16 +388,6 @@ public final class JvmProcess implements AutoCloseable
         {
             throw new IllegalStateException(this + ": output is not captured (started with inheritIO())");
         }
-    }
-
-    private void awaitOutputEnd(final long deadline) throws InterruptedException
-    {
-        if (reader == null)
-        {
-            return;
-        }
-        final long remaining = deadline - System.nanoTime();
-        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
     }
 
     private void readOutput()

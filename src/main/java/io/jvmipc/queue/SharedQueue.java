@@ -2,11 +2,9 @@ package io.jvmipc.queue;
 
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
-import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
-import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitStrategy;
 
@@ -40,8 +38,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *   <li>a message whose {@code put}/{@code offer} returned is delivered exactly once, unless the process that
  *       takes it dies before its {@code take}/{@code poll} returns (then that one message is lost);</li>
  *   <li>a message whose producer died before its {@code put} returned is never delivered, and its slot does not
- *       block the queue: once the producer's death is detected (when a consumer has found that slot at the
- *       head for {@value #DEATH_CHECK_MILLIS} ms, then on each further wait of as long), the slot is skipped;
+ *       block the queue: once the producer's death is detected (a consumer that keeps finding that slot in its
+ *       way checks the owner's liveness every {@value #DEATH_CHECK_MILLIS} ms), the slot is skipped;
  *       likewise a slot held by a dead consumer is freed for producers;</li>
  *   <li>death is judged by the kernel's release of the process's lock on its process-table entry, so a live
  *       process is never taken for dead, whatever PIDs are reused.</li>
@@ -89,8 +87,11 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private final Signal notFull;
     private final int maxMessageSize;
     private final String name;
+    /** The owner of the slot this instance last found in its way, and since when: rate-limits liveness probes. */
+    private int suspectOwner = -1;
+    private long suspectSince;
 
-    private SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
+    SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
         final String name)
     {
         this.file = file;
@@ -118,9 +119,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * @param <T>   the type of message.
      * @return a builder.
      */
-    public static <T> Builder<T> builder(final String name, final Codec<T> codec)
+    public static <T> SharedQueueBuilder<T> builder(final String name, final Codec<T> codec)
     {
-        return new Builder<>(name, codec);
+        return new SharedQueueBuilder<>(name, codec);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -837,7 +838,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             return result;
         }
-        return probe(result) ? ring.tryClaim() : -1;
+        return probeIfStuck(result) ? Math.max(-1, ring.tryClaim()) : -1;
     }
 
     /** One take attempt; -1 if empty (or blocked by a live owner). */
@@ -845,7 +846,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     {
         file.ensureOpen();
         long result = ring.tryTake(maxLength);
-        if (QueueRing.isBlocked(result) && probe(result))
+        if (QueueRing.isBlocked(result) && probeIfStuck(result))
         {
             result = ring.tryTake(maxLength);
         }
@@ -858,58 +859,23 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
 
     private long awaitClaim(final long deadline) throws InterruptedException
     {
-        long suspectSince = 0;
-        while (true)
-        {
-            long state = WaitStrategy.INITIAL;
-            try
-            {
-                file.ensureOpen();
-                long result;
-                while ((result = ring.tryClaim()) < 0)
-                {
-                    long wakeAt = deadline;
-                    if (QueueRing.isBlocked(result))
-                    {
-                        final long now = System.nanoTime();
-                        if (suspectSince == 0)
-                        {
-                            suspectSince = now;
-                        }
-                        else if (now - suspectSince >= DEATH_CHECK_NANOS &&
-                            file.recoverIfDead(QueueRing.blockingOwner(result)))
-                        {
-                            suspectSince = 0;
-                            continue;
-                        }
-                        wakeAt = Math.min(deadline, now + DEATH_CHECK_NANOS);
-                    }
-                    state = waitStrategy.idle(notFull, state, wakeAt);
-                    if (state == WaitStrategy.TIMED_OUT)
-                    {
-                        if (wakeAt == deadline)
-                        {
-                            return -1;
-                        }
-                        break;
-                    }
-                    file.ensureOpen();
-                }
-                if (result >= 0)
-                {
-                    return result;
-                }
-            }
-            finally
-            {
-                waitStrategy.done(notFull, state);
-            }
-        }
+        return await(true, 0, deadline);
     }
 
     private long awaitTake(final int maxLength, final long deadline) throws InterruptedException
     {
-        long suspectSince = 0;
+        return await(false, maxLength, deadline);
+    }
+
+    /**
+     * Claims (producer) or takes (consumer) a slot, waiting on the matching signal until the deadline; probes the
+     * owner of a slot in the way so that a dead one cannot block the wait.
+     *
+     * @return the position, or -1 at the deadline.
+     */
+    private long await(final boolean claim, final int maxLength, final long deadline) throws InterruptedException
+    {
+        final Signal signal = claim ? notFull : notEmpty;
         while (true)
         {
             long state = WaitStrategy.INITIAL;
@@ -917,7 +883,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             {
                 file.ensureOpen();
                 long result;
-                while ((result = ring.tryTake(maxLength)) < 0)
+                while ((result = claim ? ring.tryClaim() : ring.tryTake(maxLength)) < 0)
                 {
                     if (QueueRing.isTooLong(result))
                     {
@@ -927,26 +893,21 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
                     long wakeAt = deadline;
                     if (QueueRing.isBlocked(result))
                     {
-                        final long now = System.nanoTime();
-                        if (suspectSince == 0)
+                        if (probeIfStuck(result))
                         {
-                            suspectSince = now;
-                        }
-                        else if (now - suspectSince >= DEATH_CHECK_NANOS &&
-                            file.recoverIfDead(QueueRing.blockingOwner(result)))
-                        {
-                            suspectSince = 0;
                             continue;
                         }
-                        wakeAt = Math.min(deadline, now + DEATH_CHECK_NANOS);
+                        // sleep no longer than until the next probe: a dead owner never signals
+                        wakeAt = Math.min(deadline, System.nanoTime() + DEATH_CHECK_NANOS);
                     }
-                    state = waitStrategy.idle(notEmpty, state, wakeAt);
+                    state = waitStrategy.idle(signal, state, wakeAt);
                     if (state == WaitStrategy.TIMED_OUT)
                     {
                         if (wakeAt == deadline)
                         {
                             return -1;
                         }
+                        // woke to probe: start a fresh wait
                         break;
                     }
                     file.ensureOpen();
@@ -958,15 +919,33 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             }
             finally
             {
-                waitStrategy.done(notEmpty, state);
+                waitStrategy.done(signal, state);
             }
         }
     }
 
-    /** Probes the owner of a blocking slot; true if it was dead (its slots are now freed). */
-    private boolean probe(final long blockedResult)
+    /**
+     * Checks whether the owner of a slot in the way is dead, at most once per {@value #DEATH_CHECK_MILLIS} ms
+     * per owner (the check is a system call; a live owner is usually done with its slot within nanoseconds).
+     *
+     * @return {@code true} if the owner was dead and its slots are now freed: try again at once.
+     */
+    private boolean probeIfStuck(final long blockedResult)
     {
-        return file.recoverIfDead(QueueRing.blockingOwner(blockedResult));
+        final int owner = QueueRing.blockingOwner(blockedResult);
+        final long now = System.nanoTime();
+        if (owner != suspectOwner)
+        {
+            suspectOwner = owner;
+            suspectSince = now;
+            return false;
+        }
+        if (now - suspectSince < DEATH_CHECK_NANOS)
+        {
+            return false;
+        }
+        suspectSince = now;
+        return file.recoverIfDead(owner);
     }
 
     /** Frees what a dead attachment held, and wakes everyone to re-check (runs holding its entry). */
@@ -985,203 +964,6 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             notEmpty.wakeAll();
             notFull.wakeAll();
-        }
-    }
-
-    /**
-     * Builds a {@link SharedQueue}: sets where it lives and, for creation, its sizes.
-     *
-     * @param <T> the type of message.
-     */
-    public static final class Builder<T>
-    {
-        private final String name;
-        private final Codec<T> codec;
-        private SharedDirectory directory;
-        private int capacity = 1024;
-        private int maxMessageSize = 1024;
-        private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
-        private WaitStrategy waitStrategy = WaitStrategy.blocking();
-        private boolean capacitySet;
-        private boolean maxMessageSizeSet;
-
-        private Builder(final String name, final Codec<T> codec)
-        {
-            this.name = SharedDirectory.requireValidName(name);
-            this.codec = Objects.requireNonNull(codec, "codec");
-        }
-
-        /**
-         * Where the queue's file lives (default: {@link SharedDirectory#defaultDirectory()}).
-         *
-         * @param directory the directory.
-         * @return this builder.
-         */
-        public Builder<T> directory(final SharedDirectory directory)
-        {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /**
-         * How many messages the queue holds (default 1024); any value from 1 to 2^30. When attaching to an
-         * existing queue, a capacity set here must match it.
-         *
-         * @param capacity the capacity.
-         * @return this builder.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Builder<T> capacity(final int capacity)
-        {
-            if (capacity < 1 || capacity > QueueDescriptor.MAX_CAPACITY)
-            {
-                throw new IllegalArgumentException("capacity " + capacity + " outside 1.." +
-                    QueueDescriptor.MAX_CAPACITY);
-            }
-            this.capacity = capacity;
-            this.capacitySet = true;
-            return this;
-        }
-
-        /**
-         * The largest message in bytes (default 1024), from 0 to 64 MiB. Each slot takes this plus 16 bytes,
-         * rounded up to 64. When attaching to an existing queue, a size set here must match it.
-         *
-         * @param maxMessageSize the largest message.
-         * @return this builder.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Builder<T> maxMessageSize(final int maxMessageSize)
-        {
-            if (maxMessageSize < 0 || maxMessageSize > QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT)
-            {
-                throw new IllegalArgumentException("maxMessageSize " + maxMessageSize + " outside 0.." +
-                    QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT);
-            }
-            this.maxMessageSize = maxMessageSize;
-            this.maxMessageSizeSet = true;
-            return this;
-        }
-
-        /**
-         * How many processes may be attached at once (default 64), fixed at creation.
-         *
-         * @param processTableCapacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
-         * @return this builder.
-         */
-        public Builder<T> processTableCapacity(final int processTableCapacity)
-        {
-            if (processTableCapacity < 1 || processTableCapacity > ProcessTableDescriptor.MAX_CAPACITY)
-            {
-                throw new IllegalArgumentException("processTableCapacity " + processTableCapacity + " outside 1.." +
-                    ProcessTableDescriptor.MAX_CAPACITY);
-            }
-            this.processTableCapacity = processTableCapacity;
-            return this;
-        }
-
-        /**
-         * How this process's threads wait when the queue is full or empty (default
-         * {@link WaitStrategy#blocking()}); a per-process choice, not stored in the queue.
-         *
-         * @param waitStrategy the strategy.
-         * @return this builder.
-         */
-        public Builder<T> waitStrategy(final WaitStrategy waitStrategy)
-        {
-            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
-            return this;
-        }
-
-        /**
-         * Creates the queue; fails if one of that name exists.
-         *
-         * @return the queue, attached.
-         * @throws io.jvmipc.file.SharedObjectExistsException if it exists.
-         */
-        public SharedQueue<T> create()
-        {
-            return build(SharedFile.OpenMode.CREATE);
-        }
-
-        /**
-         * Attaches to an existing queue; its sizes are read from its file (and checked against any set here).
-         *
-         * @return the queue, attached.
-         * @throws io.jvmipc.file.NoSuchSharedObjectException     if it does not exist.
-         * @throws io.jvmipc.file.IncompatibleParametersException if a size set here differs from the queue's.
-         * @throws SharedObjectException                          if the file is not a valid queue.
-         */
-        public SharedQueue<T> open()
-        {
-            return build(SharedFile.OpenMode.OPEN);
-        }
-
-        /**
-         * Attaches to the queue if it exists, else creates it. Safe when many processes do it at once: all end up
-         * on one queue.
-         *
-         * @return the queue, attached.
-         * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other sizes than set here.
-         * @throws SharedObjectException                          if the file is not a valid queue.
-         */
-        public SharedQueue<T> openOrCreate()
-        {
-            return build(SharedFile.OpenMode.OPEN_OR_CREATE);
-        }
-
-        private SharedQueue<T> build(final SharedFile.OpenMode mode)
-        {
-            final int slotLength = QueueDescriptor.slotLength(maxMessageSize);
-            final long bodyLength = QueueDescriptor.bodyLength(capacity, slotLength);
-            if (bodyLength > QueueDescriptor.MAX_BODY_LENGTH)
-            {
-                throw new IllegalArgumentException("capacity " + capacity + " x slot " + slotLength + " bytes = " +
-                    bodyLength + " bytes, over the " + QueueDescriptor.MAX_BODY_LENGTH + "-byte limit");
-            }
-            final int slots = capacity;
-            final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
-                new long[] {capacity, maxMessageSize, slotLength}, bodyLength, processTableCapacity,
-                (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
-            final SharedDirectory dir = directory != null ? directory : SharedDirectory.defaultDirectory();
-            final SharedFile file = SharedFile.map(dir.resolve(name), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
-                mode, spec);
-            validate(file, mode);
-            try
-            {
-                return new SharedQueue<>(file, codec, waitStrategy, name);
-            }
-            catch (final RuntimeException | Error e)
-            {
-                file.close();
-                throw e;
-            }
-        }
-
-        private void validate(final SharedFile file, final SharedFile.OpenMode mode)
-        {
-            if (mode != SharedFile.OpenMode.OPEN || capacitySet)
-            {
-                file.requireParameter(QueueDescriptor.CAPACITY_PARAMETER, "capacity", capacity);
-            }
-            if (mode != SharedFile.OpenMode.OPEN || maxMessageSizeSet)
-            {
-                file.requireParameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER, "maxMessageSize", maxMessageSize);
-            }
-            final long fileCapacity = file.parameter(QueueDescriptor.CAPACITY_PARAMETER);
-            final long fileMax = file.parameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER);
-            final long fileSlot = file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
-            final boolean sane = fileCapacity >= 1 && fileCapacity <= QueueDescriptor.MAX_CAPACITY &&
-                fileMax >= 0 && fileMax <= QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT &&
-                fileSlot == QueueDescriptor.slotLength((int)fileMax) &&
-                file.bodyLength() == QueueDescriptor.bodyLength((int)fileCapacity, (int)fileSlot);
-            if (!sane)
-            {
-                final java.nio.file.Path path = file.path();
-                file.close();
-                throw new io.jvmipc.file.CorruptFileException(path, "queue parameters are inconsistent: capacity " +
-                    fileCapacity + ", max message " + fileMax + ", slot " + fileSlot + ", body " + file.bodyLength());
-            }
         }
     }
 }

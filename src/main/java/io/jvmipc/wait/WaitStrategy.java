@@ -60,11 +60,26 @@ public interface WaitStrategy
      */
     static long deadline(final long timeout, final java.util.concurrent.TimeUnit unit)
     {
+        return deadline(timeoutNanos(timeout, unit));
+    }
+
+    /**
+     * Checks a caller's timeout and converts it to nanoseconds: every public timed method takes its timeout
+     * through here, so that a negative one is refused the same way everywhere.
+     *
+     * @param timeout the timeout, zero or more.
+     * @param unit    its unit.
+     * @return the timeout in nanoseconds (saturated).
+     * @throws IllegalArgumentException if {@code timeout} is negative (bad input, not "no wait").
+     * @throws NullPointerException     if {@code unit} is null.
+     */
+    static long timeoutNanos(final long timeout, final java.util.concurrent.TimeUnit unit)
+    {
         if (timeout < 0)
         {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout + " " + unit);
         }
-        return deadline(unit.toNanos(timeout));
+        return unit.toNanos(timeout);
     }
 
     /**

@@ -119,6 +119,8 @@ class JvmProcessTest
             assertFalse(exiting.awaitOutput("NEVER PRINTED", 10, TimeUnit.MINUTES));
             assertTrue(exiting.join(JOIN_SECONDS, TimeUnit.SECONDS));
             assertTrue(exiting.awaitOutput("arg0=0", 0, TimeUnit.SECONDS), "already printed lines count");
+            assertTrue(blocked.awaitOutput("READY", Long.MAX_VALUE, TimeUnit.DAYS), "a huge timeout must not overflow");
+            assertTrue(exiting.join(Long.MAX_VALUE, TimeUnit.DAYS));
         }
     }
 
@@ -170,5 +172,21 @@ class JvmProcessTest
         assertTrue(JvmProcess.isInheritable("-Xmx1g"));
         final List<String> inherited = JvmProcess.inheritedJvmArguments();
         assertEquals(1, inherited.stream().filter(JvmProcess.NATIVE_ACCESS::equals).count(), inherited::toString);
+    }
+
+    @Test
+    void shouldShareNothingByDefaultLikePythonProcesses() throws InterruptedException
+    {
+        try (JvmProcess adder = JvmProcess.builder(ProcessChildren.GlobalNumber.class).method("change").args("50")
+            .start();
+            JvmProcess subtracter = JvmProcess.builder(ProcessChildren.GlobalNumber.class).method("change")
+                .args("-50").start())
+        {
+            assertTrue(adder.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertTrue(subtracter.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertTrue(adder.outputLines().contains("g_num=150"), adder::output);
+            assertTrue(subtracter.outputLines().contains("g_num=50"), subtracter::output);
+            assertEquals(100, ProcessChildren.GlobalNumber.gNum, "the parent's copy is untouched");
+        }
     }
 }

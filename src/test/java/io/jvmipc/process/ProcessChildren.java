@@ -79,4 +79,21 @@ public final class ProcessChildren
             System.out.println("cwd=" + System.getProperty("user.dir"));
         }
     }
+
+    /** Seed scenario 1: a global that each process changes in its own copy. */
+    public static final class GlobalNumber
+    {
+        static int gNum = 100;
+
+        private GlobalNumber()
+        {
+        }
+
+        /** Adds its argument to the global and prints it. */
+        public static void change(final String[] args)
+        {
+            gNum += Integer.parseInt(args[0]);
+            System.out.println("g_num=" + gNum);
+        }
+    }
 }

@@ -46,7 +46,7 @@ class SharedQueueTest
         dir = SharedDirectory.of(tempDir);
     }
 
-    private SharedQueue.Builder<String> queue(final String name)
+    private SharedQueueBuilder<String> queue(final String name)
     {
         return SharedQueue.builder(name, Codecs.utf8()).directory(dir);
     }

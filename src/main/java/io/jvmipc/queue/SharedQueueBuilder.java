@@ -1,0 +1,210 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.codec.Codec;
+import io.jvmipc.file.CorruptFileException;
+import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.ProcessTableDescriptor;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
+import io.jvmipc.wait.WaitStrategy;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Builds a {@link SharedQueue}: sets where it lives and, for creation, its sizes.
+ *
+ * @param <T> the type of message.
+ */
+public final class SharedQueueBuilder<T>
+{
+    private final String name;
+    private final Codec<T> codec;
+    private SharedDirectory directory;
+    private int capacity = 1024;
+    private int maxMessageSize = 1024;
+    private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
+    private WaitStrategy waitStrategy = WaitStrategy.blocking();
+    private boolean capacitySet;
+    private boolean maxMessageSizeSet;
+
+    SharedQueueBuilder(final String name, final Codec<T> codec)
+    {
+        this.name = SharedDirectory.requireValidName(name);
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /**
+     * Where the queue's file lives (default: {@link SharedDirectory#defaultDirectory()}).
+     *
+     * @param directory the directory.
+     * @return this builder.
+     */
+    public SharedQueueBuilder<T> directory(final SharedDirectory directory)
+    {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
+     * How many messages the queue holds (default 1024); any value from 1 to 2^30. When attaching to an
+     * existing queue, a capacity set here must match it.
+     *
+     * @param capacity the capacity.
+     * @return this builder.
+     * @throws IllegalArgumentException if out of range.
+     */
+    public SharedQueueBuilder<T> capacity(final int capacity)
+    {
+        if (capacity < 1 || capacity > QueueDescriptor.MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("capacity " + capacity + " outside 1.." +
+                QueueDescriptor.MAX_CAPACITY);
+        }
+        this.capacity = capacity;
+        this.capacitySet = true;
+        return this;
+    }
+
+    /**
+     * The largest message in bytes (default 1024), from 0 to 64 MiB. Each slot takes this plus 16 bytes,
+     * rounded up to 64. When attaching to an existing queue, a size set here must match it.
+     *
+     * @param maxMessageSize the largest message.
+     * @return this builder.
+     * @throws IllegalArgumentException if out of range.
+     */
+    public SharedQueueBuilder<T> maxMessageSize(final int maxMessageSize)
+    {
+        if (maxMessageSize < 0 || maxMessageSize > QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT)
+        {
+            throw new IllegalArgumentException("maxMessageSize " + maxMessageSize + " outside 0.." +
+                QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT);
+        }
+        this.maxMessageSize = maxMessageSize;
+        this.maxMessageSizeSet = true;
+        return this;
+    }
+
+    /**
+     * How many processes may be attached at once (default 64), fixed at creation.
+     *
+     * @param processTableCapacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
+     * @return this builder.
+     */
+    public SharedQueueBuilder<T> processTableCapacity(final int processTableCapacity)
+    {
+        if (processTableCapacity < 1 || processTableCapacity > ProcessTableDescriptor.MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("processTableCapacity " + processTableCapacity + " outside 1.." +
+                ProcessTableDescriptor.MAX_CAPACITY);
+        }
+        this.processTableCapacity = processTableCapacity;
+        return this;
+    }
+
+    /**
+     * How this process's threads wait when the queue is full or empty (default
+     * {@link WaitStrategy#blocking()}); a per-process choice, not stored in the queue.
+     *
+     * @param waitStrategy the strategy.
+     * @return this builder.
+     */
+    public SharedQueueBuilder<T> waitStrategy(final WaitStrategy waitStrategy)
+    {
+        this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+        return this;
+    }
+
+    /**
+     * Creates the queue; fails if one of that name exists.
+     *
+     * @return the queue, attached.
+     * @throws io.jvmipc.file.SharedObjectExistsException if it exists.
+     */
+    public SharedQueue<T> create()
+    {
+        return build(SharedFile.OpenMode.CREATE);
+    }
+
+    /**
+     * Attaches to an existing queue; its sizes are read from its file (and checked against any set here).
+     *
+     * @return the queue, attached.
+     * @throws io.jvmipc.file.NoSuchSharedObjectException     if it does not exist.
+     * @throws io.jvmipc.file.IncompatibleParametersException if a size set here differs from the queue's.
+     * @throws SharedObjectException                          if the file is not a valid queue.
+     */
+    public SharedQueue<T> open()
+    {
+        return build(SharedFile.OpenMode.OPEN);
+    }
+
+    /**
+     * Attaches to the queue if it exists, else creates it. Safe when many processes do it at once: all end up
+     * on one queue.
+     *
+     * @return the queue, attached.
+     * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other sizes than set here.
+     * @throws SharedObjectException                          if the file is not a valid queue.
+     */
+    public SharedQueue<T> openOrCreate()
+    {
+        return build(SharedFile.OpenMode.OPEN_OR_CREATE);
+    }
+
+    private SharedQueue<T> build(final SharedFile.OpenMode mode)
+    {
+        final int slotLength = QueueDescriptor.slotLength(maxMessageSize);
+        final long bodyLength = QueueDescriptor.bodyLength(capacity, slotLength);
+        if (bodyLength > QueueDescriptor.MAX_BODY_LENGTH)
+        {
+            throw new IllegalArgumentException("capacity " + capacity + " x slot " + slotLength + " bytes = " +
+                bodyLength + " bytes, over the " + QueueDescriptor.MAX_BODY_LENGTH + "-byte limit");
+        }
+        final int slots = capacity;
+        final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
+            new long[] {capacity, maxMessageSize, slotLength}, bodyLength, processTableCapacity,
+            (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
+        final SharedDirectory dir = directory != null ? directory : SharedDirectory.defaultDirectory();
+        final SharedFile file = SharedFile.map(dir.resolve(name), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
+            mode, spec);
+        validate(file, mode);
+        try
+        {
+            return new SharedQueue<>(file, codec, waitStrategy, name);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            file.close();
+            throw e;
+        }
+    }
+
+    private void validate(final SharedFile file, final SharedFile.OpenMode mode)
+    {
+        if (mode != SharedFile.OpenMode.OPEN || capacitySet)
+        {
+            file.requireParameter(QueueDescriptor.CAPACITY_PARAMETER, "capacity", capacity);
+        }
+        if (mode != SharedFile.OpenMode.OPEN || maxMessageSizeSet)
+        {
+            file.requireParameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER, "maxMessageSize", maxMessageSize);
+        }
+        final long fileCapacity = file.parameter(QueueDescriptor.CAPACITY_PARAMETER);
+        final long fileMax = file.parameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER);
+        final long fileSlot = file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
+        final boolean sane = fileCapacity >= 1 && fileCapacity <= QueueDescriptor.MAX_CAPACITY &&
+            fileMax >= 0 && fileMax <= QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT &&
+            fileSlot == QueueDescriptor.slotLength((int)fileMax) &&
+            file.bodyLength() == QueueDescriptor.bodyLength((int)fileCapacity, (int)fileSlot);
+        if (!sane)
+        {
+            final Path path = file.path();
+            file.close();
+            throw new CorruptFileException(path, "queue parameters are inconsistent: capacity " +
+                fileCapacity + ", max message " + fileMax + ", slot " + fileSlot + ", body " + file.bodyLength());
+        }
+    }
+}

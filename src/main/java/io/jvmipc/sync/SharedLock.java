@@ -1,0 +1,336 @@
+package io.jvmipc.sync;
+
+import io.jvmipc.wait.WaitStrategy;
+import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A mutual-exclusion lock shared by the processes that attach to it by name: Python's
+ * {@code multiprocessing.Lock}. Not reentrant (a thread that locks it twice deadlocks itself, or times out),
+ * and, as in Python, not owned by a thread: any thread of any attached process may {@link #unlock()} it.
+ * <p>
+ * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex (the builder's
+ * {@link io.jvmipc.wait.WaitStrategy}); every blocking call has an untimed and a timed form. A timeout of zero
+ * means "try once"; a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within
+ * one futex sleep slice (50 ms by default).
+ * <p>
+ * <b>Holder death</b>: if the process holding the lock dies (or closes its handle while holding it), the lock is
+ * not lost. A blocked acquirer checks every {@value #DEAD_OWNER_CHECK_MILLIS} ms whether the holder is still
+ * alive (through the process table, which PID reuse cannot fool), so a death is noticed within about 60 ms
+ * (that interval plus one futex slice); a try-once call checks once. The next acquirer gets the lock <b>and</b>
+ * an {@link OwnerDiedException}; it should repair the guarded state and call {@link #markConsistent()}. Until
+ * someone does, every acquirer is told again, even after unlocks.
+ * <p>
+ * One handle is one attachment: threads of one process should share a handle. Thread-safe.
+ */
+public final class SharedLock implements Lock, AutoCloseable
+{
+    /** How often, in milliseconds, a blocked acquirer checks that the holder is alive. */
+    public static final long DEAD_OWNER_CHECK_MILLIS = 10;
+
+    private final LockCore core;
+
+    private SharedLock(final LockCore core)
+    {
+        this.core = core;
+    }
+
+    /**
+     * Starts building a lock handle.
+     *
+     * @param name the lock's name in its directory (letters, digits, {@code . _ -}).
+     * @return a builder.
+     * @throws IllegalArgumentException if the name is invalid.
+     */
+    public static Builder builder(final String name)
+    {
+        return new Builder(name);
+    }
+
+    /**
+     * Takes the lock, waiting as long as needed; ignores interrupts (the flag is restored on return). Mirrors
+     * Python's {@code lock.acquire()}.
+     *
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public void lock()
+    {
+        try
+        {
+            finish(core.acquire(Long.MAX_VALUE, false));
+        }
+        catch (final InterruptedException e)
+        {
+            throw new AssertionError("uninterruptible acquire was interrupted", e);
+        }
+    }
+
+    /**
+     * Takes the lock, waiting as long as needed unless interrupted. Mirrors Python's {@code lock.acquire()}.
+     *
+     * @throws InterruptedException  if interrupted before or while waiting (within one sleep slice).
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException
+    {
+        finish(core.acquire(Long.MAX_VALUE, true));
+    }
+
+    /**
+     * Takes the lock if it is free now; if it is held by a dead process, recovers it first. Never blocks.
+     * Mirrors Python's {@code lock.acquire(False)}.
+     *
+     * @return {@code true} if acquired.
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public boolean tryLock()
+    {
+        try
+        {
+            return finish(core.acquire(0, false));
+        }
+        catch (final InterruptedException e)
+        {
+            throw new AssertionError("uninterruptible acquire was interrupted", e);
+        }
+    }
+
+    /**
+     * Takes the lock, waiting at most {@code timeout}. Mirrors Python's {@code lock.acquire(True, timeout)}.
+     *
+     * @param timeout how long to wait; zero means try once (without waiting).
+     * @param unit    the timeout's unit.
+     * @return {@code true} if acquired, {@code false} if the timeout passed first.
+     * @throws InterruptedException  if interrupted before or while waiting.
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public boolean tryLock(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return finish(core.acquire(WaitStrategy.timeoutNanos(timeout, unit), true));
+    }
+
+    /**
+     * Releases the lock, whichever thread or process took it (Python semantics), and wakes waiters. Never
+     * blocks. Mirrors Python's {@code lock.release()}. If the lock is in the owner-died state and nobody called
+     * {@link #markConsistent()}, it stays in that state for the next acquirer.
+     *
+     * @throws IllegalMonitorStateException if the lock is not held by anyone (Python raises {@code ValueError}).
+     * @throws IllegalStateException        if this handle is closed.
+     */
+    @Override
+    public void unlock()
+    {
+        core.file.ensureOpen();
+        if (!core.release(-1))
+        {
+            throw new IllegalMonitorStateException(core.file.path() + ": unlock of a lock that is not locked");
+        }
+    }
+
+    /**
+     * Declares the state guarded by the lock repaired after an {@link OwnerDiedException}, so that later
+     * acquirers are not told again. Like {@code pthread_mutex_consistent}. No Python counterpart.
+     *
+     * @throws IllegalMonitorStateException if this handle (process) does not hold the lock.
+     * @throws IllegalStateException        if the lock is not in the owner-died state, or the handle is closed.
+     */
+    public void markConsistent()
+    {
+        core.file.ensureOpen();
+        if (!core.markConsistent())
+        {
+            throw new IllegalMonitorStateException(core.file.path() + ": markConsistent by a process that does " +
+                "not hold the lock");
+        }
+    }
+
+    /**
+     * Whether the guarded state is consistent: {@code false} from a holder's death until
+     * {@link #markConsistent()}.
+     *
+     * @return {@code true} unless in the owner-died state.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public boolean isConsistent()
+    {
+        core.file.ensureOpen();
+        return (core.word() & LockDescriptor.OWNER_DIED) == 0;
+    }
+
+    /**
+     * Whether some thread of some process holds the lock now (a snapshot).
+     *
+     * @return {@code true} if locked.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public boolean isLocked()
+    {
+        core.file.ensureOpen();
+        return LockDescriptor.owner(core.word()) >= 0;
+    }
+
+    /**
+     * Whether this handle's process took the lock (any thread of it) and has not released it.
+     *
+     * @return {@code true} if held through this handle.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public boolean isHeldByThisProcess()
+    {
+        core.file.ensureOpen();
+        return core.heldByThisAttachment();
+    }
+
+    /**
+     * Not supported: a condition shared between processes needs a name. Use
+     * {@link SharedCondition#builder(String, SharedLock)}.
+     *
+     * @return never.
+     * @throws UnsupportedOperationException always.
+     */
+    @Override
+    public Condition newCondition()
+    {
+        throw new UnsupportedOperationException("a shared condition needs a name: use " +
+            "SharedCondition.builder(name, lock)");
+    }
+
+    /**
+     * The lock's file.
+     *
+     * @return the path.
+     */
+    public Path path()
+    {
+        return core.file.path();
+    }
+
+    /**
+     * Detaches this handle. If this process holds the lock, it is abandoned exactly as if the process had died
+     * (the next acquirer gets an {@link OwnerDiedException}). Idempotent. The lock itself stays.
+     */
+    @Override
+    public void close()
+    {
+        core.close();
+    }
+
+    /**
+     * Removes the lock's name (see {@link SharedFile#unlink()}).
+     *
+     * @throws IllegalStateException if another live process is attached, or this handle is closed.
+     */
+    public void unlink()
+    {
+        core.unlink();
+    }
+
+    ConditionLock conditionLock()
+    {
+        return new ConditionLock()
+        {
+            @Override
+            public boolean isHeldByCurrentThread()
+            {
+                return isHeldByThisProcess();
+            }
+
+            @Override
+            public long releaseFully()
+            {
+                unlock();
+                return 1;
+            }
+
+            @Override
+            public void reacquire(final long saved)
+            {
+                lock();
+            }
+
+            @Override
+            public ObjectKind kind()
+            {
+                return ObjectKind.LOCK;
+            }
+
+            @Override
+            public Path path()
+            {
+                return core.file.path();
+            }
+        };
+    }
+
+    private boolean finish(final int result)
+    {
+        if (result == LockCore.ACQUIRED_OWNER_DIED)
+        {
+            throw core.ownerDied();
+        }
+        return result == LockCore.ACQUIRED;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SharedLock " + core.file.path();
+    }
+
+    /** Creates or attaches a {@link SharedLock}. */
+    public static final class Builder extends SyncBuilder<Builder>
+    {
+        private Builder(final String name)
+        {
+            super(name);
+        }
+
+        /**
+         * Attaches to the lock if it exists, else creates it (unlocked). Race-free.
+         *
+         * @return a handle.
+         * @throws SharedObjectException if the file is not a usable lock (foreign, wrong kind or version, corrupt).
+         */
+        public SharedLock openOrCreate()
+        {
+            return new SharedLock(new LockCore(this, ObjectKind.LOCK, SharedFile.OpenMode.OPEN_OR_CREATE));
+        }
+
+        /**
+         * Creates the lock (unlocked).
+         *
+         * @return a handle.
+         * @throws io.jvmipc.file.SharedObjectExistsException if the name exists.
+         */
+        public SharedLock create()
+        {
+            return new SharedLock(new LockCore(this, ObjectKind.LOCK, SharedFile.OpenMode.CREATE));
+        }
+
+        /**
+         * Attaches to an existing lock.
+         *
+         * @return a handle.
+         * @throws io.jvmipc.file.NoSuchSharedObjectException if there is none.
+         * @throws SharedObjectException                      if the file is not a usable lock.
+         */
+        public SharedLock open()
+        {
+            return new SharedLock(new LockCore(this, ObjectKind.LOCK, SharedFile.OpenMode.OPEN));
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package io.jvmipc.sync;
+
+import io.jvmipc.wait.WaitStrategy;
+import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A reentrant lock shared by the processes that attach to it by name: Python's {@code multiprocessing.RLock}.
+ * It is owned by one thread of one attachment (process-table entry + thread id); the owner may lock it again
+ * (a hold count), and only the owner may unlock it.
+ * <p>
+ * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex; every blocking call has an untimed and a
+ * timed form; a timeout of zero means "try once", a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within one
+ * futex sleep slice (50 ms by default).
+ * <p>
+ * <b>Holder death</b>: as for {@link SharedLock}: a dead (or closed) holder's lock is noticed by a blocked
+ * acquirer within about 60 ms and handed to the next acquirer, with hold count 1, together with an
+ * {@link OwnerDiedException}; {@link #markConsistent()} ends the owner-died state.
+ * <p>
+ * One handle is one attachment: two handles on the same name in one JVM are two different owners (a thread
+ * holding the lock through one handle blocks when it locks through the other). Threads of one process should
+ * share a handle. Thread-safe.
+ */
+public final class SharedReentrantLock implements Lock, AutoCloseable
+{
+    private final LockCore core;
+
+    private SharedReentrantLock(final LockCore core)
+    {
+        this.core = core;
+    }
+
+    /**
+     * Starts building a reentrant lock handle.
+     *
+     * @param name the lock's name in its directory.
+     * @return a builder.
+     * @throws IllegalArgumentException if the name is invalid.
+     */
+    public static Builder builder(final String name)
+    {
+        return new Builder(name);
+    }
+
+    /**
+     * Takes the lock (or, for the owner, adds one to the hold count), waiting as long as needed; ignores
+     * interrupts (the flag is restored on return). Mirrors Python's {@code rlock.acquire()}.
+     *
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock (hold count 1).
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public void lock()
+    {
+        try
+        {
+            acquire(Long.MAX_VALUE, false);
+        }
+        catch (final InterruptedException e)
+        {
+            throw new AssertionError("uninterruptible acquire was interrupted", e);
+        }
+    }
+
+    /**
+     * Takes the lock (or re-enters it), waiting as long as needed unless interrupted. Mirrors Python's
+     * {@code rlock.acquire()}.
+     *
+     * @throws InterruptedException  if interrupted before or while waiting.
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException
+    {
+        acquire(Long.MAX_VALUE, true);
+    }
+
+    /**
+     * Takes the lock if free now (recovering it from a dead holder if need be), or re-enters it. Never blocks.
+     * Mirrors Python's {@code rlock.acquire(False)}.
+     *
+     * @return {@code true} if acquired.
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public boolean tryLock()
+    {
+        try
+        {
+            return acquire(0, false);
+        }
+        catch (final InterruptedException e)
+        {
+            throw new AssertionError("uninterruptible acquire was interrupted", e);
+        }
+    }
+
+    /**
+     * Takes the lock or re-enters it, waiting at most {@code timeout}. Mirrors Python's
+     * {@code rlock.acquire(True, timeout)}.
+     *
+     * @param timeout how long to wait; zero means try once.
+     * @param unit    the timeout's unit.
+     * @return {@code true} if acquired, {@code false} if the timeout passed first.
+     * @throws InterruptedException  if interrupted before or while waiting.
+     * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    @Override
+    public boolean tryLock(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return acquire(WaitStrategy.timeoutNanos(timeout, unit), true);
+    }
+
+    /**
+     * Subtracts one from the hold count and frees the lock when it reaches zero, waking waiters. Never blocks.
+     * Mirrors Python's {@code rlock.release()}.
+     *
+     * @throws IllegalMonitorStateException if the calling thread (through this handle) does not own the lock
+     *                                      (Python raises {@code RuntimeError}).
+     * @throws IllegalStateException        if this handle is closed.
+     */
+    @Override
+    public void unlock()
+    {
+        core.file.ensureOpen();
+        requireOwner("unlock");
+        final long holds = core.holdCount();
+        if (holds > 1)
+        {
+            core.holdCount(holds - 1);
+            return;
+        }
+        core.holdCount(0);
+        core.ownerThread(0);
+        core.release(core.entry());
+    }
+
+    /**
+     * Declares the guarded state repaired after an {@link OwnerDiedException}. No Python counterpart.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not own the lock.
+     * @throws IllegalStateException        if the lock is not in the owner-died state, or the handle is closed.
+     */
+    public void markConsistent()
+    {
+        core.file.ensureOpen();
+        requireOwner("markConsistent");
+        core.markConsistent();
+    }
+
+    /**
+     * Whether the guarded state is consistent: {@code false} from a holder's death until
+     * {@link #markConsistent()}.
+     *
+     * @return {@code true} unless in the owner-died state.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public boolean isConsistent()
+    {
+        core.file.ensureOpen();
+        return (core.word() & LockDescriptor.OWNER_DIED) == 0;
+    }
+
+    /**
+     * Whether the calling thread owns the lock through this handle, like
+     * {@link java.util.concurrent.locks.ReentrantLock#isHeldByCurrentThread()}.
+     *
+     * @return {@code true} if so.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public boolean isHeldByCurrentThread()
+    {
+        core.file.ensureOpen();
+        return core.heldByThisAttachment() && core.ownerThread() == Thread.currentThread().threadId();
+    }
+
+    /**
+     * Whether any thread of any process holds the lock now (a snapshot).
+     *
+     * @return {@code true} if locked.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public boolean isLocked()
+    {
+        core.file.ensureOpen();
+        return LockDescriptor.owner(core.word()) >= 0;
+    }
+
+    /**
+     * The calling thread's hold count, like {@link java.util.concurrent.locks.ReentrantLock#getHoldCount()}.
+     *
+     * @return holds by the calling thread, 0 if it does not own the lock.
+     * @throws IllegalStateException if this handle is closed.
+     */
+    public int getHoldCount()
+    {
+        return isHeldByCurrentThread() ? (int)core.holdCount() : 0;
+    }
+
+    /**
+     * Not supported: a condition shared between processes needs a name. Use
+     * {@link SharedCondition#builder(String, SharedReentrantLock)}.
+     *
+     * @return never.
+     * @throws UnsupportedOperationException always.
+     */
+    @Override
+    public Condition newCondition()
+    {
+        throw new UnsupportedOperationException("a shared condition needs a name: use " +
+            "SharedCondition.builder(name, lock)");
+    }
+
+    /**
+     * The lock's file.
+     *
+     * @return the path.
+     */
+    public Path path()
+    {
+        return core.file.path();
+    }
+
+    /**
+     * Detaches this handle. If a thread holds the lock through it, the lock is abandoned as if this process
+     * had died (the next acquirer gets an {@link OwnerDiedException}). Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        core.close();
+    }
+
+    /**
+     * Removes the lock's name (see {@link SharedFile#unlink()}).
+     *
+     * @throws IllegalStateException if another live process is attached, or this handle is closed.
+     */
+    public void unlink()
+    {
+        core.unlink();
+    }
+
+    ConditionLock conditionLock()
+    {
+        return new ConditionLock()
+        {
+            @Override
+            public boolean isHeldByCurrentThread()
+            {
+                return SharedReentrantLock.this.isHeldByCurrentThread();
+            }
+
+            @Override
+            public long releaseFully()
+            {
+                final long holds = core.holdCount();
+                core.holdCount(0);
+                core.ownerThread(0);
+                core.release(core.entry());
+                return holds;
+            }
+
+            @Override
+            public void reacquire(final long saved)
+            {
+                try
+                {
+                    lock();
+                }
+                finally
+                {
+                    if (isHeldByCurrentThread())
+                    {
+                        core.holdCount(saved);
+                    }
+                }
+            }
+
+            @Override
+            public ObjectKind kind()
+            {
+                return ObjectKind.REENTRANT_LOCK;
+            }
+
+            @Override
+            public Path path()
+            {
+                return core.file.path();
+            }
+        };
+    }
+
+    private boolean acquire(final long timeoutNanos, final boolean interruptible) throws InterruptedException
+    {
+        core.file.ensureOpen();
+        if (isHeldByCurrentThread())
+        {
+            final long holds = core.holdCount();
+            if (holds == Integer.MAX_VALUE)
+            {
+                throw new Error("maximum lock count exceeded");
+            }
+            core.holdCount(holds + 1);
+            return true;
+        }
+        final int result = core.acquire(timeoutNanos, interruptible);
+        if (result == LockCore.FAILED)
+        {
+            return false;
+        }
+        core.ownerThread(Thread.currentThread().threadId());
+        core.holdCount(1);
+        if (result == LockCore.ACQUIRED_OWNER_DIED)
+        {
+            throw core.ownerDied();
+        }
+        return true;
+    }
+
+    private void requireOwner(final String operation)
+    {
+        if (!isHeldByCurrentThread())
+        {
+            throw new IllegalMonitorStateException(core.file.path() + ": " + operation + " by a thread that does " +
+                "not own the reentrant lock");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SharedReentrantLock " + core.file.path();
+    }
+
+    /** Creates or attaches a {@link SharedReentrantLock}. */
+    public static final class Builder extends SyncBuilder<Builder>
+    {
+        private Builder(final String name)
+        {
+            super(name);
+        }
+
+        /**
+         * Attaches to the lock if it exists, else creates it (unlocked). Race-free.
+         *
+         * @return a handle.
+         * @throws SharedObjectException if the file is not a usable reentrant lock.
+         */
+        public SharedReentrantLock openOrCreate()
+        {
+            return new SharedReentrantLock(new LockCore(this, ObjectKind.REENTRANT_LOCK,
+                SharedFile.OpenMode.OPEN_OR_CREATE));
+        }
+
+        /**
+         * Creates the lock (unlocked).
+         *
+         * @return a handle.
+         * @throws io.jvmipc.file.SharedObjectExistsException if the name exists.
+         */
+        public SharedReentrantLock create()
+        {
+            return new SharedReentrantLock(new LockCore(this, ObjectKind.REENTRANT_LOCK,
+                SharedFile.OpenMode.CREATE));
+        }
+
+        /**
+         * Attaches to an existing reentrant lock.
+         *
+         * @return a handle.
+         * @throws io.jvmipc.file.NoSuchSharedObjectException if there is none.
+         * @throws SharedObjectException                      if the file is not a usable reentrant lock.
+         */
+        public SharedReentrantLock open()
+        {
+            return new SharedReentrantLock(new LockCore(this, ObjectKind.REENTRANT_LOCK,
+                SharedFile.OpenMode.OPEN));
+        }
+    }
+}
