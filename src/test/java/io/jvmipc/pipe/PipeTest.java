@@ -4,6 +4,7 @@ import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.CodecException;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ForeignFileException;
+import io.jvmipc.file.IncompatibleVersionException;
 import io.jvmipc.file.NoSuchSharedObjectException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedDirectory;
@@ -415,6 +416,13 @@ class PipeTest
         {
             assertEquals(ObjectKind.LOCK, other.kind());
             assertThrows(WrongKindException.class, () -> Pipe.attach(directory, "lock", End.A));
+        }
+
+        try (SharedFile future = SharedFile.map(directory.resolve("future"), ObjectKind.PIPE, 99,
+            SharedFile.OpenMode.CREATE, new SharedFile.Spec(ObjectKind.PIPE, 99, new long[0], 128, 4, null)))
+        {
+            assertEquals(ObjectKind.PIPE, future.kind());
+            assertThrows(IncompatibleVersionException.class, () -> Pipe.attach(directory, "future", End.A));
         }
 
         builder("truncated").open().close();
