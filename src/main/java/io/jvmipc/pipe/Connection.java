@@ -117,9 +117,9 @@ public final class Connection<T> implements AutoCloseable
      * @param unit        the unit of {@code timeout}.
      * @return the ready connections, in the order given; empty on timeout.
      * @throws InterruptedException     if interrupted while waiting.
-     * @throws IllegalArgumentException if the timeout is negative, or a connection cannot receive or there are
-     *                                  more than 128.
-     * @throws IllegalStateException    if a connection is closed.
+     * @throws IllegalArgumentException if the timeout is negative, or there are more than 128 connections.
+     * @throws IllegalStateException    if a connection is closed, or cannot receive (the sending end of a one-way
+     *                                  pipe).
      */
     public static List<Connection<?>> wait(final Collection<? extends Connection<?>> connections, final long timeout,
         final TimeUnit unit) throws InterruptedException
@@ -137,8 +137,8 @@ public final class Connection<T> implements AutoCloseable
      * @param connections receiving ends, open, at most 128.
      * @return the ready connections, never empty.
      * @throws InterruptedException     if interrupted while waiting.
-     * @throws IllegalArgumentException if a connection cannot receive, or there are more than 128.
-     * @throws IllegalStateException    if a connection is closed.
+     * @throws IllegalArgumentException if there are more than 128 connections.
+     * @throws IllegalStateException    if a connection is closed, or cannot receive.
      */
     public static List<Connection<?>> wait(final Collection<? extends Connection<?>> connections)
         throws InterruptedException

@@ -54,6 +54,10 @@ public final class PipeThroughputMain
             rtt("pipe rtt blocking", size, rttPipe(dir, "rb" + size, size, rttCount / 5, "blocking"));
             rtt("os-pipe rtt", size, rttOsPipe(size, rttCount / 5));
         }
+        try (var files = Files.walk(dir))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private static void report(final String what, final int size, final long count, final long nanos)
