@@ -10,7 +10,8 @@ import io.jvmipc.internal.LibC;
  * <p>
  * Every process that loads this class registers itself ({@code MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED}). If
  * the kernel or a seccomp filter refuses, {@link #AVAILABLE} is {@code false} and the pipe falls back to a full
- * fence per message on the waker's side (slower, equally correct).
+ * fence per message on the waker's side (slower, equally correct). The system property
+ * {@code jvmipc.pipe.noMembarrier=true} forces that fallback (used by tests, and to compare the two).
  */
 final class RemoteBarrier
 {
