@@ -53,6 +53,8 @@ public final class Connection<T> implements AutoCloseable
     private static final long LIVENESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(LIVENESS_INTERVAL_MILLIS);
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long EOF_READY = -2;
+    private static final int QUICK_SPINS = 32;
+    private static final int CLOCK_EVERY = 64;
 
     private final SharedFile file;
     private final MemorySegment segment;
@@ -641,9 +643,20 @@ public final class Connection<T> implements AutoCloseable
     /** Blocks for the next record; returns its payload offset, -1 on timeout, or EOF_READY when polling. */
     private long awaitRecord(final long deadline, final boolean polling) throws EOFException, InterruptedException
     {
+        // short spin without the clock or the strategy: a streaming peer is usually about to publish
+        for (int i = 0; i < QUICK_SPINS; i++)
+        {
+            Thread.onSpinWait();
+            final long payload = reader.peek();
+            if (payload >= 0)
+            {
+                return payload;
+            }
+        }
         final Signal signal = reader.dataSignal();
         long state = WaitStrategy.INITIAL;
         boolean fenced = false;
+        int idles = 0;
         long nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
         try
         {
@@ -676,10 +689,9 @@ public final class Connection<T> implements AutoCloseable
                     return -1;
                 }
                 fenced = fenceIfRegistered(signal, fenced);
-                final long now = System.nanoTime();
-                if (now - nextCheck >= 0)
+                if (timeToCheck(fenced, ++idles, nextCheck))
                 {
-                    nextCheck = now + LIVENESS_INTERVAL_NANOS;
+                    nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
                     checkPeerAlive();
                 }
             }
@@ -701,6 +713,7 @@ public final class Connection<T> implements AutoCloseable
         final Signal signal = writer.spaceSignal();
         long state = WaitStrategy.INITIAL;
         boolean fenced = false;
+        int idles = 0;
         long nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
         try
         {
@@ -715,10 +728,9 @@ public final class Connection<T> implements AutoCloseable
                 ensureOpen();
                 state = strategy.idle(signal, state, WaitStrategy.NO_DEADLINE);
                 fenced = fenceIfRegistered(signal, fenced);
-                final long now = System.nanoTime();
-                if (now - nextCheck >= 0)
+                if (timeToCheck(fenced, ++idles, nextCheck))
                 {
-                    nextCheck = now + LIVENESS_INTERVAL_NANOS;
+                    nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
                     checkPeerAlive();
                 }
             }
@@ -727,6 +739,16 @@ public final class Connection<T> implements AutoCloseable
         {
             strategy.done(signal, state);
         }
+    }
+
+    /**
+     * Whether a waiting loop should check the peer's liveness now. Reads the clock only every
+     * {@value #CLOCK_EVERY} idles while spinning, and after every idle once registered to sleep (each such idle
+     * is a futex sleep), so the check stays within {@link #LIVENESS_INTERVAL_MILLIS} plus one sleep slice.
+     */
+    private static boolean timeToCheck(final boolean sleeping, final int idles, final long nextCheck)
+    {
+        return (sleeping || (idles & (CLOCK_EVERY - 1)) == 0) && System.nanoTime() - nextCheck >= 0;
     }
 
     /**
