@@ -6,10 +6,12 @@ import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.wait.FutexWaitStrategy;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A pipe between two JVM processes over a shared-memory file: Python's {@code multiprocessing.Pipe(duplex)}.
@@ -27,6 +29,16 @@ import java.util.Objects;
  */
 public final class Pipe<T> implements AutoCloseable
 {
+    /**
+     * The default wait strategy of a connection: a {@link FutexWaitStrategy} that spins about 2,000 times and
+     * yields 20 times (some tens of microseconds here) before sleeping on the futex, in 50 ms slices. Longer than
+     * {@link WaitStrategy#blocking()}'s spin, because while a receiver sleeps its sender pays a futex wake system
+     * call per message until the receiver runs again: a streaming receiver should catch the next message while
+     * still spinning. A thread blocked longer than that uses no CPU.
+     */
+    public static final WaitStrategy DEFAULT_STRATEGY =
+        new FutexWaitStrategy(2000, 20, TimeUnit.MILLISECONDS.toNanos(50));
+
     private final Connection<T> a;
     private final Connection<T> b;
 
@@ -124,7 +136,7 @@ public final class Pipe<T> implements AutoCloseable
         private boolean duplex = true;
         private int capacity = PipeDescriptor.DEFAULT_CAPACITY;
         private int maxMessageLength = PipeDescriptor.DEFAULT_MAX_MESSAGE;
-        private WaitStrategy waitStrategy = WaitStrategy.blocking();
+        private WaitStrategy waitStrategy = DEFAULT_STRATEGY;
 
         private Builder(final String name, final Codec<T> codec)
         {
@@ -195,8 +207,9 @@ public final class Pipe<T> implements AutoCloseable
         }
 
         /**
-         * How this process's connections wait: {@link WaitStrategy#blocking()} (default: spin, yield, futex
-         * sleep) or {@link WaitStrategy#busySpin()} (lowest latency, burns a core while waiting).
+         * How this process's connections wait: {@link #DEFAULT_STRATEGY} (spin, yield, then futex sleep), another
+         * {@link FutexWaitStrategy} such as {@link WaitStrategy#blocking()}, or {@link WaitStrategy#busySpin()}
+         * (lowest latency, burns a core while waiting).
          *
          * @param waitStrategy the strategy.
          * @return this builder.

@@ -25,7 +25,12 @@ public final class PipeBenchChild
 
     static WaitStrategy strategy(final String name)
     {
-        return "spin".equals(name) ? WaitStrategy.busySpin() : WaitStrategy.blocking();
+        return switch (name)
+        {
+            case "spin" -> WaitStrategy.busySpin();
+            case "futex" -> WaitStrategy.blocking();
+            default -> Pipe.DEFAULT_STRATEGY;
+        };
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jvmipc.pipe;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
+import io.jvmipc.wait.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,7 +243,9 @@ class PipeProcessTest
     @Test
     void shouldNotLoseWakeUpsWhenThePeerCannotIssueRemoteBarriers() throws Exception
     {
-        final Connection<byte[]> a = connectA("fallback", 4096);
+        // this end sleeps on the futex in every round trip; the child, without membarrier, wakes it with a fence
+        final Connection<byte[]> a = Pipe.builder("fallback").directory(SharedDirectory.of(tempDir))
+            .waitStrategy(WaitStrategy.blocking()).connect(End.A);
         try (JvmProcess child = JvmProcess.builder(PipeChildren.Echo.class)
             .jvmArgs("-Djvmipc.pipe.noMembarrier=true").args(tempDir.toString(), "fallback").start())
         {

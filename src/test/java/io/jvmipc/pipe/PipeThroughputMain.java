@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Minimal cross-JVM measurement of the pipe beside an OS pipe, in one run: streaming throughput (child sends,
  * this JVM receives and checks every sequence number) and round-trip time (this JVM sends, the child echoes),
- * for 32 and 256-byte messages. The OS pipe writes one message per {@code write} call (the child's stdout or
+ * for 32 and 256-byte messages. RTT is measured with busy-spinning ends ("spin"), the pipe's default strategy
+ * ("default": spins some tens of microseconds, then sleeps) and {@code WaitStrategy.blocking()} ("futex": spins
+ * about 100 times, so each side sleeps on the futex in every round trip). The OS pipe writes one message per {@code write} call (the child's stdout or
  * stdin, unbuffered). Not a substitute for the project's benchmark harness.
  * <p>
  * Run: {@code mvn -q test-compile} then
@@ -51,7 +53,8 @@ public final class PipeThroughputMain
             final long osCount = Math.min(count, 2_000_000L);
             report("os-pipe stream", size, osCount, streamOsPipe(size, osCount));
             rtt("pipe rtt spin", size, rttPipe(dir, "rs" + size, size, rttCount, "spin"));
-            rtt("pipe rtt blocking", size, rttPipe(dir, "rb" + size, size, rttCount / 5, "blocking"));
+            rtt("pipe rtt default", size, rttPipe(dir, "rb" + size, size, rttCount / 5, "default"));
+            rtt("pipe rtt futex", size, rttPipe(dir, "rf" + size, size, rttCount / 5, "futex"));
             rtt("os-pipe rtt", size, rttOsPipe(size, rttCount / 5));
         }
         try (var files = Files.walk(dir))
@@ -79,7 +82,7 @@ public final class PipeThroughputMain
     {
         try (Connection<byte[]> a = Pipe.builder(name).directory(SharedDirectory.of(dir)).connect(End.A);
             JvmProcess child = JvmProcess.start(PipeBenchChild.class, "stream", dir.toString(), name,
-                Integer.toString(size), Long.toString(count), "blocking"))
+                Integer.toString(size), Long.toString(count), "default"))
         {
             final byte[] buffer = new byte[size];
             a.recvBytesInto(buffer);
