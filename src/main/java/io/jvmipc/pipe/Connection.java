@@ -55,6 +55,7 @@ public final class Connection<T> implements AutoCloseable
     private static final long EOF_READY = -2;
     private static final int QUICK_SPINS = 32;
     private static final int CLOCK_EVERY = 64;
+    private static final long NOT_ARMED = Long.MIN_VALUE;
 
     private final SharedFile file;
     private final MemorySegment segment;
@@ -69,6 +70,7 @@ public final class Connection<T> implements AutoCloseable
     private final long peerHolderOffset;
     private final Signal[] allSignals;
     private final long readSignalOffset;
+    private final long spaceSignalOffset;
     private byte[] scratch = new byte[0];
     private volatile boolean closed;
 
@@ -95,6 +97,7 @@ public final class Connection<T> implements AutoCloseable
         final Signal inSpace = signal(inRing + RingDescriptor.SPACE_SIGNAL_OFFSET, peer, PipeDescriptor.SPACE_SIGNAL);
         this.allSignals = new Signal[] {outData, outSpace, inData, inSpace};
         this.readSignalOffset = inRing + RingDescriptor.DATA_SIGNAL_OFFSET;
+        this.spaceSignalOffset = outRing + RingDescriptor.SPACE_SIGNAL_OFFSET;
         final boolean sends = duplex || end == End.B;
         final boolean receives = duplex || end == End.A;
         this.writer = sends ? new RingWriter(segment, outRing, capacity, peerFlags, outData, outSpace) : null;
@@ -655,7 +658,7 @@ public final class Connection<T> implements AutoCloseable
         }
         final Signal signal = reader.dataSignal();
         long state = WaitStrategy.INITIAL;
-        boolean fenced = false;
+        long armed = NOT_ARMED;
         int idles = 0;
         long nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
         try
@@ -688,8 +691,8 @@ public final class Connection<T> implements AutoCloseable
                 {
                     return -1;
                 }
-                fenced = fenceIfRegistered(signal, fenced);
-                if (timeToCheck(fenced, ++idles, nextCheck))
+                armed = arm(signal, readSignalOffset, armed);
+                if (timeToCheck(armed != NOT_ARMED, ++idles, nextCheck))
                 {
                     nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
                     checkPeerAlive();
@@ -712,7 +715,7 @@ public final class Connection<T> implements AutoCloseable
     {
         final Signal signal = writer.spaceSignal();
         long state = WaitStrategy.INITIAL;
-        boolean fenced = false;
+        long armed = NOT_ARMED;
         int idles = 0;
         long nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
         try
@@ -727,8 +730,8 @@ public final class Connection<T> implements AutoCloseable
                 checkPeerForSend();
                 ensureOpen();
                 state = strategy.idle(signal, state, WaitStrategy.NO_DEADLINE);
-                fenced = fenceIfRegistered(signal, fenced);
-                if (timeToCheck(fenced, ++idles, nextCheck))
+                armed = arm(signal, spaceSignalOffset, armed);
+                if (timeToCheck(armed != NOT_ARMED, ++idles, nextCheck))
                 {
                     nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
                     checkPeerAlive();
@@ -752,22 +755,22 @@ public final class Connection<T> implements AutoCloseable
     }
 
     /**
-     * The sleeper's half of the wake-up handshake (see {@link RingWriter}): once this thread has registered with
-     * {@code signal} (the waiter count is then non-zero: only this end's thread waits on it), issue one remote
-     * barrier before the caller's next re-check, so that a waker which skipped its fence either sees the
-     * registration or has its publication visible to the re-check.
+     * The sleeper's half of the wake-up handshake (see {@link Doorbell}): once this thread has registered with
+     * {@code signal} (the waiter count is then non-zero: only this end's thread waits on it), and again whenever
+     * the sequence moved since our last bump (we were woken and keep waiting), bump it and issue a barrier before
+     * the caller's next re-check.
+     *
+     * @return the sequence after our last bump, or {@link #NOT_ARMED} while not registered.
      */
-    static boolean fenceIfRegistered(final Signal signal, final boolean fenced)
+    private long arm(final Signal signal, final long signalOffset, final long armed)
     {
-        if (!fenced && signal.waiters() > 0)
+        if (signal.waiters() == 0 || (armed != NOT_ARMED && signal.sequence() == (int)armed))
         {
-            if (RemoteBarrier.AVAILABLE)
-            {
-                RemoteBarrier.issue();
-            }
-            return true;
+            return armed;
         }
-        return fenced;
+        final int sequence = Doorbell.bump(segment, signalOffset);
+        Doorbell.barrier();
+        return sequence;
     }
 
     private void checkPeerForSend() throws BrokenPipeException

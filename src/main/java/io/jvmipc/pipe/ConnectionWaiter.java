@@ -85,10 +85,13 @@ final class ConnectionWaiter
                 offsets[registered] = sequenceOffset(connection);
                 registered++;
             }
-            if (RemoteBarrier.AVAILABLE)
+            for (final Connection<?> connection : all)
             {
-                RemoteBarrier.issue();
+                // a new registration bumps the sequence, then one barrier before the re-check (see Doorbell);
+                // a wake-up always means a connection became ready, so no bump is needed after one
+                Doorbell.bump(connection.segment(), connection.readSignalOffset());
             }
+            Doorbell.barrier();
             long nextCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Connection.LIVENESS_INTERVAL_MILLIS);
             while (true)
             {

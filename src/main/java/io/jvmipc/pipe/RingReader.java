@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * cached copy of the producer's tail, read (with acquire) only when every record below the cached tail has been
  * consumed. Publishes its head with a release store after each record (a plain store on x86; the producer
  * reads that line only when its own cached head shows the ring full), then wakes a producer sleeping for space
- * by the same protocol as {@link RingWriter#wake}.
+ * through a {@link Doorbell}.
  */
 final class RingReader
 {
@@ -29,7 +29,7 @@ final class RingReader
     private final int capacity;
     private final int mask;
     private final Signal dataSignal;
-    private final Signal spaceSignal;
+    private final Doorbell producerBell;
     private long head;
     private long cachedTail;
     private int length;
@@ -47,7 +47,8 @@ final class RingReader
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.dataSignal = dataSignal;
-        this.spaceSignal = spaceSignal;
+        this.producerBell = new Doorbell(segment, spaceSignal, ringOffset + RingDescriptor.SPACE_SIGNAL_OFFSET,
+            peerFlagsOffset);
         // acquire: a reader taking over a dead one's end continues from what it consumed
         this.head = (long)LONG.getAcquire(segment, headOffset);
         this.cachedTail = head;
@@ -130,6 +131,6 @@ final class RingReader
         head += RingDescriptor.recordLength(length);
         // release: our reads of the record are done before the producer may overwrite it
         LONG.setRelease(segment, headOffset, head);
-        RingWriter.wake(spaceSignal, peerFlagsOffset, segment);
+        producerBell.ring();
     }
 }

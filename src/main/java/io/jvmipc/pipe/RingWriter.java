@@ -5,7 +5,6 @@ import io.jvmipc.wait.Signal;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -13,16 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * tail and a cached copy of the consumer's head, so it reads the head (a cache line the consumer writes) only
  * when the cached value shows too little space.
  * <p>
- * Waking the consumer: after each publish the writer reads the data signal's waiter count and makes a system
- * call only if it is non-zero. Without a fence between the tail store and that read, a consumer that registers
- * at the same moment could miss the new tail (store buffering). That is closed from the sleeper's side: a
- * consumer issues {@link RemoteBarrier#issue()} after registering and before its re-check, which forces this
- * thread's pending tail store to be visible (or this thread's later read of the count to see the
- * registration). This relies on the tail store and the count read staying in program order in the compiled
- * code: the JIT keeps them so because both touch the same raw mapping (one memory alias class), and the CPU may
- * only delay the store, which is what the barrier repairs. When either side's process cannot issue remote barriers ({@link PipeDescriptor#FLAG_BARRIER}
- * clear on the consumer's end, or unavailable here), the writer uses {@link Signal#signalAll()}, whose full
- * fence gives the same guarantee at a cost per message.
+ * Wakes a sleeping consumer through a {@link Doorbell} (no fence, at most one system call per sleep).
  */
 final class RingWriter
 {
@@ -38,6 +28,7 @@ final class RingWriter
     private final int maxFragment;
     private final Signal dataSignal;
     private final Signal spaceSignal;
+    private final Doorbell consumerBell;
     private long tail;
     private long cachedHead;
     private long pendingRecord;
@@ -55,6 +46,8 @@ final class RingWriter
         this.maxFragment = RingDescriptor.maxFragment(capacity);
         this.dataSignal = dataSignal;
         this.spaceSignal = spaceSignal;
+        this.consumerBell = new Doorbell(segment, dataSignal, ringOffset + RingDescriptor.DATA_SIGNAL_OFFSET,
+            peerFlagsOffset);
         // acquire: a writer taking over a dead one's end continues from what it published
         this.tail = (long)LONG.getAcquire(segment, tailOffset);
         // acquire: the consumer's progress so far
@@ -141,10 +134,10 @@ final class RingWriter
         LONG.setRelease(segment, tailOffset, newTail);
     }
 
-    /** Wakes the consumer if it sleeps; see the class comment for why no fence is needed here. */
+    /** Wakes the consumer if it sleeps (see {@link Doorbell}). */
     void wakeConsumer()
     {
-        wake(dataSignal, peerFlagsOffset, segment);
+        consumerBell.ring();
     }
 
     /**
@@ -156,29 +149,6 @@ final class RingWriter
     {
         // acquire: the consumer's latest progress
         return (long)LONG.getAcquire(segment, headOffset) != tail;
-    }
-
-    /**
-     * Wakes a signal's sleepers after a publish, cheaply when the sleeper's process issues remote barriers.
-     *
-     * @param signal          the signal to wake.
-     * @param peerFlagsOffset the sleeper end's flags.
-     * @param segment         the mapping.
-     */
-    static void wake(final Signal signal, final long peerFlagsOffset, final MemorySegment segment)
-    {
-        // plain read: the sleeper's end sets its flags before it can register as a waiter on this ring
-        if (RemoteBarrier.AVAILABLE && (segment.get(JAVA_INT, peerFlagsOffset) & PipeDescriptor.FLAG_BARRIER) != 0)
-        {
-            if (signal.waiters() > 0)
-            {
-                signal.wakeAll();
-            }
-        }
-        else
-        {
-            signal.signalAll();
-        }
     }
 
     private static long header(final int length, final int info)

@@ -10,6 +10,7 @@ import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.WrongKindException;
+import io.jvmipc.wait.FutexWaitStrategy;
 import io.jvmipc.wait.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class PipeTest
 {
+    /** Keeps the slow receiver's work from being optimised away. */
+    static volatile long sink;
+
     @TempDir
     Path tempDir;
 
@@ -296,6 +300,52 @@ class PipeTest
             }
             assertEquals(count, received);
             assertEquals(sender.get(30, TimeUnit.SECONDS), crc.getValue());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCompleteBlockedSendsThatNeedMoreSpaceThanOneReceiveFreesWhenEveryWaitSleeps() throws Exception
+    {
+        // a 4 KiB ring filled with small records, then a record of a quarter ring, with a strategy that sleeps at
+        // once: exercises the one-wake-per-registration doorbell and re-arming after a wake that freed too little
+        final int rounds = 1000;
+        // no spinning: every wait for space is a futex sleep
+        final WaitStrategy sleepAtOnce = new FutexWaitStrategy(0, 0, TimeUnit.MILLISECONDS.toNanos(50));
+        try (Pipe<byte[]> pipe = builder("rewake").capacity(4096).waitStrategy(sleepAtOnce).open())
+        {
+            final CompletableFuture<Void> sender = CompletableFuture.runAsync(() ->
+            {
+                try
+                {
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        for (int i = 0; i < 60; i++)
+                        {
+                            pipe.a().sendBytes(new byte[] {(byte)i});
+                        }
+                        pipe.a().sendBytes(new byte[1000]);
+                    }
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            });
+            final byte[] buffer = new byte[1000];
+            // a slow receiver (checksums 64 KiB per message) so that the sender goes to sleep
+            final byte[] work = new byte[64 << 10];
+            final CRC32C crc = new CRC32C();
+            long bytes = 0;
+            for (int n = 0; n < rounds * 61; n++)
+            {
+                final int length = pipe.b().recvBytesInto(buffer);
+                bytes += length;
+                crc.update(work);
+                sink = crc.getValue();
+            }
+            sender.get(30, TimeUnit.SECONDS);
+            assertEquals(rounds * (60L + 1000L), bytes);
         }
     }
 
