@@ -1,0 +1,125 @@
+package io.jvmipc.pipe;
+
+/**
+ * Layout of a pipe's body: one block per end, then one ring per direction ({@link RingDescriptor}).
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |  End A: Holder (process-table entry + 1, 0 = never attached)  |  0
+ *  +---------------------------------------------------------------+
+ *  |  End A: State (OPEN, CLOSED, DIED), written with release      |  4
+ *  +---------------------------------------------------------------+
+ *  |  End A: Flags (BARRIER: its process issues remote barriers)   |  8
+ *  +---------------------------------------------------------------+
+ *  |  End A: Reserved up to 128 bytes                             ...|
+ *  +---------------------------------------------------------------+
+ *  |  End B: same fields                                          ...| 128
+ *  +---------------------------------------------------------------+
+ *  |  Ring A to B (RingDescriptor.length(capacity) bytes)         ...| 256
+ *  +---------------------------------------------------------------+
+ *  |  Ring B to A (RingDescriptor.length(capacity) bytes)         ...|
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Kind parameters: 0 ring capacity, 1 duplex (1) or one-way (0), 2 maximum message length.
+ * Process-table signal numbers: ring A to B uses 0 (data) and 1 (space), ring B to A 2 and 3.
+ */
+final class PipeDescriptor
+{
+    /** Layout version of the pipe body. */
+    static final int VERSION = 1;
+
+    /** Kind parameter: data capacity of each ring. */
+    static final int PARAM_CAPACITY = 0;
+    /** Kind parameter: 1 if both ends send and receive. */
+    static final int PARAM_DUPLEX = 1;
+    /** Kind parameter: the largest message. */
+    static final int PARAM_MAX_MESSAGE = 2;
+
+    /** Offset of the holder word in an end block. */
+    static final int HOLDER_FIELD = 0;
+    /** Offset of the state word in an end block. */
+    static final int STATE_FIELD = HOLDER_FIELD + Integer.BYTES;
+    /** Offset of the flags word in an end block. */
+    static final int FLAGS_FIELD = STATE_FIELD + Integer.BYTES;
+    /** Bytes of an end block. */
+    static final int END_BLOCK_LENGTH = 128;
+    /** Offset of end A's block. */
+    static final int END_A_OFFSET = 0;
+    /** Offset of end B's block. */
+    static final int END_B_OFFSET = END_A_OFFSET + END_BLOCK_LENGTH;
+    /** Offset of the ring carrying messages from A to B. */
+    static final int RING_A_TO_B_OFFSET = END_B_OFFSET + END_BLOCK_LENGTH;
+
+    /** End state: attached (or never attached) and not closed. */
+    static final int OPEN = 0;
+    /** End state: its holder closed it; final. */
+    static final int CLOSED = 1;
+    /** End state: its holder's process died without closing; another process may take the end over. */
+    static final int DIED = 2;
+
+    /** End flag: the holder's process issues and receives remote barriers (see {@link RemoteBarrier}). */
+    static final int FLAG_BARRIER = 1;
+
+    /** Signal number of a ring's data signal: 2 * direction. */
+    static final int DATA_SIGNAL = 0;
+    /** Signal number of a ring's space signal: 2 * direction + 1. */
+    static final int SPACE_SIGNAL = 1;
+
+    /** Default data capacity of each ring. */
+    static final int DEFAULT_CAPACITY = 1 << 20;
+    /** Default largest message. */
+    static final int DEFAULT_MAX_MESSAGE = 64 << 20;
+    /** Largest message any pipe allows. */
+    static final int MAX_MESSAGE_LIMIT = 1 << 30;
+
+    private PipeDescriptor()
+    {
+    }
+
+    /**
+     * Offset in the body of an end's block.
+     *
+     * @param end the end.
+     * @return its offset.
+     */
+    static long endOffset(final End end)
+    {
+        return end == End.A ? END_A_OFFSET : END_B_OFFSET;
+    }
+
+    /**
+     * Offset in the body of the ring that {@code sender} writes.
+     *
+     * @param sender   the end that produces into the ring.
+     * @param capacity data capacity of each ring.
+     * @return its offset.
+     */
+    static long ringOffset(final End sender, final int capacity)
+    {
+        return sender == End.A ? RING_A_TO_B_OFFSET : RING_A_TO_B_OFFSET + RingDescriptor.length(capacity);
+    }
+
+    /**
+     * The process-table signal number of a ring's signal.
+     *
+     * @param sender the end that produces into the ring.
+     * @param which  {@link #DATA_SIGNAL} or {@link #SPACE_SIGNAL}.
+     * @return 0 to 3.
+     */
+    static int signalNumber(final End sender, final int which)
+    {
+        return (sender == End.A ? 0 : 2) + which;
+    }
+
+    /**
+     * Body length of a pipe.
+     *
+     * @param capacity data capacity of each ring.
+     * @return the body length.
+     */
+    static long bodyLength(final int capacity)
+    {
+        return RING_A_TO_B_OFFSET + 2 * RingDescriptor.length(capacity);
+    }
+}

@@ -1,0 +1,281 @@
+package io.jvmipc.pipe;
+
+import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.process.JvmProcess;
+import io.jvmipc.wait.WaitStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.EOFException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Pipes between this JVM and child JVMs, including a child killed with SIGKILL. */
+@Timeout(120)
+class PipeProcessTest
+{
+    @TempDir
+    Path tempDir;
+
+    private Connection<byte[]> connectA(final String name, final int capacity)
+    {
+        return Pipe.builder(name).directory(SharedDirectory.of(tempDir)).capacity(capacity).connect(End.A);
+    }
+
+    @Test
+    void shouldPingPongChecksummedMessagesWithAChildJvm() throws Exception
+    {
+        final Connection<byte[]> a = connectA("pingpong", 1 << 16);
+        try (JvmProcess child = JvmProcess.start(PipeChildren.Echo.class, tempDir.toString(), "pingpong"))
+        {
+            final SplittableRandom random = new SplittableRandom(3);
+            final CRC32C sent = new CRC32C();
+            final CRC32C echoed = new CRC32C();
+            final byte[] buffer = new byte[3000];
+            for (int i = 0; i < 5000; i++)
+            {
+                final byte[] message = new byte[random.nextInt(i % 500 == 0 ? 3000 : 64)];
+                random.nextBytes(message);
+                sent.update(message);
+                a.sendBytes(message);
+                final int length = a.recvBytesInto(buffer);
+                assertEquals(message.length, length);
+                echoed.update(buffer, 0, length);
+            }
+            assertEquals(sent.getValue(), echoed.getValue());
+            a.close();
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertEquals(0, child.exitValue(), child.output());
+            assertTrue(child.output().contains("ECHOED 5000"), child.output());
+        }
+        finally
+        {
+            a.close();
+        }
+    }
+
+    @Test
+    void shouldStreamFromAChildJvmAndSeeEndOfFileAfterItCloses() throws Exception
+    {
+        final int count = 300_000;
+        try (Connection<byte[]> a = connectA("stream", 1 << 16);
+            JvmProcess child = JvmProcess.start(PipeChildren.Streamer.class, tempDir.toString(), "stream",
+                Integer.toString(count), "100", "11"))
+        {
+            final CRC32C crc = new CRC32C();
+            final byte[] buffer = new byte[100];
+            int received = 0;
+            while (true)
+            {
+                final int length;
+                try
+                {
+                    length = a.recvBytesInto(buffer);
+                }
+                catch (final EOFException e)
+                {
+                    break;
+                }
+                crc.update(buffer, 0, length);
+                received++;
+            }
+            assertEquals(count, received);
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.output().contains("SENT " + crc.getValue()), child.output());
+        }
+    }
+
+    @Test
+    void shouldCarryLargeMessagesFromAChildJvm() throws Exception
+    {
+        try (Connection<byte[]> a = connectA("large", 1 << 16);
+            JvmProcess child = JvmProcess.start(PipeChildren.Streamer.class, tempDir.toString(), "large",
+                "4", Integer.toString(8 << 20), "5"))
+        {
+            final CRC32C crc = new CRC32C();
+            for (int i = 0; i < 4; i++)
+            {
+                crc.update(a.recvBytes());
+            }
+            assertThrows(EOFException.class, a::recvBytes);
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.output().contains("SENT " + crc.getValue()), child.output());
+        }
+    }
+
+    @Test
+    void shouldLetAChildReadUntilEndOfFileAfterTheParentClosesAOneWayPipe() throws Exception
+    {
+        final Connection<String> sender = Pipe.builder("scenario5", Codecs.utf8())
+            .directory(SharedDirectory.of(tempDir)).duplex(false).connect(End.B);
+        try (JvmProcess child = JvmProcess.start(PipeChildren.Reader.class, tempDir.toString(), "scenario5", "A"))
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                sender.send(Integer.toString(i));
+            }
+            sender.close();
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.output().contains("RECEIVED 1000 499500"), child.output());
+        }
+        finally
+        {
+            sender.close();
+        }
+    }
+
+    @Test
+    void shouldReportEndOfFileAndBrokenPipeAfterThePeerIsKilled() throws Exception
+    {
+        try (Connection<byte[]> a = connectA("killed", 4096);
+            JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), "killed", "3"))
+        {
+            assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
+            for (int i = 0; i < 3; i++)
+            {
+                assertArrayEquals(new byte[] {(byte)i}, a.recvBytes());
+            }
+            final CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    a.recvBytes();
+                    return null;
+                }
+                catch (final Throwable t)
+                {
+                    return t;
+                }
+            });
+            child.kill();
+            assertTrue(child.join(30, TimeUnit.SECONDS));
+            final Throwable outcome = blocked.get(30, TimeUnit.SECONDS);
+            assertTrue(outcome instanceof EOFException, String.valueOf(outcome));
+            assertTrue(outcome.getMessage().contains("died"), outcome.getMessage());
+            assertThrows(EOFException.class, a::recvBytes);
+            assertThrows(BrokenPipeException.class, () -> a.sendBytes(new byte[1]));
+
+            // the dead holder's end may be taken over by a new attacher
+            try (Connection<byte[]> b = Pipe.attach(SharedDirectory.of(tempDir), "killed", End.B))
+            {
+                b.sendBytes(new byte[] {7});
+                assertArrayEquals(new byte[] {7}, a.recvBytes());
+            }
+        }
+    }
+
+    @Test
+    void shouldFailABlockedSendWhenTheReceiverIsKilled() throws Exception
+    {
+        try (Connection<byte[]> a = connectA("killedreader", 4096);
+            JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), "killedreader", "0"))
+        {
+            assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
+            final CompletableFuture<Throwable> sender = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    while (true)
+                    {
+                        a.sendBytes(new byte[200]);
+                    }
+                }
+                catch (final Throwable t)
+                {
+                    return t;
+                }
+            });
+            child.kill();
+            final Throwable outcome = sender.get(30, TimeUnit.SECONDS);
+            assertTrue(outcome instanceof BrokenPipeException, String.valueOf(outcome));
+        }
+    }
+
+    @Test
+    void shouldWakeWaitOnlyForTheConnectionAChildWritesTo() throws Exception
+    {
+        try (Connection<byte[]> one = connectA("w1", 4096); Connection<byte[]> two = connectA("w2", 4096);
+            Connection<byte[]> three = connectA("w3", 4096))
+        {
+            final List<Connection<?>> all = List.of(one, two, three);
+            assertEquals(List.of(), Connection.wait(all, 20, TimeUnit.MILLISECONDS));
+            try (JvmProcess child = JvmProcess.start(PipeChildren.Streamer.class, tempDir.toString(), "w2",
+                "1", "10", "1"))
+            {
+                assertEquals(List.of(two), Connection.wait(all, 30, TimeUnit.SECONDS));
+                assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            }
+        }
+    }
+
+    @Test
+    void shouldWakeAChildSleepingInWaitWithoutFutexWaitv() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(tempDir);
+        try (Connection<byte[]> one = Pipe.builder("v1").directory(directory).connect(End.B);
+            Connection<byte[]> two = Pipe.builder("v2").directory(directory).connect(End.B);
+            Connection<byte[]> three = Pipe.builder("v3").directory(directory).connect(End.B);
+            JvmProcess child = JvmProcess.builder(PipeChildren.Waiter.class)
+                .jvmArgs("-Djvmipc.futexWaitv.disable=true").args(tempDir.toString(), "v1", "v2", "v3").start())
+        {
+            assertTrue(child.awaitOutput("WAITING", 30, TimeUnit.SECONDS), child.output());
+            awaitRegistered(three, child);
+            three.sendBytes(new byte[] {1});
+            assertTrue(child.awaitOutput("READY", 30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.outputLines().contains("READY v3"), child.output());
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertEquals(0, child.exitValue(), child.output());
+            assertTrue(one.canSend() && two.canSend());
+        }
+    }
+
+    @Test
+    void shouldNotLoseWakeUpsWhenThePeerCannotIssueRemoteBarriers() throws Exception
+    {
+        // this end sleeps on the futex in every round trip; the child, without membarrier, wakes it with a fence
+        final Connection<byte[]> a = Pipe.builder("fallback").directory(SharedDirectory.of(tempDir))
+            .waitStrategy(WaitStrategy.blocking()).connect(End.A);
+        try (JvmProcess child = JvmProcess.builder(PipeChildren.Echo.class)
+            .jvmArgs("-Djvmipc.pipe.noMembarrier=true").args(tempDir.toString(), "fallback").start())
+        {
+            final byte[] buffer = new byte[8];
+            for (int i = 0; i < 2000; i++)
+            {
+                final byte[] message = {(byte)i, (byte)(i >> 8), 3};
+                a.sendBytes(message);
+                assertEquals(3, a.recvBytesInto(buffer));
+                assertEquals(message[0], buffer[0]);
+                assertEquals(message[1], buffer[1]);
+            }
+            a.close();
+            assertTrue(child.join(30, TimeUnit.SECONDS), child.output());
+            assertTrue(child.output().contains("ECHOED 2000"), child.output());
+        }
+        finally
+        {
+            a.close();
+        }
+    }
+
+    /** Waits until the child has registered to sleep on the ring {@code sender} writes (or fails the test). */
+    private static void awaitRegistered(final Connection<byte[]> sender, final JvmProcess child)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sender.peerReceiveWaiters() == 0)
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "child never went to sleep: " + child.output());
+            Thread.yield();
+        }
+    }
+}
