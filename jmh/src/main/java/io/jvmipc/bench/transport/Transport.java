@@ -13,6 +13,10 @@ public enum Transport
     JVMIPC_QUEUE_SPIN("jvmipc-queue-spin", Flags.JVMIPC, true, true, true),
     /** jvmipc SharedQueue, blocking (futex) wait strategy. */
     JVMIPC_QUEUE_BLOCK("jvmipc-queue-block", Flags.JVMIPC, true, true, true),
+    /** jvmipc Pipe (duplex Connection), busy-spin wait strategy. */
+    JVMIPC_PIPE_SPIN("jvmipc-pipe-spin", Flags.JVMIPC, true, true, true),
+    /** jvmipc Pipe (duplex Connection), blocking (futex) wait strategy. */
+    JVMIPC_PIPE_BLOCK("jvmipc-pipe-block", Flags.JVMIPC, true, true, true),
     /** Two JVMs ping-ponging a raw counter in shared memory, busy spin: the latency floor. */
     FLOOR_SPIN("floor-spin", Flags.JVMIPC, true, false, false),
     /** The same through a raw futex wait/wake: the blocking floor. */
@@ -179,6 +183,8 @@ public enum Transport
         {
             case JVMIPC_QUEUE_SPIN -> JvmipcQueueEndpoint.open(dir, sideA, false, maxMessageSize);
             case JVMIPC_QUEUE_BLOCK -> JvmipcQueueEndpoint.open(dir, sideA, true, maxMessageSize);
+            case JVMIPC_PIPE_SPIN -> JvmipcPipeEndpoint.open(dir, sideA, false, maxMessageSize);
+            case JVMIPC_PIPE_BLOCK -> JvmipcPipeEndpoint.open(dir, sideA, true, maxMessageSize);
             case FLOOR_SPIN -> FloorEndpoint.open(dir, sideA, false);
             case FLOOR_FUTEX -> FloorEndpoint.open(dir, sideA, true);
             case OS_PIPE, OS_PIPE_BATCHED -> sideA
