@@ -24,7 +24,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * ring of its own in native memory, with one {@link QueueRing} view per actor so that each has its own owner
  * stamp, as each process has in a real queue.
  * <p>
- * Messages are recognisable: message {@code t} is {@code 8 * (1 + 2t)} bytes long and its long {@code k} holds
+ * Messages are recognisable: message {@code t} is {@code 8 * (1 + t)} bytes long (at most 56, under the 64 the ring is
+ * built for) and its long {@code k} holds
  * {@code (t << 32) | (k + 1)}, so a reader detects a stale or mixed message (wrong length for its tag, or a long
  * that does not fit). Result codes used by every test:
  * <ul>
@@ -37,6 +38,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * </ul>
  * A drain by the arbiter concatenates the tags it takes, in order, as decimal digits ({@code 12} = message 1
  * then message 2; {@code 0} = empty); it stops at the first code that is not a tag.
+ * <p>
+ * jcstress runs a test only with a CPU per actor: the three-actor tests ({@link TwoProducersOneConsumer},
+ * {@link OneProducerTwoConsumers}, {@link RecoverWhileOthersWork}) need 3 CPUs; each has a two-actor form that
+ * also runs on a 2-CPU machine.
  */
 public final class QueueRingStress
 {
@@ -74,7 +79,7 @@ public final class QueueRingStress
 
     static int lengthOf(final int tag)
     {
-        return 8 * (1 + 2 * tag);
+        return 8 * (1 + tag);
     }
 
     /** Writes message {@code tag} (bytes and length) into a claimed position, with plain stores. */
@@ -274,7 +279,7 @@ public final class QueueRingStress
     }
 
     @JCStressTest
-    @Description("Commit publication: a consumer that sees a slot READY sees the length and the 56 bytes written "
+    @Description("Commit publication: a consumer that sees a slot READY sees the length and the 32 bytes written "
         + "before the commit (plain stores, published by the release store of the state word). r1 = the "
         + "consumer's take, r2 = what the arbiter drains after.")
     @Outcome(id = {"0, 3"}, expect = ACCEPTABLE, desc = "The consumer looked before the claim; the message waits.")
@@ -483,6 +488,128 @@ public final class QueueRingStress
         @Actor
         public void producer(final IIII_Result r)
         {
+            r.r2 = (int)produce(views[0], 1);
+        }
+
+        @Actor
+        public void consumer(final IIII_Result r)
+        {
+            r.r3 = consume(views[1]);
+        }
+
+        @Arbiter
+        public void arbiter(final IIII_Result r)
+        {
+            r.r4 = drain(views[1]);
+        }
+    }
+
+    @JCStressTest
+    @Description("Two producers and one consumer on two threads (jcstress needs a CPU per actor; this one runs on a "
+        + "2-CPU machine): thread 1 commits message 1 while thread 2 commits message 2 and then takes twice. r1, r2 "
+        + "= thread 2's takes, r3 = what the arbiter drains after, r4 = the tag that got position 0.")
+    @Outcome(id = {"1, 2, 0, 1", "2, 0, 1, 2", "2, 1, 0, 2"}, expect = ACCEPTABLE,
+        desc = "Each message once, intact, in position order.")
+    @Outcome(id = {"5, 1, 2, 1", "5, 5, 12, 1", "2, 5, 1, 2"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The consumer found thread 1's position still being written (it would wait); nothing lost.")
+    @Outcome(expect = FORBIDDEN, desc = "A message lost, duplicated, torn or out of order, a failed claim, or an "
+        + "empty result while a claimed position preceded the consumer's own message.")
+    @State
+    public static class TwoProducersOneConsumerOnTwoThreads
+    {
+        private final QueueRing[] views = rings(2, PRODUCER_1, PRODUCER_2);
+        private long position1;
+        private long position2;
+
+        @Actor
+        public void producer()
+        {
+            position1 = produce(views[0], 1);
+        }
+
+        @Actor
+        public void producerThenConsumer(final IIII_Result r)
+        {
+            position2 = produce(views[1], 2);
+            r.r1 = consumeCollapsed(views[1]);
+            r.r2 = consumeCollapsed(views[1]);
+        }
+
+        @Arbiter
+        public void arbiter(final IIII_Result r)
+        {
+            r.r3 = drain(views[1]);
+            r.r4 = position1 == 0 && position2 == 1 ? 1 : position2 == 0 && position1 == 1 ? 2 : TORN;
+        }
+    }
+
+    @JCStressTest
+    @Description("Two consumers race for two committed messages, taking once each (2-CPU form of the SPMC test): "
+        + "both CAS the oldest READY slot, the loser moves on to the next. r1, r2 = the takes, r3 = what the "
+        + "arbiter drains after.")
+    @Outcome(id = {"1, 2, 0", "2, 1, 0"}, expect = ACCEPTABLE, desc = "Each message taken by exactly one consumer.")
+    @Outcome(expect = FORBIDDEN, desc = "A message taken twice, torn, left behind, or a consumer finding nothing "
+        + "while a message was ready for it.")
+    @State
+    public static class TwoConsumersRace
+    {
+        private final QueueRing[] views = rings(2, PRODUCER_1, CONSUMER_1, CONSUMER_2);
+
+        public TwoConsumersRace()
+        {
+            produce(views[0], 1);
+            produce(views[0], 2);
+        }
+
+        @Actor
+        public void consumer1(final III_Result r)
+        {
+            r.r1 = consumeCollapsed(views[1]);
+        }
+
+        @Actor
+        public void consumer2(final III_Result r)
+        {
+            r.r2 = consumeCollapsed(views[2]);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            r.r3 = drain(views[1]);
+        }
+    }
+
+    @JCStressTest
+    @Description("Recovery on two threads (2-CPU form): a dead process (owner 5) had claimed position 0 and written "
+        + "junk; thread 1 recovers its slots then commits message 1, thread 2 takes once. r1 = slots recovered, "
+        + "r2 = the producer's position, r3 = the take (raw: 15 = blocked by the dead owner, 11 = blocked by the "
+        + "producer), r4 = what the arbiter drains after.")
+    @Outcome(id = {"1, 1, 0, 1", "1, 1, 1, 0"}, expect = ACCEPTABLE,
+        desc = "The dead claim was skipped; message 1 taken once, by the consumer or the arbiter.")
+    @Outcome(id = {"1, 1, 15, 1"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The consumer looked before the recovery and named the dead owner (the queue would recover it).")
+    @Outcome(id = {"1, 1, 11, 1"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The consumer looked after the recovery, while message 1 was being written (it would wait).")
+    @Outcome(expect = FORBIDDEN, desc = "The dead owner's junk returned (6), the recovery missed or freed a live "
+        + "slot, a message lost or torn.")
+    @State
+    public static class RecoverThenProduceWhileConsumerPolls
+    {
+        private final QueueRing[] views = rings(2, PRODUCER_1, CONSUMER_1, DEAD);
+
+        public RecoverThenProduceWhileConsumerPolls()
+        {
+            final long claimed = views[2].tryClaim();
+            write(views[2], claimed, JUNK);
+            views[2].segment().set(JAVA_INT, views[2].slotOffset(claimed) + QueueDescriptor.LENGTH_OFFSET,
+                lengthOf(JUNK));
+        }
+
+        @Actor
+        public void recovererThenProducer(final IIII_Result r)
+        {
+            r.r1 = views[0].recover(DEAD);
             r.r2 = (int)produce(views[0], 1);
         }
 
