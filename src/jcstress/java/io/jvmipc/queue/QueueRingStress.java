@@ -625,4 +625,52 @@ public final class QueueRingStress
             r.r4 = drain(views[1]);
         }
     }
+
+    @JCStressTest
+    @Description("Peek (seqlock-style, as SharedQueue.peek does): capacity 1, message 1 ready at position 0. The "
+        + "peeker snapshots the state word, reads the message with plain loads and re-checks the word; meanwhile "
+        + "the other thread takes and releases message 1 and commits message 2 into the same slot. r1 = the peek "
+        + "(1 = validated message 1, 0 = nothing published at position 0, 7 = read but discarded by the re-check), "
+        + "r2 = the other thread's take and commit as digits, r3 = what the arbiter drains after.")
+    @Outcome(id = {"1, 12, 2", "0, 12, 2"}, expect = ACCEPTABLE,
+        desc = "The peek saw message 1 whole, or looked after it was taken.")
+    @Outcome(id = {"7, 12, 2"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The slot changed while the peeker read it, and the re-check caught it: the peek retries.")
+    @Outcome(expect = FORBIDDEN, desc = "A validated peek returned message 2 or a torn message, or a message was lost.")
+    @State
+    public static class PeekWhileSlotIsRefilled
+    {
+        private final QueueRing[] views = rings(1, PRODUCER_1, CONSUMER_1, CONSUMER_2);
+
+        public PeekWhileSlotIsRefilled()
+        {
+            produce(views[0], 1);
+        }
+
+        @Actor
+        public void peeker(final III_Result r)
+        {
+            final long word = views[2].publishedWord(0);
+            if (word == QueueRing.NONE)
+            {
+                r.r1 = NOTHING;
+                return;
+            }
+            final int tag = read(views[2], 0);
+            r.r1 = views[2].stillPublished(0, word) ? tag : 7;
+        }
+
+        @Actor
+        public void takerThenProducer(final III_Result r)
+        {
+            final int taken = consumeCollapsed(views[1]);
+            r.r2 = 10 * taken + claimCode(produce(views[0], 2), 2);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            r.r3 = drain(views[1]);
+        }
+    }
 }
