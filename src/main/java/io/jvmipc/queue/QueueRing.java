@@ -27,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * CAS to READING(p, me), reads, and frees the slot for the next lap with a release store of
  * FREE(p + capacity). Because the owner is written by the same CAS that claims the slot, a slot whose owner
  * died is always attributable, and {@link #recover(int)} (run while holding the dead owner's entry) frees it.
- * The head and tail are hints, CASed forward by whoever sees that their slot has moved on.
+ * The head and tail are hints: stored by whoever claims or takes a slot, CASed forward by whoever finds their
+ * slot already moved on; a hint that lags only costs a scan, it never changes an outcome.
  * <p>
  * Results are encoded in a {@code long} to stay allocation-free: a position (>= 0), {@link #NONE}, a slot
  * blocked by an owner ({@link #isBlocked(long)}, {@link #blockingOwner(long)}), or a message too long for
@@ -128,8 +129,10 @@ final class QueueRing
                     // CAS: claims the slot and records this process as its owner in one step
                     if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, self)))
                     {
-                        // help the hint forward; failure means someone already moved it past us
-                        LONG.compareAndSet(segment, tailOffset, tail, tail + 1);
+                        // release, not CAS: the tail is only a hint. Another producer may have moved it further and
+                        // this store may move it back a little; a producer starting from a stale tail finds the slot
+                        // claimed or a lap ahead (never an older lap, so never a false "full") and advances past it
+                        LONG.setRelease(segment, tailOffset, tail + 1);
                         return tail;
                     }
                     continue;
@@ -200,7 +203,9 @@ final class QueueRing
                     // CAS: takes the message and records this process as its reader in one step
                     if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self)))
                     {
-                        LONG.compareAndSet(segment, headOffset, head, head + 1);
+                        // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds the
+                        // slot taken or freed for a later lap and advances past it
+                        LONG.setRelease(segment, headOffset, head + 1);
                         return head;
                     }
                     continue;

@@ -1,0 +1,109 @@
+package io.jvmipc.value;
+
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedFile;
+import io.jvmipc.sync.SharedLock;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+/**
+ * What every shared value and array shares: its attached file, and close/unlink.
+ */
+abstract class AbstractSharedValue implements AutoCloseable
+{
+    final SharedFile file;
+    /** The whole mapping; accessors use absolute offsets into it. */
+    final MemorySegment segment;
+    /** The associated lock, opened on first {@link #getLock()}. */
+    private SharedLock lock;
+
+    AbstractSharedValue(final SharedFile file)
+    {
+        this.file = file;
+        this.segment = file.segment();
+    }
+
+    /**
+     * The object's file.
+     *
+     * @return its path.
+     */
+    public final Path path()
+    {
+        return file.path();
+    }
+
+    /**
+     * The lock associated with this object for compound updates (read-modify-write sequences that one atomic
+     * operation does not cover): Python's {@code get_lock()}. It is a {@link SharedLock} named after this object
+     * with {@code .lock} appended, in the same directory, created by whichever process asks first; every process
+     * asking for the lock of the same object gets the same lock. Closed with this object. Single operations
+     * such as {@code incrementAndGet} are atomic without it.
+     *
+     * @return the associated lock.
+     * @throws IllegalStateException if this attachment is closed.
+     */
+    public final synchronized SharedLock getLock()
+    {
+        ensureOpen();
+        if (lock == null)
+        {
+            final Path path = file.path();
+            lock = SharedLock.builder(path.getFileName() + ".lock")
+                .directory(SharedDirectory.of(path.getParent())).openOrCreate();
+        }
+        return lock;
+    }
+
+    /**
+     * Removes the object's name so that no process can attach any more; processes attached now keep using it.
+     * Does not close this attachment. Mirrors nothing in Python (its values die with their creator).
+     *
+     * @throws IllegalStateException if this attachment is closed, or another live process is attached (that
+     *                               process must close first; nothing is removed).
+     */
+    public final void unlink()
+    {
+        file.unlink();
+    }
+
+    /**
+     * Detaches this process (and from the associated lock, if it was opened): unmaps the file. Idempotent. The object and
+     * its value stay for other processes. Any later use of this attachment throws
+     * {@link IllegalStateException} naming the file.
+     */
+    @Override
+    public final void close()
+    {
+        synchronized (this)
+        {
+            if (lock != null)
+            {
+                lock.close();
+            }
+        }
+        file.close();
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed.
+     */
+    public final boolean isClosed()
+    {
+        return file.isClosed();
+    }
+
+    final void ensureOpen()
+    {
+        file.ensureOpen();
+    }
+
+    @Override
+    public String toString()
+    {
+        return getClass().getSimpleName() + " " + file.path();
+    }
+}

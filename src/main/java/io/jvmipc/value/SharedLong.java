@@ -1,0 +1,318 @@
+package io.jvmipc.value;
+
+import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedFile.OpenMode;
+
+import java.lang.invoke.VarHandle;
+import java.util.function.LongUnaryOperator;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A 64-bit integer shared by processes on this host: Python's {@code multiprocessing.Value('q')} and
+ * {@code RawValue('q')}, but lock-free. Every read-modify-write is one atomic instruction on the shared
+ * mapping, so {@code incrementAndGet()} from any number of processes never loses an update (Python needs
+ * {@code get_lock()} for that).
+ * <p>
+ * <b>Memory ordering</b>: {@link #get()}, {@link #set(long)} and every read-modify-write have volatile
+ * semantics (sequentially consistent with all other volatile accesses, in this and other processes);
+ * {@link #getAcquire()} / {@link #setRelease(long)} give acquire/release only; {@link #getPlain()} gives no
+ * ordering (but is never torn).
+ * <p>
+ * <b>Blocking</b>: nothing blocks. <b>Crashes</b>: a value has no per-process state; a process killed at any
+ * instruction leaves the value as of its last completed atomic operation.
+ * <p>
+ * <b>Lifecycle</b>: {@link #close()} detaches this process; any later call throws
+ * {@link IllegalStateException} naming the file. {@link #unlink()} removes the object's name. Thread-safe.
+ */
+public final class SharedLong extends AbstractSharedValue
+{
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final long offset;
+
+    private SharedLong(final SharedFile file)
+    {
+        super(file);
+        this.offset = file.bodyOffset() + ValueDescriptor.VALUE_OFFSET;
+    }
+
+    /**
+     * Starts building a shared long named {@code name}.
+     *
+     * @param name the object's name in its directory.
+     * @return a builder.
+     * @throws IllegalArgumentException if the name is not a valid object name.
+     */
+    public static Builder builder(final String name)
+    {
+        return new Builder(name);
+    }
+
+    /**
+     * Reads the value with volatile semantics.
+     *
+     * @return the value.
+     * @throws IllegalStateException if closed.
+     */
+    public long get()
+    {
+        ensureOpen();
+        // volatile: sequentially consistent read, sees every write that happened-before in any process
+        return (long)LONG.getVolatile(segment, offset);
+    }
+
+    /**
+     * Reads the value with acquire semantics: later reads and writes of this thread are not reordered before it.
+     *
+     * @return the value.
+     * @throws IllegalStateException if closed.
+     */
+    public long getAcquire()
+    {
+        ensureOpen();
+        // acquire: pairs with a writer's setRelease
+        return (long)LONG.getAcquire(segment, offset);
+    }
+
+    /**
+     * Reads the value with no ordering guarantee (never torn).
+     *
+     * @return the value.
+     * @throws IllegalStateException if closed.
+     */
+    public long getPlain()
+    {
+        ensureOpen();
+        return segment.get(JAVA_LONG, offset);
+    }
+
+    /**
+     * Writes the value with volatile semantics.
+     *
+     * @param value the new value.
+     * @throws IllegalStateException if closed.
+     */
+    public void set(final long value)
+    {
+        ensureOpen();
+        // volatile: sequentially consistent write
+        LONG.setVolatile(segment, offset, value);
+    }
+
+    /**
+     * Writes the value with release semantics: earlier reads and writes of this thread are visible to a reader
+     * that sees this value with {@link #getAcquire()} or {@link #get()}.
+     *
+     * @param value the new value.
+     * @throws IllegalStateException if closed.
+     */
+    public void setRelease(final long value)
+    {
+        ensureOpen();
+        // release: publishes this thread's earlier writes with the value
+        LONG.setRelease(segment, offset, value);
+    }
+
+    /**
+     * Atomically sets the value and returns the old one (volatile semantics).
+     *
+     * @param value the new value.
+     * @return the previous value.
+     * @throws IllegalStateException if closed.
+     */
+    public long getAndSet(final long value)
+    {
+        ensureOpen();
+        // volatile read-modify-write
+        return (long)LONG.getAndSet(segment, offset, value);
+    }
+
+    /**
+     * Atomically sets the value to {@code update} if it equals {@code expect} (volatile semantics).
+     *
+     * @param expect the value expected.
+     * @param update the new value.
+     * @return {@code true} if the value was {@code expect} and is now {@code update}.
+     * @throws IllegalStateException if closed.
+     */
+    public boolean compareAndSet(final long expect, final long update)
+    {
+        ensureOpen();
+        // volatile CAS
+        return LONG.compareAndSet(segment, offset, expect, update);
+    }
+
+    /**
+     * Atomically adds {@code delta} and returns the old value (volatile semantics; wraps on overflow).
+     *
+     * @param delta the amount to add.
+     * @return the previous value.
+     * @throws IllegalStateException if closed.
+     */
+    public long getAndAdd(final long delta)
+    {
+        ensureOpen();
+        // volatile atomic add (lock xadd)
+        return (long)LONG.getAndAdd(segment, offset, delta);
+    }
+
+    /**
+     * Atomically adds {@code delta} and returns the new value (volatile semantics; wraps on overflow).
+     *
+     * @param delta the amount to add.
+     * @return the updated value.
+     * @throws IllegalStateException if closed.
+     */
+    public long addAndGet(final long delta)
+    {
+        ensureOpen();
+        // volatile atomic add (lock xadd)
+        return (long)LONG.getAndAdd(segment, offset, delta) + delta;
+    }
+
+    /**
+     * Atomically adds one and returns the new value (volatile semantics).
+     *
+     * @return the updated value.
+     * @throws IllegalStateException if closed.
+     */
+    public long incrementAndGet()
+    {
+        ensureOpen();
+        // volatile atomic add (lock xadd)
+        return (long)LONG.getAndAdd(segment, offset, 1L) + 1;
+    }
+
+    /**
+     * Atomically adds one and returns the old value (volatile semantics).
+     *
+     * @return the previous value.
+     * @throws IllegalStateException if closed.
+     */
+    public long getAndIncrement()
+    {
+        ensureOpen();
+        // volatile atomic add (lock xadd)
+        return (long)LONG.getAndAdd(segment, offset, 1L);
+    }
+
+    /**
+     * Atomically subtracts one and returns the new value (volatile semantics).
+     *
+     * @return the updated value.
+     * @throws IllegalStateException if closed.
+     */
+    public long decrementAndGet()
+    {
+        ensureOpen();
+        // volatile atomic add (lock xadd)
+        return (long)LONG.getAndAdd(segment, offset, -1L) - 1;
+    }
+
+    /**
+     * Atomically replaces the value with {@code function} applied to it, retrying on contention (volatile
+     * semantics). The function may run more than once, so it must have no side effects.
+     *
+     * @param function computes the new value from the current one.
+     * @return the updated value.
+     * @throws IllegalStateException if closed.
+     */
+    public long updateAndGet(final LongUnaryOperator function)
+    {
+        ensureOpen();
+        while (true)
+        {
+            // volatile: the current value, for the CAS below
+            final long current = (long)LONG.getVolatile(segment, offset);
+            final long next = function.applyAsLong(current);
+            // volatile CAS: succeeds only if no other process changed the value in between
+            if (LONG.compareAndSet(segment, offset, current, next))
+            {
+                return next;
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return file.isClosed() ? super.toString() + " (closed)" : super.toString() + " = " + get();
+    }
+
+    /**
+     * Builds a {@link SharedLong}.
+     */
+    public static final class Builder extends ValueBuilder<Builder>
+    {
+        private long initialValue;
+
+        private Builder(final String name)
+        {
+            super(name);
+        }
+
+        /**
+         * The value a newly created object starts with; ignored when attaching to an existing one.
+         *
+         * @param value the initial value; default 0.
+         * @return this builder.
+         */
+        public Builder initialValue(final long value)
+        {
+            this.initialValue = value;
+            return this;
+        }
+
+        /**
+         * Creates the object; fails if the name exists.
+         *
+         * @return the attached value.
+         * @throws io.jvmipc.file.SharedObjectExistsException if an object of that name exists.
+         */
+        public SharedLong create()
+        {
+            return open(OpenMode.CREATE);
+        }
+
+        /**
+         * Attaches to an existing object.
+         *
+         * @return the attached value.
+         * @throws io.jvmipc.file.NoSuchSharedObjectException if there is none.
+         * @throws io.jvmipc.file.WrongKindException          if the file holds another kind or type (an int
+         *                                                    value, an array).
+         * @throws io.jvmipc.file.SharedObjectException       if the file is foreign, truncated or corrupt.
+         */
+        public SharedLong open()
+        {
+            return open(OpenMode.OPEN);
+        }
+
+        /**
+         * Attaches to the object, creating it if it does not exist; race-free between processes.
+         *
+         * @return the attached value.
+         * @throws io.jvmipc.file.WrongKindException    if the file holds another kind or type.
+         * @throws io.jvmipc.file.SharedObjectException if the file is foreign, truncated or corrupt.
+         */
+        public SharedLong openOrCreate()
+        {
+            return open(OpenMode.OPEN_OR_CREATE);
+        }
+
+        @Override
+        Builder self()
+        {
+            return this;
+        }
+
+        private SharedLong open(final OpenMode mode)
+        {
+            final long initial = initialValue;
+            return new SharedLong(ValueFiles.openValue(path(), ElementType.LONG, mode, processTableCapacity,
+                (file, bodyOffset, bodyLength) -> file.set(JAVA_LONG, bodyOffset + ValueDescriptor.VALUE_OFFSET,
+                    initial)));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.WrongKindException;
+import io.jvmipc.process.JvmProcess;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The joinable queue in one process and across child JVMs, including kill -9 of a consumer. */
+class JoinableQueueTest
+{
+    @TempDir
+    Path tempDir;
+    private SharedDirectory dir;
+
+    @BeforeEach
+    void setUp()
+    {
+        dir = SharedDirectory.of(tempDir);
+    }
+
+    private JoinableQueue.Builder<String> queue()
+    {
+        return JoinableQueue.builder("jobs", Codecs.utf8()).directory(dir).capacity(64).maxMessageSize(64);
+    }
+
+    private JvmProcess child(final String method)
+    {
+        return JvmProcess.builder(JoinableQueueChildren.class).method(method).jvmArgs("-Xmx64m")
+            .args(tempDir.toString(), "jobs").start();
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCountPutsAndTaskDonesAndJoinAtZero() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create())
+        {
+            assertTrue(q.join(0, TimeUnit.SECONDS), "nothing put: join returns at once");
+            q.put("a");
+            assertTrue(q.offer("b"));
+            assertTrue(q.offer("c", 1, TimeUnit.SECONDS));
+            assertEquals(3, q.unfinishedTasks());
+            assertEquals("a", q.take());
+            assertEquals("b", q.poll());
+            assertEquals("c", q.poll(1, TimeUnit.SECONDS));
+            assertNull(q.poll());
+            assertEquals(3, q.unfinishedTasks(), "taking is not finishing");
+            assertFalse(q.join(100, TimeUnit.MILLISECONDS));
+            q.taskDone();
+            q.taskDone();
+            q.taskDone();
+            assertTrue(q.join(0, TimeUnit.SECONDS));
+            q.join();
+            final IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
+            assertTrue(e.getMessage().contains("more times"), e.getMessage());
+            assertEquals(0, q.unfinishedTasks(), "a refused taskDone changes nothing");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldWakeAJoiningThreadWhenTheLastTaskIsDone() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create())
+        {
+            q.put("x");
+            final CompletableFuture<Boolean> joined = new CompletableFuture<>();
+            Thread.ofPlatform().start(() ->
+            {
+                try (JoinableQueue<String> own = queue().open())
+                {
+                    joined.complete(own.join(20, TimeUnit.SECONDS));
+                }
+                catch (final Throwable t)
+                {
+                    joined.completeExceptionally(t);
+                }
+            });
+            assertEquals("x", q.take());
+            assertFalse(joined.isDone() && joined.get(), "joined before the task was done");
+            q.taskDone();
+            assertTrue(joined.get(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldNotCountAPutThatFoundTheQueueFull() throws Exception
+    {
+        try (JoinableQueue<String> q = JoinableQueue.builder("small", Codecs.utf8()).directory(dir).capacity(1)
+            .maxMessageSize(16).create())
+        {
+            q.put("one");
+            assertFalse(q.offer("two"));
+            assertFalse(q.offer("two", 50, TimeUnit.MILLISECONDS));
+            assertEquals(1, q.unfinishedTasks());
+        }
+    }
+
+    @Test
+    void shouldRefuseBadInputAndUseAfterClose()
+    {
+        final JoinableQueue<String> q = queue().create();
+        assertThrows(IllegalArgumentException.class, () -> q.join(-1, TimeUnit.SECONDS));
+        assertThrows(IllegalArgumentException.class, () -> q.poll(-1, TimeUnit.SECONDS));
+        assertThrows(IllegalArgumentException.class, () -> q.offer("x", -1, TimeUnit.SECONDS));
+        assertThrows(WrongKindException.class, () -> SharedQueue.builder("jobs", Codecs.utf8()).directory(dir).open());
+        q.close();
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> q.put("x"));
+        assertTrue(e.getMessage().contains(tempDir.resolve("jobs").toString()), e.getMessage());
+        assertThrows(IllegalStateException.class, q::taskDone);
+        assertThrows(IllegalStateException.class, q::join);
+        assertThrows(IllegalStateException.class, q::poll);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldJoinWhenTwoConsumerJvmsHaveMarkedEveryMessageDone() throws Exception
+    {
+        final int messages = 500;
+        try (JoinableQueue<String> q = queue().create();
+            JvmProcess first = child("consume");
+            JvmProcess second = child("consume"))
+        {
+            for (int i = 0; i < messages; i++)
+            {
+                q.put("m" + i);
+            }
+            assertTrue(q.join(60, TimeUnit.SECONDS), "join did not return: " + q.unfinishedTasks() + " unfinished");
+            assertEquals(0, q.size());
+            q.put(JoinableQueueChildren.STOP);
+            q.put(JoinableQueueChildren.STOP);
+            assertTrue(first.join(30, TimeUnit.SECONDS), first.output());
+            assertTrue(second.join(30, TimeUnit.SECONDS), second.output());
+            assertTrue(q.join(10, TimeUnit.SECONDS));
+            final long total = consumed(first) + consumed(second);
+            assertEquals(messages, total);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldStopWaitingForTheTaskOfAKilledConsumer() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create();
+            JvmProcess victim = child("takeAndHold"))
+        {
+            q.put("lost");
+            q.put("kept");
+            assertTrue(victim.awaitOutput("TOOK lost", 60, TimeUnit.SECONDS), victim.output());
+            assertEquals("kept", q.take());
+            q.taskDone();
+            assertFalse(q.join(100, TimeUnit.MILLISECONDS), "the live victim still owes a task");
+            victim.kill();
+            assertTrue(victim.join(10, TimeUnit.SECONDS));
+            assertTrue(q.join(30, TimeUnit.SECONDS), "join noticed the death: " + q.unfinishedTasks());
+            assertEquals(0, q.unfinishedTasks());
+        }
+    }
+
+    private static long consumed(final JvmProcess process)
+    {
+        assertEquals(0, process.exitValue(), process.output());
+        return Long.parseLong(process.output().replaceAll("(?s).*CONSUMED (\\d+).*", "$1"));
+    }
+}

@@ -1,0 +1,295 @@
+package io.jvmipc.sync;
+
+import io.jvmipc.file.IncompatibleParametersException;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.WrongKindException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The barrier between threads of one process, each with its own attachment (as separate processes would). */
+class SharedBarrierTest
+{
+    @TempDir
+    Path tempDir;
+    private SharedDirectory dir;
+
+    @BeforeEach
+    void setUp()
+    {
+        dir = SharedDirectory.of(tempDir);
+    }
+
+    private SharedBarrier.Builder barrier(final int parties)
+    {
+        return SharedBarrier.builder("b").directory(dir).parties(parties);
+    }
+
+    /** Starts a thread that awaits once on its own attachment and reports the index or the exception. */
+    private CompletableFuture<Integer> party(final long timeoutMillis)
+    {
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
+        Thread.ofPlatform().start(() ->
+        {
+            try (SharedBarrier own = SharedBarrier.builder("b").directory(dir).open())
+            {
+                result.complete(timeoutMillis < 0 ? own.await() : own.await(timeoutMillis, TimeUnit.MILLISECONDS));
+            }
+            catch (final Throwable t)
+            {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    private static void awaitWaiting(final SharedBarrier barrier, final int count) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (barrier.numberWaiting() < count)
+        {
+            assertTrue(System.nanoTime() < deadline, "parties never arrived: " + barrier.numberWaiting());
+            Thread.sleep(1);
+        }
+    }
+
+    private static Throwable failure(final CompletableFuture<Integer> result) throws Exception
+    {
+        final ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReleaseAllPartiesAndRunTheActionOncePerGeneration() throws Exception
+    {
+        final int parties = 3;
+        final int generations = 50;
+        final AtomicInteger actions = new AtomicInteger();
+        final ConcurrentLinkedQueue<String> indices = new ConcurrentLinkedQueue<>();
+        try (SharedBarrier creator = barrier(parties).create())
+        {
+            assertEquals(parties, creator.parties());
+            final List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < parties; t++)
+            {
+                threads.add(Thread.ofPlatform().start(() ->
+                {
+                    try (SharedBarrier own = barrier(parties).action(actions::incrementAndGet).open())
+                    {
+                        for (int g = 0; g < generations; g++)
+                        {
+                            indices.add(g + ":" + own.await(20, TimeUnit.SECONDS));
+                        }
+                    }
+                    catch (final Exception e)
+                    {
+                        indices.add("failed: " + e);
+                    }
+                }));
+            }
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            assertEquals(generations, actions.get(), "the action runs once per generation");
+            final Set<String> distinct = new HashSet<>(indices);
+            assertEquals(parties * generations, indices.size(), indices.toString());
+            for (int g = 0; g < generations; g++)
+            {
+                for (int i = 0; i < parties; i++)
+                {
+                    assertTrue(distinct.contains(g + ":" + i), "generation " + g + " index " + i + ": " + indices);
+                }
+            }
+            assertFalse(creator.isBroken());
+            assertEquals(0, creator.numberWaiting());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldTripAtOnceForASingleParty() throws Exception
+    {
+        final AtomicInteger actions = new AtomicInteger();
+        try (SharedBarrier b = barrier(1).action(actions::incrementAndGet).create())
+        {
+            assertEquals(0, b.await());
+            assertEquals(0, b.await(0, TimeUnit.SECONDS));
+            assertEquals(2, actions.get());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBreakForEveryWaiterWhenOneTimesOutUntilReset() throws Exception
+    {
+        try (SharedBarrier b = barrier(3).create())
+        {
+            final CompletableFuture<Integer> other = party(-1);
+            awaitWaiting(b, 1);
+            final long start = System.nanoTime();
+            assertThrows(TimeoutException.class, () -> b.await(150, TimeUnit.MILLISECONDS));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(150), "timed out early");
+            assertInstanceOf(BrokenBarrierException.class, failure(other));
+            assertTrue(b.isBroken());
+            assertThrows(BrokenBarrierException.class, () -> b.await(1, TimeUnit.SECONDS), "stays broken");
+
+            b.reset();
+            assertFalse(b.isBroken());
+            final CompletableFuture<Integer> p1 = party(-1);
+            final CompletableFuture<Integer> p2 = party(-1);
+            awaitWaiting(b, 2);
+            assertEquals(0, b.await(10, TimeUnit.SECONDS), "usable again after reset");
+            assertEquals(Set.of(1, 2), Set.of(p1.get(10, TimeUnit.SECONDS), p2.get(10, TimeUnit.SECONDS)));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBreakWaitersOnAbortAndOnReset() throws Exception
+    {
+        try (SharedBarrier b = barrier(3).create())
+        {
+            final CompletableFuture<Integer> first = party(-1);
+            awaitWaiting(b, 1);
+            b.abort();
+            assertInstanceOf(BrokenBarrierException.class, failure(first));
+            assertTrue(b.isBroken());
+            b.reset();
+
+            final CompletableFuture<Integer> second = party(-1);
+            final CompletableFuture<Integer> third = party(-1);
+            awaitWaiting(b, 2);
+            b.reset();
+            assertInstanceOf(BrokenBarrierException.class, failure(second), "reset breaks the waiters");
+            assertInstanceOf(BrokenBarrierException.class, failure(third), "reset breaks the waiters");
+            assertFalse(b.isBroken(), "and leaves a fresh generation");
+            assertEquals(0, b.numberWaiting());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBreakTheBarrierAndRethrowWhenTheActionThrows() throws Exception
+    {
+        final RuntimeException boom = new IllegalStateException("boom");
+        try (SharedBarrier b = barrier(2).action(() ->
+        {
+            throw boom;
+        }).create())
+        {
+            final CompletableFuture<Integer> other = party(-1);
+            awaitWaiting(b, 1);
+            assertSame(boom, assertThrows(IllegalStateException.class, b::await));
+            assertInstanceOf(BrokenBarrierException.class, failure(other));
+            assertTrue(b.isBroken());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBreakTheBarrierWhenAWaiterIsInterrupted() throws Exception
+    {
+        try (SharedBarrier b = barrier(3).create())
+        {
+            final CompletableFuture<Integer> other = party(-1);
+            final CompletableFuture<Throwable> interrupted = new CompletableFuture<>();
+            final Thread waiter = Thread.ofPlatform().start(() ->
+            {
+                try (SharedBarrier own = barrier(3).open())
+                {
+                    own.await();
+                    interrupted.complete(null);
+                }
+                catch (final Throwable t)
+                {
+                    interrupted.complete(t);
+                }
+            });
+            awaitWaiting(b, 2);
+            waiter.interrupt();
+            assertInstanceOf(InterruptedException.class, interrupted.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(BrokenBarrierException.class, failure(other));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBreakTheBarrierWhenTheDefaultTimeoutElapses() throws Exception
+    {
+        try (SharedBarrier b = barrier(2).timeout(100, TimeUnit.MILLISECONDS).create())
+        {
+            final BrokenBarrierException e = assertThrows(BrokenBarrierException.class, b::await);
+            assertInstanceOf(TimeoutException.class, e.getCause());
+            assertTrue(b.isBroken());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldBreakTheBarrierWhenAnAttachmentWithAWaitingPartyCloses() throws Exception
+    {
+        try (SharedBarrier b = barrier(3).create())
+        {
+            final SharedBarrier leaving = barrier(3).open();
+            final CompletableFuture<Integer> leaver = new CompletableFuture<>();
+            Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    leaver.complete(leaving.await());
+                }
+                catch (final Throwable t)
+                {
+                    leaver.completeExceptionally(t);
+                }
+            });
+            awaitWaiting(b, 1);
+            leaving.close();
+            assertTrue(b.isBroken(), "a party left");
+            assertInstanceOf(IllegalStateException.class, failure(leaver), "its own waiter sees the close");
+            assertThrows(BrokenBarrierException.class, () -> b.await(1, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldRefuseBadInput() throws Exception
+    {
+        assertThrows(IllegalArgumentException.class, () -> SharedBarrier.builder("b").parties(0));
+        assertThrows(IllegalArgumentException.class, () -> SharedBarrier.builder("b").parties(-3));
+        assertThrows(IllegalArgumentException.class, () -> SharedBarrier.builder("b").timeout(-1, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, () -> SharedBarrier.builder("b").directory(dir).create());
+        final SharedBarrier b = barrier(2).create();
+        assertThrows(IllegalArgumentException.class, () -> b.await(-1, TimeUnit.MILLISECONDS));
+        assertThrows(IncompatibleParametersException.class, () -> barrier(3).openOrCreate());
+        assertThrows(WrongKindException.class, () -> SharedEvent.builder("b").directory(dir).open());
+        b.close();
+        final IllegalStateException closed = assertThrows(IllegalStateException.class, b::await);
+        assertTrue(closed.getMessage().contains(tempDir.resolve("b").toString()), closed.getMessage());
+        assertThrows(IllegalStateException.class, b::reset);
+        assertThrows(IllegalStateException.class, b::abort);
+        assertThrows(IllegalStateException.class, b::numberWaiting);
+    }
+}
