@@ -673,4 +673,94 @@ public final class QueueRingStress
             r.r3 = drain(views[1]);
         }
     }
+
+    @JCStressTest
+    @Description("Tail hint under contention: two producers commit two messages each (1, 2 and 3, 4) into a ring of 8; "
+        + "each stores the tail hint after a claim with a plain release store, so the hint may end behind the true "
+        + "tail. r1 = what the arbiter drains (all four, each producer's in its order), r2 = the tail hint when "
+        + "both are done, r3 = the position the arbiter's own claim gets from that hint (must be 4).")
+    @Outcome(id = {"1234, 4, 4", "1324, 4, 4", "1342, 4, 4", "3124, 4, 4", "3142, 4, 4", "3412, 4, 4"},
+        expect = ACCEPTABLE,
+        desc = "All four messages once, each producer's in order; the hint ended at the tail; the next claim got 4.")
+    @Outcome(id = {"1234, 2, 4", "1324, 2, 4", "1342, 2, 4", "3124, 2, 4", "3142, 2, 4", "3412, 2, 4",
+        "1234, 3, 4", "1324, 3, 4", "1342, 3, 4", "3124, 3, 4", "3142, 3, 4", "3412, 3, 4"},
+        expect = ACCEPTABLE_INTERESTING,
+        desc = "The hint was stored back behind the tail by the slower producer; the next claim still skipped the "
+            + "claimed slots and got position 4.")
+    @Outcome(expect = FORBIDDEN, desc = "A message lost, duplicated, torn or reordered within its producer, or a "
+        + "claim from a lagging hint that did not get position 4.")
+    @State
+    public static class TailHintUnderContention
+    {
+        private final QueueRing[] views = rings(8, PRODUCER_1, PRODUCER_2, CONSUMER_1);
+
+        @Actor
+        public void producer1()
+        {
+            produce(views[0], 1);
+            produce(views[0], 2);
+        }
+
+        @Actor
+        public void producer2()
+        {
+            produce(views[1], 3);
+            produce(views[1], 4);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            r.r2 = (int)views[2].tail();
+            r.r1 = drain(views[2]);
+            r.r3 = (int)views[2].tryClaim();
+        }
+    }
+
+    @JCStressTest
+    @Description("Head hint under contention: messages 1..4 are ready in a ring of 4; two consumers take twice "
+        + "each, storing the head hint after each take with a plain release store, so it may end behind the true "
+        + "head. r1, r2 = each consumer's takes as digits, r3 = the head hint when both are done, r4 = what a take "
+        + "from that hint returns after the arbiter commits message 5 (must be 5, not an old slot).")
+    @Outcome(id = {"12, 34, 4, 5", "13, 24, 4, 5", "14, 23, 4, 5", "23, 14, 4, 5", "24, 13, 4, 5",
+        "34, 12, 4, 5"}, expect = ACCEPTABLE,
+        desc = "Each message taken once, each consumer's in position order; the hint ended at the head.")
+    @Outcome(id = {"12, 34, 2, 5", "13, 24, 2, 5", "14, 23, 2, 5", "23, 14, 2, 5", "24, 13, 2, 5", "34, 12, 2, 5",
+        "12, 34, 3, 5", "13, 24, 3, 5", "14, 23, 3, 5", "23, 14, 3, 5", "24, 13, 3, 5", "34, 12, 3, 5"},
+        expect = ACCEPTABLE_INTERESTING,
+        desc = "The hint was stored back behind the head; a take from it still skipped the freed slots and got 5.")
+    @Outcome(expect = FORBIDDEN, desc = "A message taken twice, missed, torn or out of order within a consumer, or "
+        + "a take from a lagging hint that returned something other than message 5.")
+    @State
+    public static class HeadHintUnderContention
+    {
+        private final QueueRing[] views = rings(4, PRODUCER_1, CONSUMER_1, CONSUMER_2);
+
+        public HeadHintUnderContention()
+        {
+            for (int tag = 1; tag <= 4; tag++)
+            {
+                produce(views[0], tag);
+            }
+        }
+
+        @Actor
+        public void consumer1(final IIII_Result r)
+        {
+            r.r1 = 10 * consumeCollapsed(views[1]) + consumeCollapsed(views[1]);
+        }
+
+        @Actor
+        public void consumer2(final IIII_Result r)
+        {
+            r.r2 = 10 * consumeCollapsed(views[2]) + consumeCollapsed(views[2]);
+        }
+
+        @Arbiter
+        public void arbiter(final IIII_Result r)
+        {
+            r.r3 = (int)views[1].head();
+            r.r4 = claimCode(produce(views[0], 5), 5) == 5 ? consumeCollapsed(views[1]) : TORN;
+        }
+    }
 }
