@@ -1,6 +1,7 @@
 package io.jvmipc.pipe;
 
 import io.jvmipc.codec.Codec;
+import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
@@ -56,7 +57,7 @@ public final class Pipe<T> implements AutoCloseable
      */
     public static Builder<byte[]> builder(final String name)
     {
-        return new Builder<>(name, ByteArrayCodec.INSTANCE);
+        return new Builder<>(name, Codecs.bytes());
     }
 
     /**

@@ -93,7 +93,8 @@ public final class Futex
         return (int)result;
     }
 
-    private static long checkedAddress(final MemorySegment segment, final long offset)
+    /** The address of a futex word, checked to lie inside the segment and be 4-byte aligned. */
+    static long checkedAddress(final MemorySegment segment, final long offset)
     {
         if (offset < 0 || offset > segment.byteSize() - Integer.BYTES)
         {

@@ -95,7 +95,7 @@ public final class FutexWaitv
         {
             final long base = (long)i * WAITER_LENGTH;
             scratch.set(JAVA_LONG, base, expected[i] & 0xFFFF_FFFFL);
-            scratch.set(JAVA_LONG, base + 8, address(segments[i], offsets[i]));
+            scratch.set(JAVA_LONG, base + 8, Futex.checkedAddress(segments[i], offsets[i]));
             scratch.set(JAVA_INT, base + 16, FUTEX2_SIZE_U32);
             scratch.set(JAVA_INT, base + 20, 0);
         }
@@ -124,21 +124,5 @@ public final class FutexWaitv
             case ENOSYS -> throw new UnsupportedOperationException("futex_waitv is not available on this system");
             default -> throw new IllegalStateException("futex_waitv failed: errno " + -result);
         };
-    }
-
-    private static long address(final MemorySegment segment, final long offset)
-    {
-        if (offset < 0 || offset > segment.byteSize() - Integer.BYTES)
-        {
-            throw new IllegalArgumentException(
-                "futex word at offset " + offset + " is outside a segment of " + segment.byteSize() + " bytes");
-        }
-        final long address = segment.address() + offset;
-        if ((address & 3) != 0)
-        {
-            throw new IllegalArgumentException("futex word at address " + Long.toHexString(address) +
-                " is not 4-byte aligned");
-        }
-        return address;
     }
 }
