@@ -7,6 +7,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitStrategy;
 
@@ -472,17 +473,14 @@ public final class JoinableQueue<T> implements AutoCloseable
      *
      * @param <T> the type of message.
      */
-    public static final class Builder<T>
+    public static final class Builder<T> extends SharedObjectBuilder<Builder<T>>
     {
-        private final String name;
         private final SharedQueueBuilder<T> queueBuilder;
-        private SharedDirectory directory;
         private WaitStrategy waitStrategy = WaitStrategy.blocking();
-        private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
 
         private Builder(final String name, final Codec<T> codec)
         {
-            this.name = SharedDirectory.requireValidName(name);
+            super(name);
             this.queueBuilder = SharedQueue.builder(
                 SharedDirectory.requireValidName(name + JoinableQueueDescriptor.QUEUE_SUFFIX), codec);
         }
@@ -492,10 +490,12 @@ public final class JoinableQueue<T> implements AutoCloseable
          *
          * @param directory the directory.
          * @return this builder.
+         * @throws NullPointerException if {@code directory} is null.
          */
+        @Override
         public Builder<T> directory(final SharedDirectory directory)
         {
-            this.directory = Objects.requireNonNull(directory, "directory");
+            super.directory(directory);
             queueBuilder.directory(directory);
             return this;
         }
@@ -533,10 +533,11 @@ public final class JoinableQueue<T> implements AutoCloseable
          * @return this builder.
          * @throws IllegalArgumentException if out of range.
          */
+        @Override
         public Builder<T> processTableCapacity(final int capacity)
         {
+            super.processTableCapacity(capacity);
             queueBuilder.processTableCapacity(capacity);
-            this.processTableCapacity = capacity;
             return this;
         }
 
@@ -591,10 +592,10 @@ public final class JoinableQueue<T> implements AutoCloseable
 
         private JoinableQueue<T> open(final OpenMode mode)
         {
-            final Path path = (directory == null ? SharedDirectory.defaultDirectory() : directory).resolve(name);
+            final Path path = path();
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(
                 ObjectKind.JOINABLE_QUEUE, JoinableQueueDescriptor.VERSION, new long[0],
-                JoinableQueueDescriptor.LENGTH, processTableCapacity, null);
+                JoinableQueueDescriptor.LENGTH, processTableCapacity(), null);
             final SharedFile file = SharedFile.map(path, ObjectKind.JOINABLE_QUEUE, JoinableQueueDescriptor.VERSION,
                 mode, spec);
             try

@@ -3,9 +3,8 @@ package io.jvmipc.queue;
 import io.jvmipc.codec.Codec;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
-import io.jvmipc.file.ProcessTableDescriptor;
-import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.WaitStrategy;
 
@@ -17,34 +16,19 @@ import java.util.Objects;
  *
  * @param <T> the type of message.
  */
-public final class SharedQueueBuilder<T>
+public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueueBuilder<T>>
 {
-    private final String name;
     private final Codec<T> codec;
-    private SharedDirectory directory;
     private int capacity = 1024;
     private int maxMessageSize = 1024;
-    private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
     private WaitStrategy waitStrategy = WaitStrategy.blocking();
     private boolean capacitySet;
     private boolean maxMessageSizeSet;
 
     SharedQueueBuilder(final String name, final Codec<T> codec)
     {
-        this.name = SharedDirectory.requireValidName(name);
+        super(name);
         this.codec = Objects.requireNonNull(codec, "codec");
-    }
-
-    /**
-     * Where the queue's file lives (default: {@link SharedDirectory#defaultDirectory()}).
-     *
-     * @param directory the directory.
-     * @return this builder.
-     */
-    public SharedQueueBuilder<T> directory(final SharedDirectory directory)
-    {
-        this.directory = Objects.requireNonNull(directory, "directory");
-        return this;
     }
 
     /**
@@ -84,23 +68,6 @@ public final class SharedQueueBuilder<T>
         }
         this.maxMessageSize = maxMessageSize;
         this.maxMessageSizeSet = true;
-        return this;
-    }
-
-    /**
-     * How many processes may be attached at once (default 64), fixed at creation.
-     *
-     * @param processTableCapacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
-     * @return this builder.
-     */
-    public SharedQueueBuilder<T> processTableCapacity(final int processTableCapacity)
-    {
-        if (processTableCapacity < 1 || processTableCapacity > ProcessTableDescriptor.MAX_CAPACITY)
-        {
-            throw new IllegalArgumentException("processTableCapacity " + processTableCapacity + " outside 1.." +
-                ProcessTableDescriptor.MAX_CAPACITY);
-        }
-        this.processTableCapacity = processTableCapacity;
         return this;
     }
 
@@ -165,15 +132,14 @@ public final class SharedQueueBuilder<T>
         }
         final int slots = capacity;
         final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
-            new long[] {capacity, maxMessageSize, slotLength}, bodyLength, processTableCapacity,
+            new long[] {capacity, maxMessageSize, slotLength}, bodyLength, processTableCapacity(),
             (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
-        final SharedDirectory dir = directory != null ? directory : SharedDirectory.defaultDirectory();
-        final SharedFile file = SharedFile.map(dir.resolve(name), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
+        final SharedFile file = SharedFile.map(path(), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
             mode, spec);
         validate(file, mode);
         try
         {
-            return new SharedQueue<>(file, codec, waitStrategy, name);
+            return new SharedQueue<>(file, codec, waitStrategy, name());
         }
         catch (final RuntimeException | Error e)
         {

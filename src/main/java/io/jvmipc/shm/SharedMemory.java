@@ -3,11 +3,10 @@ package io.jvmipc.shm;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.NoSuchSharedObjectException;
 import io.jvmipc.file.ObjectKind;
-import io.jvmipc.file.ProcessTableDescriptor;
-import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.file.SharedFile.ProcessEntry;
+import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.file.SharedObjectExistsException;
 
 import java.lang.foreign.MemorySegment;
@@ -208,34 +207,14 @@ public final class SharedMemory implements AutoCloseable
     /**
      * Builds a {@link SharedMemory}.
      */
-    public static final class Builder
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
-        private final String name;
-        private SharedDirectory directory;
         private long size = -1;
         private Boolean track;
-        private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
 
         private Builder(final String name)
         {
-            this.name = SharedDirectory.requireValidName(name);
-        }
-
-        /**
-         * The directory that holds the segment's file; {@link SharedDirectory#defaultDirectory()} if not set.
-         *
-         * @param directory the directory.
-         * @return this builder.
-         * @throws NullPointerException if {@code directory} is null.
-         */
-        public Builder directory(final SharedDirectory directory)
-        {
-            if (directory == null)
-            {
-                throw new NullPointerException("directory");
-            }
-            this.directory = directory;
-            return this;
+            super(name);
         }
 
         /**
@@ -265,24 +244,6 @@ public final class SharedMemory implements AutoCloseable
         public Builder track(final boolean track)
         {
             this.track = track;
-            return this;
-        }
-
-        /**
-         * How many processes may be attached at once; used only when creating.
-         *
-         * @param capacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
-         * @return this builder.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Builder processTableCapacity(final int capacity)
-        {
-            if (capacity < 1 || capacity > ProcessTableDescriptor.MAX_CAPACITY)
-            {
-                throw new IllegalArgumentException("process table capacity " + capacity + " outside 1.." +
-                    ProcessTableDescriptor.MAX_CAPACITY);
-            }
-            this.processTableCapacity = capacity;
             return this;
         }
 
@@ -351,11 +312,10 @@ public final class SharedMemory implements AutoCloseable
             {
                 requireSize();
             }
-            final Path path = (directory == null ? SharedDirectory.defaultDirectory() : directory).resolve(name);
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(
                 ObjectKind.SHARED_MEMORY, SharedMemoryDescriptor.VERSION, new long[] {size},
-                SharedMemoryDescriptor.DATA_OFFSET + size, processTableCapacity, null);
-            return SharedFile.map(path, ObjectKind.SHARED_MEMORY, SharedMemoryDescriptor.VERSION, mode, spec);
+                SharedMemoryDescriptor.DATA_OFFSET + size, processTableCapacity(), null);
+            return SharedFile.map(path(), ObjectKind.SHARED_MEMORY, SharedMemoryDescriptor.VERSION, mode, spec);
         }
 
         private SharedMemory attach(final SharedFile file, final boolean created)
@@ -389,7 +349,7 @@ public final class SharedMemory implements AutoCloseable
         {
             if (size <= 0)
             {
-                throw new IllegalStateException("a size is needed to create shared memory '" + name + "'");
+                throw new IllegalStateException("a size is needed to create shared memory '" + name() + "'");
             }
         }
     }

@@ -3,7 +3,6 @@ package io.jvmipc.sync;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
-import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.wait.Signal;
@@ -541,36 +540,15 @@ public final class SharedBarrier implements AutoCloseable
     /**
      * Builds a {@link SharedBarrier}.
      */
-    public static final class Builder
+    public static final class Builder extends SyncBuilder<Builder>
     {
-        private final String name;
-        private SharedDirectory directory;
         private int parties = -1;
         private Runnable action;
         private long defaultTimeoutNanos = -1;
-        private WaitStrategy waitStrategy = WaitStrategy.blocking();
-        private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
 
         private Builder(final String name)
         {
-            this.name = SharedDirectory.requireValidName(name);
-        }
-
-        /**
-         * The directory that holds the barrier's file; {@link SharedDirectory#defaultDirectory()} if not set.
-         *
-         * @param directory the directory.
-         * @return this builder.
-         * @throws NullPointerException if {@code directory} is null.
-         */
-        public Builder directory(final SharedDirectory directory)
-        {
-            if (directory == null)
-            {
-                throw new NullPointerException("directory");
-            }
-            this.directory = directory;
-            return this;
+            super(name);
         }
 
         /**
@@ -623,41 +601,6 @@ public final class SharedBarrier implements AutoCloseable
         }
 
         /**
-         * How this process's threads wait; {@link WaitStrategy#blocking()} by default.
-         *
-         * @param waitStrategy the strategy.
-         * @return this builder.
-         * @throws NullPointerException if {@code waitStrategy} is null.
-         */
-        public Builder waitStrategy(final WaitStrategy waitStrategy)
-        {
-            if (waitStrategy == null)
-            {
-                throw new NullPointerException("waitStrategy");
-            }
-            this.waitStrategy = waitStrategy;
-            return this;
-        }
-
-        /**
-         * How many processes may be attached at once; used only when creating.
-         *
-         * @param capacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
-         * @return this builder.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Builder processTableCapacity(final int capacity)
-        {
-            if (capacity < 1 || capacity > ProcessTableDescriptor.MAX_CAPACITY)
-            {
-                throw new IllegalArgumentException("process table capacity " + capacity + " outside 1.." +
-                    ProcessTableDescriptor.MAX_CAPACITY);
-            }
-            this.processTableCapacity = capacity;
-            return this;
-        }
-
-        /**
          * Creates the barrier; fails if the name exists.
          *
          * @return the attached barrier.
@@ -701,11 +644,11 @@ public final class SharedBarrier implements AutoCloseable
         {
             if (mode != OpenMode.OPEN && parties < 1)
             {
-                throw new IllegalStateException("a number of parties is needed to create barrier '" + name + "'");
+                throw new IllegalStateException("a number of parties is needed to create barrier '" + name() + "'");
             }
-            final Path path = (directory == null ? SharedDirectory.defaultDirectory() : directory).resolve(name);
+            final Path path = path();
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(ObjectKind.BARRIER,
-                BarrierDescriptor.VERSION, new long[] {parties}, BarrierDescriptor.LENGTH, processTableCapacity,
+                BarrierDescriptor.VERSION, new long[] {parties}, BarrierDescriptor.LENGTH, processTableCapacity(),
                 null);
             final SharedFile file = SharedFile.map(path, ObjectKind.BARRIER, BarrierDescriptor.VERSION, mode, spec);
             try

@@ -3,7 +3,6 @@ package io.jvmipc.sync;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
-import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.wait.Signal;
@@ -238,68 +237,11 @@ public final class SharedEvent implements AutoCloseable
     /**
      * Builds a {@link SharedEvent}.
      */
-    public static final class Builder
+    public static final class Builder extends SyncBuilder<Builder>
     {
-        private final String name;
-        private SharedDirectory directory;
-        private WaitStrategy waitStrategy = WaitStrategy.blocking();
-        private int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
-
         private Builder(final String name)
         {
-            this.name = SharedDirectory.requireValidName(name);
-        }
-
-        /**
-         * The directory that holds the event's file; {@link SharedDirectory#defaultDirectory()} if not set.
-         *
-         * @param directory the directory.
-         * @return this builder.
-         * @throws NullPointerException if {@code directory} is null.
-         */
-        public Builder directory(final SharedDirectory directory)
-        {
-            if (directory == null)
-            {
-                throw new NullPointerException("directory");
-            }
-            this.directory = directory;
-            return this;
-        }
-
-        /**
-         * How this process's threads wait; {@link WaitStrategy#blocking()} by default.
-         *
-         * @param waitStrategy the strategy.
-         * @return this builder.
-         * @throws NullPointerException if {@code waitStrategy} is null.
-         */
-        public Builder waitStrategy(final WaitStrategy waitStrategy)
-        {
-            if (waitStrategy == null)
-            {
-                throw new NullPointerException("waitStrategy");
-            }
-            this.waitStrategy = waitStrategy;
-            return this;
-        }
-
-        /**
-         * How many processes may be attached at once; used only when creating.
-         *
-         * @param capacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}.
-         * @return this builder.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Builder processTableCapacity(final int capacity)
-        {
-            if (capacity < 1 || capacity > ProcessTableDescriptor.MAX_CAPACITY)
-            {
-                throw new IllegalArgumentException("process table capacity " + capacity + " outside 1.." +
-                    ProcessTableDescriptor.MAX_CAPACITY);
-            }
-            this.processTableCapacity = capacity;
-            return this;
+            super(name);
         }
 
         /**
@@ -340,9 +282,9 @@ public final class SharedEvent implements AutoCloseable
 
         private SharedEvent open(final OpenMode mode)
         {
-            final Path path = (directory == null ? SharedDirectory.defaultDirectory() : directory).resolve(name);
+            final Path path = path();
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(ObjectKind.EVENT,
-                EventDescriptor.VERSION, new long[0], EventDescriptor.LENGTH, processTableCapacity, null);
+                EventDescriptor.VERSION, new long[0], EventDescriptor.LENGTH, processTableCapacity(), null);
             final SharedFile file = SharedFile.map(path, ObjectKind.EVENT, EventDescriptor.VERSION, mode, spec);
             try
             {

@@ -1,40 +1,26 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.ProcessTableDescriptor;
-import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.wait.WaitStrategy;
 
-import java.nio.file.Path;
-import java.util.Objects;
-
 /**
- * What every synchronisation primitive's builder takes: name, directory, wait strategy, process-table size.
+ * What the lock, semaphore and condition builders share on top of {@link SharedObjectBuilder}: the wait
+ * strategy, and the package-visible fields and mapping call that {@link LockCore}, {@link SemaphoreCore} and
+ * {@link SharedCondition} read when they build.
  *
  * @param <B> the concrete builder, returned by the setters.
  */
-abstract class SyncBuilder<B extends SyncBuilder<B>>
+abstract class SyncBuilder<B extends SyncBuilder<B>> extends SharedObjectBuilder<B>
 {
-    final String name;
-    SharedDirectory directory;
     WaitStrategy waitStrategy = WaitStrategy.blocking();
+    /** Mirror of {@link #processTableCapacity()} kept for the cores, which read it as a field. */
     int processTableCapacity = ProcessTableDescriptor.DEFAULT_CAPACITY;
 
     SyncBuilder(final String name)
     {
-        this.name = SharedDirectory.requireValidName(name);
-    }
-
-    /**
-     * The directory holding the object's file; {@link SharedDirectory#defaultDirectory()} if not set.
-     *
-     * @param directory the directory.
-     * @return this builder.
-     */
-    public B directory(final SharedDirectory directory)
-    {
-        this.directory = Objects.requireNonNull(directory, "directory");
-        return self();
+        super(name);
     }
 
     /**
@@ -43,46 +29,37 @@ abstract class SyncBuilder<B extends SyncBuilder<B>>
      *
      * @param waitStrategy the strategy.
      * @return this builder.
+     * @throws NullPointerException if {@code waitStrategy} is null.
      */
     public B waitStrategy(final WaitStrategy waitStrategy)
     {
-        this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+        if (waitStrategy == null)
+        {
+            throw new NullPointerException("waitStrategy");
+        }
+        this.waitStrategy = waitStrategy;
         return self();
     }
 
     /**
-     * How many processes may be attached at once (used only when this call creates the object).
+     * How many processes may be attached at once; used only when this call creates the object.
      *
      * @param capacity 1 to {@link ProcessTableDescriptor#MAX_CAPACITY}; default
      *                 {@link ProcessTableDescriptor#DEFAULT_CAPACITY}.
      * @return this builder.
      * @throws IllegalArgumentException if out of range.
      */
+    @Override
     public B processTableCapacity(final int capacity)
     {
-        if (capacity < 1 || capacity > ProcessTableDescriptor.MAX_CAPACITY)
-        {
-            throw new IllegalArgumentException("process table capacity " + capacity + " outside 1.." +
-                ProcessTableDescriptor.MAX_CAPACITY);
-        }
+        super.processTableCapacity(capacity);
         this.processTableCapacity = capacity;
         return self();
     }
 
-    Path path()
-    {
-        return (directory == null ? SharedDirectory.defaultDirectory() : directory).resolve(name);
-    }
-
-    @SuppressWarnings("unchecked")
-    private B self()
-    {
-        return (B)this;
-    }
-
-    /** Maps with {@code mode}; the caller validates parameters and attaches. */
+    /** Maps with {@code mode}; the caller validates parameters and attaches (package access for the cores). */
     SharedFile map(final SharedFile.Spec spec, final SharedFile.OpenMode mode)
     {
-        return SharedFile.map(path(), spec.kind(), spec.kindVersion(), mode, spec);
+        return mapFile(spec, mode);
     }
 }

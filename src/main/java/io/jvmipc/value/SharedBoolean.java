@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 
@@ -134,7 +135,7 @@ public final class SharedBoolean extends AbstractSharedValue
     /**
      * Builds a {@link SharedBoolean}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private boolean initialValue;
 
@@ -191,16 +192,10 @@ public final class SharedBoolean extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedBoolean open(final OpenMode mode)
         {
             final int initial = initialValue ? 1 : 0;
-            return new SharedBoolean(ValueFiles.openValue(path(), ElementType.BOOLEAN, mode, processTableCapacity,
+            return new SharedBoolean(ValueFiles.openValue(path(), ElementType.BOOLEAN, mode, processTableCapacity(),
                 (file, bodyOffset, bodyLength) -> file.set(JAVA_INT, bodyOffset + ValueDescriptor.VALUE_OFFSET,
                     initial)));
         }

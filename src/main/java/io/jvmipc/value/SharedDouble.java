@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 import java.util.function.DoubleUnaryOperator;
@@ -213,7 +214,7 @@ public final class SharedDouble extends AbstractSharedValue
     /**
      * Builds a {@link SharedDouble}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private double initialValue;
 
@@ -270,16 +271,10 @@ public final class SharedDouble extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedDouble open(final OpenMode mode)
         {
             final long initialBits = Double.doubleToRawLongBits(initialValue);
-            return new SharedDouble(ValueFiles.openValue(path(), ElementType.DOUBLE, mode, processTableCapacity,
+            return new SharedDouble(ValueFiles.openValue(path(), ElementType.DOUBLE, mode, processTableCapacity(),
                 (file, bodyOffset, bodyLength) -> file.set(JAVA_LONG, bodyOffset + ValueDescriptor.VALUE_OFFSET,
                     initialBits)));
         }

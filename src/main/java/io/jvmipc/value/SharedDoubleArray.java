@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -266,7 +267,7 @@ public final class SharedDoubleArray extends AbstractSharedValue
     /**
      * Builds a {@link SharedDoubleArray}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private int length = -1;
         private double[] initialValues;
@@ -349,21 +350,15 @@ public final class SharedDoubleArray extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedDoubleArray open(final OpenMode mode)
         {
             if (mode != OpenMode.OPEN && length < 0)
             {
                 throw new IllegalStateException("a length (or initial values) is needed to create array '" +
-                    name + "'");
+                    name() + "'");
             }
             final double[] values = initialValues;
-            return new SharedDoubleArray(ValueFiles.openArray(path(), ElementType.DOUBLE, mode, processTableCapacity,
+            return new SharedDoubleArray(ValueFiles.openArray(path(), ElementType.DOUBLE, mode, processTableCapacity(),
                 length, values == null ? null : (file, bodyOffset, bodyLength) ->
                 {
                     for (int i = 0; i < values.length; i++)

@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 import java.util.function.IntUnaryOperator;
@@ -243,7 +244,7 @@ public final class SharedInt extends AbstractSharedValue
     /**
      * Builds a {@link SharedInt}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private int initialValue;
 
@@ -301,16 +302,10 @@ public final class SharedInt extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedInt open(final OpenMode mode)
         {
             final int initial = initialValue;
-            return new SharedInt(ValueFiles.openValue(path(), ElementType.INT, mode, processTableCapacity,
+            return new SharedInt(ValueFiles.openValue(path(), ElementType.INT, mode, processTableCapacity(),
                 (file, bodyOffset, bodyLength) -> file.set(JAVA_INT, bodyOffset + ValueDescriptor.VALUE_OFFSET,
                     initial)));
         }

@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -280,7 +281,7 @@ public final class SharedIntArray extends AbstractSharedValue
     /**
      * Builds a {@link SharedIntArray}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private int length = -1;
         private int[] initialValues;
@@ -363,21 +364,15 @@ public final class SharedIntArray extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedIntArray open(final OpenMode mode)
         {
             if (mode != OpenMode.OPEN && length < 0)
             {
                 throw new IllegalStateException("a length (or initial values) is needed to create array '" +
-                    name + "'");
+                    name() + "'");
             }
             final int[] values = initialValues;
-            return new SharedIntArray(ValueFiles.openArray(path(), ElementType.INT, mode, processTableCapacity,
+            return new SharedIntArray(ValueFiles.openArray(path(), ElementType.INT, mode, processTableCapacity(),
                 length, values == null ? null : (file, bodyOffset, bodyLength) ->
                 {
                     for (int i = 0; i < values.length; i++)

@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 import java.util.function.LongUnaryOperator;
@@ -243,7 +244,7 @@ public final class SharedLong extends AbstractSharedValue
     /**
      * Builds a {@link SharedLong}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private long initialValue;
 
@@ -301,16 +302,10 @@ public final class SharedLong extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedLong open(final OpenMode mode)
         {
             final long initial = initialValue;
-            return new SharedLong(ValueFiles.openValue(path(), ElementType.LONG, mode, processTableCapacity,
+            return new SharedLong(ValueFiles.openValue(path(), ElementType.LONG, mode, processTableCapacity(),
                 (file, bodyOffset, bodyLength) -> file.set(JAVA_LONG, bodyOffset + ValueDescriptor.VALUE_OFFSET,
                     initial)));
         }

@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -280,7 +281,7 @@ public final class SharedLongArray extends AbstractSharedValue
     /**
      * Builds a {@link SharedLongArray}.
      */
-    public static final class Builder extends ValueBuilder<Builder>
+    public static final class Builder extends SharedObjectBuilder<Builder>
     {
         private int length = -1;
         private long[] initialValues;
@@ -363,21 +364,15 @@ public final class SharedLongArray extends AbstractSharedValue
             return open(OpenMode.OPEN_OR_CREATE);
         }
 
-        @Override
-        Builder self()
-        {
-            return this;
-        }
-
         private SharedLongArray open(final OpenMode mode)
         {
             if (mode != OpenMode.OPEN && length < 0)
             {
                 throw new IllegalStateException("a length (or initial values) is needed to create array '" +
-                    name + "'");
+                    name() + "'");
             }
             final long[] values = initialValues;
-            return new SharedLongArray(ValueFiles.openArray(path(), ElementType.LONG, mode, processTableCapacity,
+            return new SharedLongArray(ValueFiles.openArray(path(), ElementType.LONG, mode, processTableCapacity(),
                 length, values == null ? null : (file, bodyOffset, bodyLength) ->
                 {
                     for (int i = 0; i < values.length; i++)

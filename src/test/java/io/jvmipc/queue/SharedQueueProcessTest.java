@@ -1,6 +1,7 @@
 package io.jvmipc.queue;
 
 import io.jvmipc.codec.Codecs;
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +40,10 @@ class SharedQueueProcessTest
 
     private JvmProcess child(final String method, final String... args)
     {
-        final String[] all = new String[args.length + 2];
-        all[0] = tempDir.toString();
-        all[1] = "q";
-        System.arraycopy(args, 0, all, 2, args.length);
-        return JvmProcess.builder(QueueChildren.class).method(method).jvmArgs("-Xmx256m").args(all).start();
+        final String[] all = new String[args.length + 1];
+        all[0] = "q";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return ChildJvms.start(QueueChildren.class, method, "256m", tempDir, all);
     }
 
     private SharedQueue<String> queue(final int capacity, final int maxMessageSize)

@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,10 +33,7 @@ class EventBarrierProcessTest
 
     private JvmProcess child(final String method, final String... args)
     {
-        final String[] all = new String[args.length + 1];
-        all[0] = tempDir.toString();
-        System.arraycopy(args, 0, all, 1, args.length);
-        return JvmProcess.builder(EventBarrierChildren.class).method(method).jvmArgs("-Xmx64m").args(all).start();
+        return ChildJvms.start(EventBarrierChildren.class, method, "64m", tempDir, args);
     }
 
     private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition)

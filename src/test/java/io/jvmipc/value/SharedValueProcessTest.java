@@ -1,5 +1,6 @@
 package io.jvmipc.value;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
 import io.jvmipc.sync.SharedEvent;
@@ -34,10 +35,7 @@ class SharedValueProcessTest
 
     private JvmProcess child(final String method, final String... args)
     {
-        final String[] all = new String[args.length + 1];
-        all[0] = tempDir.toString();
-        System.arraycopy(args, 0, all, 1, args.length);
-        return JvmProcess.builder(ValueChildren.class).method(method).jvmArgs("-Xmx64m").args(all).start();
+        return ChildJvms.start(ValueChildren.class, method, "64m", tempDir, args);
     }
 
     private static void awaitSuccess(final JvmProcess process) throws InterruptedException
