@@ -89,6 +89,12 @@ final class LockCore implements SyncCores.Attempt
         return SyncCores.acquire(file, this, strategy, signal, timeoutNanos, interruptible);
     }
 
+    /** {@link #acquire} ignoring interrupts (the flag is restored on return). */
+    int acquireUninterruptibly(final long timeoutNanos)
+    {
+        return SyncCores.acquireUninterruptibly(file, this, strategy, signal, timeoutNanos);
+    }
+
     /** If the lock's holder is another entry whose process is gone, recovers it; true if it did. */
     @Override
     public boolean recoverDeadHolders()

@@ -81,6 +81,12 @@ final class SemaphoreCore implements SyncCores.Attempt
         return SyncCores.acquire(file, this, strategy, signal, timeoutNanos, interruptible) != LockCore.FAILED;
     }
 
+    /** {@link #acquire} ignoring interrupts (the flag is restored on return). */
+    boolean acquireUninterruptibly(final long timeoutNanos)
+    {
+        return SyncCores.acquireUninterruptibly(file, this, strategy, signal, timeoutNanos) != LockCore.FAILED;
+    }
+
     void release(final int permits)
     {
         file.ensureOpen();

@@ -39,14 +39,7 @@ abstract class SemaphoreHandle implements AutoCloseable
      */
     public void acquireUninterruptibly()
     {
-        try
-        {
-            core.acquire(Long.MAX_VALUE, false);
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
+        core.acquireUninterruptibly(Long.MAX_VALUE);
     }
 
     /**
@@ -58,14 +51,7 @@ abstract class SemaphoreHandle implements AutoCloseable
      */
     public boolean tryAcquire()
     {
-        try
-        {
-            return core.acquire(0, false);
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
+        return core.acquireUninterruptibly(0);
     }
 
     /**

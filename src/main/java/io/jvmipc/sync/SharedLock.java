@@ -59,14 +59,7 @@ public final class SharedLock extends LockHandle
     @Override
     public void lock()
     {
-        try
-        {
-            finish(core.acquire(Long.MAX_VALUE, false));
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
+        finish(core.acquireUninterruptibly(Long.MAX_VALUE));
     }
 
     /**
@@ -93,14 +86,7 @@ public final class SharedLock extends LockHandle
     @Override
     public boolean tryLock()
     {
-        try
-        {
-            return finish(core.acquire(0, false));
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
+        return finish(core.acquireUninterruptibly(0));
     }
 
     /**

@@ -62,6 +62,26 @@ final class SyncCores
     }
 
     /**
+     * {@link #acquire} without interrupts: an interrupt while waiting is remembered and the flag restored on
+     * return.
+     *
+     * @return the result of the successful attempt, or {@link LockCore#FAILED} on timeout.
+     * @throws IllegalStateException if {@code file} is closed.
+     */
+    static int acquireUninterruptibly(final SharedFile file, final Attempt attempt, final WaitStrategy strategy,
+        final Signal signal, final long timeoutNanos)
+    {
+        try
+        {
+            return acquire(file, attempt, strategy, signal, timeoutNanos, false);
+        }
+        catch (final InterruptedException e)
+        {
+            throw new AssertionError("uninterruptible acquire was interrupted", e);
+        }
+    }
+
+    /**
      * Acquires, waiting at most {@code timeoutNanos} ({@code <= 0}: one attempt, then one dead-holder sweep and,
      * if it recovered something, one more attempt). While waiting, sweeps for dead holders every
      * {@link LockCore#DEAD_OWNER_CHECK_NANOS}. An uninterruptible call remembers an interrupt and restores the
