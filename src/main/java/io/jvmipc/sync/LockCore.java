@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The shared part of both lock kinds: the lock word, acquiring with a wait strategy, dead-holder recovery.
  * Ownership by thread (reentrancy) is layered on top by {@link SharedReentrantLock}.
  */
-final class LockCore
+final class LockCore implements SyncCores.Attempt
 {
     /** How often a blocked acquirer checks whether the holder died. */
     static final long DEAD_OWNER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(SharedLock.DEAD_OWNER_CHECK_MILLIS);
@@ -54,18 +54,7 @@ final class LockCore
         this.holdCountOffset = body + LockDescriptor.HOLD_COUNT_OFFSET;
         this.strategy = builder.waitStrategy;
         this.wakeOnly = new Signal(segment, signalOffset, -1);
-        int attached = -1;
-        try
-        {
-            attached = file.attach(dead -> recover(dead, true));
-        }
-        finally
-        {
-            if (attached < 0)
-            {
-                file.close();
-            }
-        }
+        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
         this.entry = attached;
         this.tag = LockDescriptor.ownerTag(attached);
         this.signal = new Signal(segment, signalOffset,
@@ -73,7 +62,8 @@ final class LockCore
     }
 
     /** One attempt: {@link #FAILED}, {@link #ACQUIRED} or {@link #ACQUIRED_OWNER_DIED}. */
-    int tryAcquireOnce()
+    @Override
+    public int tryAcquireOnce()
     {
         // volatile: the current word, to CAS from
         final long word = (long)LONG.getVolatile(segment, wordOffset);
@@ -96,67 +86,18 @@ final class LockCore
      */
     int acquire(final long timeoutNanos, final boolean interruptible) throws InterruptedException
     {
-        file.ensureOpen();
-        if (interruptible && Thread.interrupted())
-        {
-            throw new InterruptedException();
-        }
-        int result = tryAcquireOnce();
-        if (result != FAILED)
-        {
-            return result;
-        }
-        if (timeoutNanos <= 0)
-        {
-            return recoverHolderIfDead() ? tryAcquireOnce() : FAILED;
-        }
-        final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
-            WaitStrategy.deadline(timeoutNanos);
-        long nextCheck = System.nanoTime() + DEAD_OWNER_CHECK_NANOS;
-        boolean interrupted = false;
-        long state = WaitStrategy.INITIAL;
-        try
-        {
-            while ((result = tryAcquireOnce()) == FAILED)
-            {
-                try
-                {
-                    state = strategy.idle(signal, state, deadline);
-                }
-                catch (final InterruptedException e)
-                {
-                    if (interruptible)
-                    {
-                        throw e;
-                    }
-                    interrupted = true;
-                    continue;
-                }
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    return FAILED;
-                }
-                final long now = System.nanoTime();
-                if (now - nextCheck >= 0)
-                {
-                    nextCheck = now + DEAD_OWNER_CHECK_NANOS;
-                    recoverHolderIfDead();
-                }
-            }
-            return result;
-        }
-        finally
-        {
-            strategy.done(signal, state);
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return SyncCores.acquire(file, this, strategy, signal, timeoutNanos, interruptible);
+    }
+
+    /** {@link #acquire} ignoring interrupts (the flag is restored on return). */
+    int acquireUninterruptibly(final long timeoutNanos)
+    {
+        return SyncCores.acquireUninterruptibly(file, this, strategy, signal, timeoutNanos);
     }
 
     /** If the lock's holder is another entry whose process is gone, recovers it; true if it did. */
-    boolean recoverHolderIfDead()
+    @Override
+    public boolean recoverDeadHolders()
     {
         // volatile: who holds it now
         final int owner = LockDescriptor.owner((long)LONG.getVolatile(segment, wordOffset));

@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * acquire takes from the count first, then adds to the process's holding; release subtracts from the holding
  * first, then adds to the count.
  */
-final class SemaphoreCore
+final class SemaphoreCore implements SyncCores.Attempt
 {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
 
@@ -53,96 +53,38 @@ final class SemaphoreCore
         this.strategy = builder.waitStrategy;
         this.wakeOnly = new Signal(segment, signalOffset, -1);
         file.requireParameter(SemaphoreDescriptor.INITIAL_PERMITS_PARAMETER, "initial permits", permits);
-        int attached = -1;
-        try
-        {
-            attached = file.attach(dead -> recover(dead, true));
-        }
-        finally
-        {
-            if (attached < 0)
-            {
-                file.close();
-            }
-        }
+        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
         this.entry = attached;
         this.heldOffset = ProcessTableDescriptor.kindWordOffset(attached, SemaphoreDescriptor.HELD_KIND_WORD);
         this.signal = new Signal(segment, signalOffset,
             ProcessTableDescriptor.waitingOffset(attached, SemaphoreDescriptor.SIGNAL_NUMBER));
     }
 
-    boolean tryAcquireOnce()
+    /** One attempt: {@link LockCore#ACQUIRED} if a permit was taken, else {@link LockCore#FAILED}. */
+    @Override
+    public int tryAcquireOnce()
     {
         // volatile: the current count, to CAS from
         final long count = (long)LONG.getVolatile(segment, countOffset);
         // CAS (volatile): takes a permit; acquire side of the releaser's CAS
         if (count <= 0 || !LONG.compareAndSet(segment, countOffset, count, count - 1))
         {
-            return false;
+            return LockCore.FAILED;
         }
         // volatile add: recorded after the take, so a crash in between loses the permit rather than doubling it
         LONG.getAndAdd(segment, heldOffset, 1L);
-        return true;
+        return LockCore.ACQUIRED;
     }
 
     boolean acquire(final long timeoutNanos, final boolean interruptible) throws InterruptedException
     {
-        file.ensureOpen();
-        if (interruptible && Thread.interrupted())
-        {
-            throw new InterruptedException();
-        }
-        if (tryAcquireOnce())
-        {
-            return true;
-        }
-        if (timeoutNanos <= 0)
-        {
-            return recoverDeadHolders() && tryAcquireOnce();
-        }
-        final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
-            WaitStrategy.deadline(timeoutNanos);
-        long nextCheck = System.nanoTime() + LockCore.DEAD_OWNER_CHECK_NANOS;
-        boolean interrupted = false;
-        long state = WaitStrategy.INITIAL;
-        try
-        {
-            while (!tryAcquireOnce())
-            {
-                try
-                {
-                    state = strategy.idle(signal, state, deadline);
-                }
-                catch (final InterruptedException e)
-                {
-                    if (interruptible)
-                    {
-                        throw e;
-                    }
-                    interrupted = true;
-                    continue;
-                }
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    return false;
-                }
-                final long now = System.nanoTime();
-                if (now - nextCheck >= 0)
-                {
-                    nextCheck = now + LockCore.DEAD_OWNER_CHECK_NANOS;
-                    recoverDeadHolders();
-                }
-            }
-            return true;
-        }
-        finally
-        {
-            strategy.done(signal, state);
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return SyncCores.acquire(file, this, strategy, signal, timeoutNanos, interruptible) != LockCore.FAILED;
+    }
+
+    /** {@link #acquire} ignoring interrupts (the flag is restored on return). */
+    boolean acquireUninterruptibly(final long timeoutNanos)
+    {
+        return SyncCores.acquireUninterruptibly(file, this, strategy, signal, timeoutNanos) != LockCore.FAILED;
     }
 
     void release(final int permits)
@@ -193,7 +135,8 @@ final class SemaphoreCore
     }
 
     /** Checks every other entry holding permits; true if some dead holder's permits were returned. */
-    boolean recoverDeadHolders()
+    @Override
+    public boolean recoverDeadHolders()
     {
         boolean recovered = false;
         for (int other = 0; other < file.processTableCapacity(); other++)

@@ -74,18 +74,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         this.wakeOnly = new Signal(segment, signalOffset, -1);
         file.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code", lock.kind().code());
         file.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
-        int attached = -1;
-        try
-        {
-            attached = file.attach(dead -> recover(dead, true));
-        }
-        finally
-        {
-            if (attached < 0)
-            {
-                file.close();
-            }
-        }
+        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
         this.registeredOffset = ProcessTableDescriptor.kindWordOffset(attached,
             ConditionDescriptor.REGISTERED_KIND_WORD);
         this.signal = new Signal(segment, signalOffset,
@@ -373,8 +362,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         {
             throw new InterruptedException();
         }
-        final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
-            WaitStrategy.deadline(timeoutNanos);
+        final long deadline = SyncCores.deadline(timeoutNanos);
         register();
         final long saved = lock.releaseFully();
         boolean woken = false;

@@ -7,8 +7,6 @@ import io.jvmipc.file.SharedObjectException;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
 
 /**
  * A mutual-exclusion lock shared by the processes that attach to it by name: Python's
@@ -29,16 +27,14 @@ import java.util.concurrent.locks.Lock;
  * <p>
  * One handle is one attachment: threads of one process should share a handle. Thread-safe.
  */
-public final class SharedLock implements Lock, AutoCloseable
+public final class SharedLock extends LockHandle
 {
     /** How often, in milliseconds, a blocked acquirer checks that the holder is alive. */
     public static final long DEAD_OWNER_CHECK_MILLIS = 10;
 
-    private final LockCore core;
-
     private SharedLock(final LockCore core)
     {
-        this.core = core;
+        super(core);
     }
 
     /**
@@ -63,14 +59,7 @@ public final class SharedLock implements Lock, AutoCloseable
     @Override
     public void lock()
     {
-        try
-        {
-            finish(core.acquire(Long.MAX_VALUE, false));
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
+        finish(core.acquireUninterruptibly(Long.MAX_VALUE));
     }
 
     /**
@@ -97,14 +86,7 @@ public final class SharedLock implements Lock, AutoCloseable
     @Override
     public boolean tryLock()
     {
-        try
-        {
-            return finish(core.acquire(0, false));
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
+        return finish(core.acquireUninterruptibly(0));
     }
 
     /**
@@ -148,6 +130,7 @@ public final class SharedLock implements Lock, AutoCloseable
      * @throws IllegalMonitorStateException if this handle (process) does not hold the lock.
      * @throws IllegalStateException        if the lock is not in the owner-died state, or the handle is closed.
      */
+    @Override
     public void markConsistent()
     {
         core.file.ensureOpen();
@@ -156,31 +139,6 @@ public final class SharedLock implements Lock, AutoCloseable
             throw new IllegalMonitorStateException(core.file.path() + ": markConsistent by a process that does " +
                 "not hold the lock");
         }
-    }
-
-    /**
-     * Whether the guarded state is consistent: {@code false} from a holder's death until
-     * {@link #markConsistent()}.
-     *
-     * @return {@code true} unless in the owner-died state.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public boolean isConsistent()
-    {
-        core.file.ensureOpen();
-        return (core.word() & LockDescriptor.OWNER_DIED) == 0;
-    }
-
-    /**
-     * Whether some thread of some process holds the lock now (a snapshot).
-     *
-     * @return {@code true} if locked.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public boolean isLocked()
-    {
-        core.file.ensureOpen();
-        return LockDescriptor.owner(core.word()) >= 0;
     }
 
     /**
@@ -193,50 +151,6 @@ public final class SharedLock implements Lock, AutoCloseable
     {
         core.file.ensureOpen();
         return core.heldByThisAttachment();
-    }
-
-    /**
-     * Not supported: a condition shared between processes needs a name. Use
-     * {@link SharedCondition#builder(String, SharedLock)}.
-     *
-     * @return never.
-     * @throws UnsupportedOperationException always.
-     */
-    @Override
-    public Condition newCondition()
-    {
-        throw new UnsupportedOperationException("a shared condition needs a name: use " +
-            "SharedCondition.builder(name, lock)");
-    }
-
-    /**
-     * The lock's file.
-     *
-     * @return the path.
-     */
-    public Path path()
-    {
-        return core.file.path();
-    }
-
-    /**
-     * Detaches this handle. If this process holds the lock, it is abandoned exactly as if the process had died
-     * (the next acquirer gets an {@link OwnerDiedException}). Idempotent. The lock itself stays.
-     */
-    @Override
-    public void close()
-    {
-        core.close();
-    }
-
-    /**
-     * Removes the lock's name (see {@link SharedFile#unlink()}).
-     *
-     * @throws IllegalStateException if another live process is attached, or this handle is closed.
-     */
-    public void unlink()
-    {
-        core.unlink();
     }
 
     ConditionLock conditionLock()
@@ -283,12 +197,6 @@ public final class SharedLock implements Lock, AutoCloseable
             throw core.ownerDied();
         }
         return result == LockCore.ACQUIRED;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "SharedLock " + core.file.path();
     }
 
     /** Creates or attaches a {@link SharedLock}. */

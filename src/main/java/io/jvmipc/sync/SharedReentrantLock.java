@@ -7,8 +7,6 @@ import io.jvmipc.file.SharedObjectException;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
 
 /**
  * A reentrant lock shared by the processes that attach to it by name: Python's {@code multiprocessing.RLock}.
@@ -27,13 +25,11 @@ import java.util.concurrent.locks.Lock;
  * holding the lock through one handle blocks when it locks through the other). Threads of one process should
  * share a handle. Thread-safe.
  */
-public final class SharedReentrantLock implements Lock, AutoCloseable
+public final class SharedReentrantLock extends LockHandle
 {
-    private final LockCore core;
-
     private SharedReentrantLock(final LockCore core)
     {
-        this.core = core;
+        super(core);
     }
 
     /**
@@ -150,24 +146,12 @@ public final class SharedReentrantLock implements Lock, AutoCloseable
      * @throws IllegalMonitorStateException if the calling thread does not own the lock.
      * @throws IllegalStateException        if the lock is not in the owner-died state, or the handle is closed.
      */
+    @Override
     public void markConsistent()
     {
         core.file.ensureOpen();
         requireOwner("markConsistent");
         core.markConsistent();
-    }
-
-    /**
-     * Whether the guarded state is consistent: {@code false} from a holder's death until
-     * {@link #markConsistent()}.
-     *
-     * @return {@code true} unless in the owner-died state.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public boolean isConsistent()
-    {
-        core.file.ensureOpen();
-        return (core.word() & LockDescriptor.OWNER_DIED) == 0;
     }
 
     /**
@@ -184,18 +168,6 @@ public final class SharedReentrantLock implements Lock, AutoCloseable
     }
 
     /**
-     * Whether any thread of any process holds the lock now (a snapshot).
-     *
-     * @return {@code true} if locked.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public boolean isLocked()
-    {
-        core.file.ensureOpen();
-        return LockDescriptor.owner(core.word()) >= 0;
-    }
-
-    /**
      * The calling thread's hold count, like {@link java.util.concurrent.locks.ReentrantLock#getHoldCount()}.
      *
      * @return holds by the calling thread, 0 if it does not own the lock.
@@ -204,50 +176,6 @@ public final class SharedReentrantLock implements Lock, AutoCloseable
     public int getHoldCount()
     {
         return isHeldByCurrentThread() ? (int)core.holdCount() : 0;
-    }
-
-    /**
-     * Not supported: a condition shared between processes needs a name. Use
-     * {@link SharedCondition#builder(String, SharedReentrantLock)}.
-     *
-     * @return never.
-     * @throws UnsupportedOperationException always.
-     */
-    @Override
-    public Condition newCondition()
-    {
-        throw new UnsupportedOperationException("a shared condition needs a name: use " +
-            "SharedCondition.builder(name, lock)");
-    }
-
-    /**
-     * The lock's file.
-     *
-     * @return the path.
-     */
-    public Path path()
-    {
-        return core.file.path();
-    }
-
-    /**
-     * Detaches this handle. If a thread holds the lock through it, the lock is abandoned as if this process
-     * had died (the next acquirer gets an {@link OwnerDiedException}). Idempotent.
-     */
-    @Override
-    public void close()
-    {
-        core.close();
-    }
-
-    /**
-     * Removes the lock's name (see {@link SharedFile#unlink()}).
-     *
-     * @throws IllegalStateException if another live process is attached, or this handle is closed.
-     */
-    public void unlink()
-    {
-        core.unlink();
     }
 
     ConditionLock conditionLock()
@@ -334,12 +262,6 @@ public final class SharedReentrantLock implements Lock, AutoCloseable
             throw new IllegalMonitorStateException(core.file.path() + ": " + operation + " by a thread that does " +
                 "not own the reentrant lock");
         }
-    }
-
-    @Override
-    public String toString()
-    {
-        return "SharedReentrantLock " + core.file.path();
     }
 
     /** Creates or attaches a {@link SharedReentrantLock}. */

@@ -1,12 +1,8 @@
 package io.jvmipc.sync;
 
-import io.jvmipc.wait.WaitStrategy;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
-
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A counting semaphore shared by the processes that attach to it by name: Python's
@@ -30,13 +26,11 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * One handle is one attachment; threads of one process should share a handle. Thread-safe.
  */
-public final class SharedSemaphore implements AutoCloseable
+public final class SharedSemaphore extends SemaphoreHandle
 {
-    private final SemaphoreCore core;
-
     private SharedSemaphore(final SemaphoreCore core)
     {
-        this.core = core;
+        super(core);
     }
 
     /**
@@ -53,68 +47,6 @@ public final class SharedSemaphore implements AutoCloseable
     }
 
     /**
-     * Takes a permit, waiting as long as needed. Mirrors Python's {@code sem.acquire()}.
-     *
-     * @throws InterruptedException  if interrupted before or while waiting (within one sleep slice).
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public void acquire() throws InterruptedException
-    {
-        core.acquire(Long.MAX_VALUE, true);
-    }
-
-    /**
-     * Takes a permit, waiting as long as needed and ignoring interrupts (the flag is restored on return).
-     * Mirrors Python's {@code sem.acquire()}.
-     *
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public void acquireUninterruptibly()
-    {
-        try
-        {
-            core.acquire(Long.MAX_VALUE, false);
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
-    }
-
-    /**
-     * Takes a permit if one is available now (first recovering permits of dead holders if none is). Never
-     * blocks. Mirrors Python's {@code sem.acquire(False)}.
-     *
-     * @return {@code true} if a permit was taken.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public boolean tryAcquire()
-    {
-        try
-        {
-            return core.acquire(0, false);
-        }
-        catch (final InterruptedException e)
-        {
-            throw new AssertionError("uninterruptible acquire was interrupted", e);
-        }
-    }
-
-    /**
-     * Takes a permit, waiting at most {@code timeout}. Mirrors Python's {@code sem.acquire(True, timeout)}.
-     *
-     * @param timeout how long to wait; zero means try once.
-     * @param unit    the timeout's unit.
-     * @return {@code true} if a permit was taken, {@code false} if the timeout passed first.
-     * @throws InterruptedException  if interrupted before or while waiting.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public boolean tryAcquire(final long timeout, final TimeUnit unit) throws InterruptedException
-    {
-        return core.acquire(WaitStrategy.timeoutNanos(timeout, unit), true);
-    }
-
-    /**
      * Returns a permit and wakes waiters; never blocks. Any process may release, acquired or not. Mirrors
      * Python's {@code sem.release()}.
      *
@@ -123,76 +55,6 @@ public final class SharedSemaphore implements AutoCloseable
     public void release()
     {
         core.release(1);
-    }
-
-    /**
-     * The permits available now (a snapshot), like {@link java.util.concurrent.Semaphore#availablePermits()}
-     * and Python's {@code sem.get_value()}.
-     *
-     * @return the count, saturated to the int range.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public int availablePermits()
-    {
-        core.file.ensureOpen();
-        return (int)Math.min(Integer.MAX_VALUE, core.available());
-    }
-
-    /**
-     * This process's net holding: permits acquired through this handle minus permits released through it.
-     *
-     * @return the holding; negative if this process released more than it acquired.
-     * @throws IllegalStateException if this handle is closed.
-     */
-    public long heldByThisProcess()
-    {
-        core.file.ensureOpen();
-        return core.heldByThisProcess();
-    }
-
-    /**
-     * The initial permits the semaphore was created with.
-     *
-     * @return the initial count.
-     */
-    public long initialPermits()
-    {
-        return core.initialPermits;
-    }
-
-    /**
-     * The semaphore's file.
-     *
-     * @return the path.
-     */
-    public Path path()
-    {
-        return core.file.path();
-    }
-
-    /**
-     * Detaches this handle, giving back this process's positive holding (as if it had died). Idempotent.
-     */
-    @Override
-    public void close()
-    {
-        core.close();
-    }
-
-    /**
-     * Removes the semaphore's name (see {@link SharedFile#unlink()}).
-     *
-     * @throws IllegalStateException if another live process is attached, or this handle is closed.
-     */
-    public void unlink()
-    {
-        core.file.unlink();
-    }
-
-    @Override
-    public String toString()
-    {
-        return "SharedSemaphore " + core.file.path();
     }
 
     /** Creates or attaches a {@link SharedSemaphore}. */
