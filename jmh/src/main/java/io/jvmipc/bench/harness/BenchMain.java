@@ -105,7 +105,7 @@ public final class BenchMain
                     final boolean isMpmc = i == options.transports.size();
                     final Transport transport = isMpmc ? null
                         : options.transports.get((i + shift) % options.transports.size());
-                    final String name = isMpmc ? "jvmipc-queue-spin MPMC " + options.mpmcProducers + "x"
+                    final String name = isMpmc ? "jvmipc-queue-block MPMC " + options.mpmcProducers + "x"
                         + options.mpmcConsumers : transport.id();
                     System.err.printf("bench: [%4ds] rep %d/%d  run %2d/%d  %-24s ",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), rep, options.repetitions, i + 1,

@@ -53,7 +53,7 @@ final class MpmcResults
         metrics.put("count", (double)received);
         metrics.put("msgs", received / seconds);
         metrics.put("mbs", received * size / seconds / 1e6);
-        final String label = "jvmipc-queue-spin " + options.mpmcProducers + "x" + options.mpmcConsumers;
+        final String label = "jvmipc-queue-block " + options.mpmcProducers + "x" + options.mpmcConsumers;
         return new Runner.Outcome(List.of(new Measurement(repetition, label, "mpmc", size, metrics,
             outcome.placement())), null, outcome.placement());
     }

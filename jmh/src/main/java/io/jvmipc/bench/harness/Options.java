@@ -16,9 +16,9 @@ final class Options
     // Warm-up long enough for C2 to compile every transport's hot path before anything is measured: with 5k
     // round trips and 25k streamed messages the deeper paths were still interpreted (queue 2.5 M msgs/s vs
     // 13.8 M msgs/s once compiled), which measured the JIT, not the transport.
-    int warmup = 50_000;
+    int warmup = 30_000;
     int rttCount = 20_000;
-    int streamCount = 1_000_000;
+    int streamCount = 600_000;
     int mpmcProducers = 2;
     int mpmcConsumers = 2;
     int mpmcCount = 100_000;
@@ -32,7 +32,7 @@ final class Options
         usage: scripts/bench [--full] [--transports a,b,...] [--sizes 32,256] [--reps N] [--warmup N]
                              [--rtt-count N] [--stream-count N] [--mpmc PxC] [--mpmc-count N] [--no-mpmc]
                              [--timeout SECONDS] [--results DIR] [--list]
-          quick default: 3 interleaved repetitions, 50k warm-up, 20k round trips, 1M streamed messages
+          quick default: 3 interleaved repetitions, 30k warm-up, 20k round trips, 600k streamed messages
           per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
           --full: 5 repetitions, 200k warm-up, 100k round trips, 5M streamed messages, 1M per producer.
         transports: %s

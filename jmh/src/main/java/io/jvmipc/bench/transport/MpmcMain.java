@@ -68,7 +68,9 @@ public final class MpmcMain
             .directory(directory)
             .capacity(JvmipcQueueEndpoint.CAPACITY)
             .maxMessageSize(size)
-            .waitStrategy(io.jvmipc.wait.WaitStrategy.busySpin())
+            // blocking, not busy-spin: 2 producers + 2 consumers on a 2-core machine would otherwise spend their
+            // time slices spinning while the process they wait for is descheduled
+            .waitStrategy(io.jvmipc.wait.WaitStrategy.blocking())
             .openOrCreate())
         {
             awaitEveryone(queue, producers + consumers);
