@@ -109,7 +109,7 @@ final class PipeChildren
                 connection.sendBytes(new byte[] {(byte)i});
             }
             System.out.println("HOLDING");
-            Thread.sleep(Long.MAX_VALUE);
+            new java.util.concurrent.CountDownLatch(1).await(); // until killed
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jvmipc.pipe;
 
+import io.jvmipc.Await;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
@@ -271,11 +272,7 @@ class PipeProcessTest
     /** Waits until the child has registered to sleep on the ring {@code sender} writes (or fails the test). */
     private static void awaitRegistered(final Connection<byte[]> sender, final JvmProcess child)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sender.peerReceiveWaiters() == 0)
-        {
-            assertTrue(System.nanoTime() - deadline < 0, "child never went to sleep: " + child.output());
-            Thread.yield();
-        }
+        Await.until(() -> "the child to go to sleep: " + child.output(), () -> sender.peerReceiveWaiters() > 0, 30,
+            TimeUnit.SECONDS);
     }
 }

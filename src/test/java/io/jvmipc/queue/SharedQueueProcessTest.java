@@ -1,5 +1,6 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.Await;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
@@ -170,12 +171,7 @@ class SharedQueueProcessTest
             JvmProcess consumer = child("takeOne"))
         {
             assertTrue(consumer.awaitOutput("WAITING", 30, TimeUnit.SECONDS), consumer.output());
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (queue.waitingConsumers() == 0)
-            {
-                assertTrue(System.nanoTime() < deadline, "the consumer never went to sleep");
-                Thread.onSpinWait();
-            }
+            Await.until("the consumer to go to sleep", () -> queue.waitingConsumers() > 0, 30, TimeUnit.SECONDS);
             final ProcessHandle handle = ProcessHandle.of(consumer.pid()).orElseThrow();
             final Duration cpuBefore = handle.info().totalCpuDuration().orElseThrow();
             final long windowEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);

@@ -1,5 +1,6 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.Await;
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.IncompatibleParametersException;
@@ -339,7 +340,7 @@ class SharedQueueTest
                 }
             });
             consumer.start();
-            awaitCondition(() -> q.waitingConsumers() == 1);
+            Await.until("a consumer asleep", () -> q.waitingConsumers() == 1, 10, TimeUnit.SECONDS);
             q.put("wake up");
             consumer.join(10_000);
             assertEquals("wake up", got.get());
@@ -365,7 +366,7 @@ class SharedQueueTest
                 }
             });
             consumer.start();
-            awaitCondition(() -> q.waitingConsumers() == 1);
+            Await.until("a consumer asleep", () -> q.waitingConsumers() == 1, 10, TimeUnit.SECONDS);
             consumer.interrupt();
             consumer.join(10_000);
             assertInstanceOf(InterruptedException.class, thrown.get());
@@ -475,19 +476,6 @@ class SharedQueueTest
             assertEquals(0, q.waitingConsumers());
             q.put("x");
             assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), q.iterator().next().getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static void awaitCondition(final java.util.function.BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.onSpinWait();
         }
     }
 }

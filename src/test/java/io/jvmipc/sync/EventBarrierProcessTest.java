@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.Await;
 import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
@@ -39,12 +40,7 @@ class EventBarrierProcessTest
     private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition)
         throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(2);
-        }
+        Await.until(what, condition, 60, TimeUnit.SECONDS);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.Await;
 import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.WrongKindException;
@@ -66,12 +67,8 @@ class SharedBarrierTest
 
     private static void awaitWaiting(final SharedBarrier barrier, final int count) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (barrier.numberWaiting() < count)
-        {
-            assertTrue(System.nanoTime() < deadline, "parties never arrived: " + barrier.numberWaiting());
-            Thread.sleep(1);
-        }
+        Await.until(() -> "parties to arrive, " + barrier.numberWaiting() + " have", () -> barrier.numberWaiting() >= count,
+            10, TimeUnit.SECONDS);
     }
 
     private static Throwable failure(final CompletableFuture<Integer> result) throws Exception

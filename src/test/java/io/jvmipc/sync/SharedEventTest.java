@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.Await;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.WrongKindException;
 import io.jvmipc.value.SharedInt;
@@ -182,11 +183,6 @@ class SharedEventTest
 
     private static void awaitRegistered(final SharedEvent event, final int count) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (event.waiters() < count)
-        {
-            assertTrue(System.nanoTime() < deadline, "waiters never went to sleep");
-            Thread.sleep(1);
-        }
+        Await.until("waiters to go to sleep", () -> event.waiters() >= count, 10, TimeUnit.SECONDS);
     }
 }
