@@ -270,7 +270,6 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public boolean join(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        requireTimeout(timeout, unit);
         return awaitZero(WaitStrategy.deadline(timeout, unit));
     }
 
@@ -460,12 +459,10 @@ public final class JoinableQueue<T> implements AutoCloseable
         }
     }
 
-    private void requireTimeout(final long timeout, final TimeUnit unit)
+    /** Refuses a negative timeout before the unfinished count is touched (the library's one rule for it). */
+    private static void requireTimeout(final long timeout, final TimeUnit unit)
     {
-        if (timeout < 0)
-        {
-            throw new IllegalArgumentException(file.path() + ": negative timeout " + timeout + " " + unit);
-        }
+        WaitStrategy.timeoutNanos(timeout, unit);
     }
 
     /**
