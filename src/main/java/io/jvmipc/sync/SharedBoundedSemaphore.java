@@ -1,8 +1,6 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.ObjectKind;
-import io.jvmipc.file.SharedFile;
-import io.jvmipc.file.SharedObjectException;
 
 /**
  * A bounded counting semaphore shared by the processes that attach to it by name: Python's
@@ -40,9 +38,9 @@ public final class SharedBoundedSemaphore extends SemaphoreHandle
      * @return a builder.
      * @throws IllegalArgumentException if the name is invalid or {@code permits} is negative.
      */
-    public static Builder builder(final String name, final int permits)
+    public static SemaphoreBuilder<SharedBoundedSemaphore> builder(final String name, final int permits)
     {
-        return new Builder(name, permits);
+        return new SemaphoreBuilder<>(name, permits, ObjectKind.BOUNDED_SEMAPHORE, SharedBoundedSemaphore::new);
     }
 
     /**
@@ -55,60 +53,5 @@ public final class SharedBoundedSemaphore extends SemaphoreHandle
     public void release()
     {
         core.release(1);
-    }
-
-    /** Creates or attaches a {@link SharedBoundedSemaphore}. */
-    public static final class Builder extends SyncBuilder<Builder>
-    {
-        private final int permits;
-
-        private Builder(final String name, final int permits)
-        {
-            super(name);
-            if (permits < 0)
-            {
-                throw new IllegalArgumentException("negative initial permits: " + permits);
-            }
-            this.permits = permits;
-        }
-
-        /**
-         * Attaches to the semaphore if it exists, else creates it with the initial permits. Race-free.
-         *
-         * @return a handle.
-         * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other initial permits.
-         * @throws SharedObjectException                          if the file is not a usable semaphore.
-         */
-        public SharedBoundedSemaphore openOrCreate()
-        {
-            return new SharedBoundedSemaphore(new SemaphoreCore(this, ObjectKind.BOUNDED_SEMAPHORE, permits,
-                SharedFile.OpenMode.OPEN_OR_CREATE));
-        }
-
-        /**
-         * Creates the semaphore with the initial permits.
-         *
-         * @return a handle.
-         * @throws io.jvmipc.file.SharedObjectExistsException if the name exists.
-         */
-        public SharedBoundedSemaphore create()
-        {
-            return new SharedBoundedSemaphore(new SemaphoreCore(this, ObjectKind.BOUNDED_SEMAPHORE, permits,
-                SharedFile.OpenMode.CREATE));
-        }
-
-        /**
-         * Attaches to an existing semaphore.
-         *
-         * @return a handle.
-         * @throws io.jvmipc.file.NoSuchSharedObjectException     if there is none.
-         * @throws io.jvmipc.file.IncompatibleParametersException if it has other initial permits.
-         * @throws SharedObjectException                          if the file is not a usable semaphore.
-         */
-        public SharedBoundedSemaphore open()
-        {
-            return new SharedBoundedSemaphore(new SemaphoreCore(this, ObjectKind.BOUNDED_SEMAPHORE, permits,
-                SharedFile.OpenMode.OPEN));
-        }
     }
 }

@@ -1,8 +1,6 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.ObjectKind;
-import io.jvmipc.file.SharedFile;
-import io.jvmipc.file.SharedObjectException;
 
 /**
  * A counting semaphore shared by the processes that attach to it by name: Python's
@@ -41,9 +39,9 @@ public final class SharedSemaphore extends SemaphoreHandle
      * @return a builder.
      * @throws IllegalArgumentException if the name is invalid or {@code permits} is negative.
      */
-    public static Builder builder(final String name, final int permits)
+    public static SemaphoreBuilder<SharedSemaphore> builder(final String name, final int permits)
     {
-        return new Builder(name, permits);
+        return new SemaphoreBuilder<>(name, permits, ObjectKind.SEMAPHORE, SharedSemaphore::new);
     }
 
     /**
@@ -55,60 +53,5 @@ public final class SharedSemaphore extends SemaphoreHandle
     public void release()
     {
         core.release(1);
-    }
-
-    /** Creates or attaches a {@link SharedSemaphore}. */
-    public static final class Builder extends SyncBuilder<Builder>
-    {
-        private final int permits;
-
-        private Builder(final String name, final int permits)
-        {
-            super(name);
-            if (permits < 0)
-            {
-                throw new IllegalArgumentException("negative initial permits: " + permits);
-            }
-            this.permits = permits;
-        }
-
-        /**
-         * Attaches to the semaphore if it exists, else creates it with the initial permits. Race-free.
-         *
-         * @return a handle.
-         * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other initial permits.
-         * @throws SharedObjectException                          if the file is not a usable semaphore.
-         */
-        public SharedSemaphore openOrCreate()
-        {
-            return new SharedSemaphore(new SemaphoreCore(this, ObjectKind.SEMAPHORE, permits,
-                SharedFile.OpenMode.OPEN_OR_CREATE));
-        }
-
-        /**
-         * Creates the semaphore with the initial permits.
-         *
-         * @return a handle.
-         * @throws io.jvmipc.file.SharedObjectExistsException if the name exists.
-         */
-        public SharedSemaphore create()
-        {
-            return new SharedSemaphore(new SemaphoreCore(this, ObjectKind.SEMAPHORE, permits,
-                SharedFile.OpenMode.CREATE));
-        }
-
-        /**
-         * Attaches to an existing semaphore.
-         *
-         * @return a handle.
-         * @throws io.jvmipc.file.NoSuchSharedObjectException     if there is none.
-         * @throws io.jvmipc.file.IncompatibleParametersException if it has other initial permits.
-         * @throws SharedObjectException                          if the file is not a usable semaphore.
-         */
-        public SharedSemaphore open()
-        {
-            return new SharedSemaphore(new SemaphoreCore(this, ObjectKind.SEMAPHORE, permits,
-                SharedFile.OpenMode.OPEN));
-        }
     }
 }
