@@ -70,10 +70,14 @@ public final class SyncChildren
                         max = (long)LONG.getVolatile(counters, MAX_INSIDE);
                     }
                     LONG.getAndAdd(counters, ENTRIES, 1L);
-                    // simulated work, as in the seed scenario (each process spends time in the critical section), not
-                    // synchronisation: it makes the entries of different processes overlap, which the assertion that
-                    // two are ever inside at once needs, and the semaphore alone decides how many get in
-                    Thread.sleep(150);
+                    // stay inside (the seed scenario's work in the critical section) until another process is inside
+                    // too, or 150 ms have passed: entries overlap whenever the semaphore lets them, which the
+                    // assertion that two are inside at once needs; the semaphore alone decides how many get in
+                    final long leaveBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+                    while ((long)LONG.getVolatile(counters, INSIDE) < 2 && System.nanoTime() - leaveBy < 0)
+                    {
+                        Thread.yield();
+                    }
                     LONG.getAndAdd(counters, INSIDE, -1L);
                 }
                 finally
