@@ -274,6 +274,7 @@ public final class SharedFile implements AutoCloseable
                 clearEntryCounts(base);
                 segment.set(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET, ProcessHandle.current().pid());
                 segment.set(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET, System.currentTimeMillis());
+                // atomic add: only the lock holder writes it, but readers in other processes must see a whole value
                 LONG.getAndAdd(segment, base + ProcessTableDescriptor.GENERATION_OFFSET, 1L);
                 // release: the entry's fields are visible before it reads as attached
                 INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.ATTACHED);
@@ -363,6 +364,7 @@ public final class SharedFile implements AutoCloseable
         for (int i = 0; i < processTableCapacity; i++)
         {
             final long base = ProcessTableDescriptor.entryOffset(i);
+            // volatile: a diagnostic snapshot; 0 means the entry was never used
             final long generation = (long)LONG.getVolatile(segment, base + ProcessTableDescriptor.GENERATION_OFFSET);
             if (generation == 0)
             {

@@ -784,6 +784,7 @@ public final class Connection<T> implements AutoCloseable
 
     private String peerFate()
     {
+        // acquire: pairs with the peer's release of its end state; read only to word the exception message
         final int state = (int)INT.getAcquire(segment, peerStateOffset);
         final int holder = (int)INT.getAcquire(segment, peerHolderOffset);
         final String who = "end " + end.peer() + (holder == 0 ? "" : " (pid " + EndClaim.pidOf(segment, holder - 1) +

@@ -115,6 +115,7 @@ final class QueueRing
      */
     long tryClaim()
     {
+        // volatile: only a starting hint; the slot's state word below decides
         long tail = (long)LONG.getVolatile(segment, tailOffset);
         while (true)
         {
@@ -183,6 +184,7 @@ final class QueueRing
      */
     long tryTake(final int maxLength)
     {
+        // volatile: only a starting hint; the slot's state word below decides
         long head = (long)LONG.getVolatile(segment, headOffset);
         while (true)
         {
@@ -279,6 +281,7 @@ final class QueueRing
      */
     long publishedWord(final long position)
     {
+        // volatile: a READY word makes the message bytes read after it visible (seqlock-style, re-checked)
         final long word = (long)LONG.getVolatile(segment, slotOffset(position));
         return positionDelta(word, position) == 0 && state(word) == READY ? word : NONE;
     }
@@ -294,12 +297,14 @@ final class QueueRing
     /** The head hint. */
     long head()
     {
+        // volatile: a hint for size() and iteration; never decides an outcome
         return (long)LONG.getVolatile(segment, headOffset);
     }
 
     /** The tail hint. */
     long tail()
     {
+        // volatile: a hint for size() and iteration; never decides an outcome
         return (long)LONG.getVolatile(segment, tailOffset);
     }
 

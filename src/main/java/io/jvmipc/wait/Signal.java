@@ -71,9 +71,11 @@ public final class Signal
     /** Deregisters a thread registered by {@link #prepareWait()}. */
     public void cancelWait()
     {
+        // atomic: other processes register and deregister concurrently
         INT.getAndAdd(segment, waitersOffset, -1);
         if (ownerCountOffset >= 0)
         {
+            // atomic, and after the shared count: a death in between leaves an over-count (see prepareWait)
             INT.getAndAdd(segment, ownerCountOffset, -1);
         }
     }
@@ -97,6 +99,7 @@ public final class Signal
      */
     public int sequence()
     {
+        // volatile: a key read here makes the futex wait fail if a waker bumped the sequence since
         return (int)INT.getVolatile(segment, sequenceOffset);
     }
 
@@ -107,6 +110,7 @@ public final class Signal
      */
     public int waiters()
     {
+        // volatile: a snapshot for diagnostics and tests
         return (int)INT.getVolatile(segment, waitersOffset);
     }
 
@@ -144,9 +148,11 @@ public final class Signal
     public static void releaseWaitersOf(final MemorySegment segment, final long signalOffset,
         final long ownerCountOffset)
     {
+        // atomic swap: taken once, so a second recovery cannot subtract it again
         final int registered = (int)INT.getAndSet(segment, ownerCountOffset, 0);
         if (registered > 0)
         {
+            // atomic: live processes register and deregister concurrently
             INT.getAndAdd(segment, signalOffset + SignalDescriptor.WAITERS_OFFSET, -registered);
         }
     }
