@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
@@ -156,6 +157,16 @@ public final class SharedFile implements AutoCloseable
     {
     }
 
+    /**
+     * The liveness-probe cadence: each process probes a given process-table entry at most once per interval,
+     * whichever of its threads and calls ask ({@link #probeDue(int)}). A dead process in the way of a caller is
+     * therefore found at the caller's first attempt at least this long after the previous probe of its entry,
+     * whatever the caller's timeout, and a sleeping caller with a suspect in its way wakes this often to probe.
+     */
+    public static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** {@link #probeDue(int)}'s entry number for a probe of every entry ({@link #recoverDeadEntries()}). */
+    public static final int ANY_ENTRY = -1;
+    private static final long NEVER_PROBED = Long.MIN_VALUE;
     /** How long an attacher waits for a file's ready word. */
     static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int ENOENT = 2;
@@ -172,6 +183,10 @@ public final class SharedFile implements AutoCloseable
     private final int processTableCapacity;
     private final long bodyOffset;
     private final long bodyLength;
+    /** Where each registered signal's shared waiter count lives, by signal number; -1 if none. */
+    private final long[] signalWaiters = new long[ProcessTableDescriptor.SIGNAL_COUNT];
+    /** When each entry was last probed for liveness ({@link #probeDue(int)}); the last slot is for "any". */
+    private final AtomicLongArray lastProbe;
     private DeadOwnerRecovery recovery;
     private int entry = -1;
     private volatile boolean closed;
@@ -187,6 +202,12 @@ public final class SharedFile implements AutoCloseable
         this.processTableCapacity = segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
         this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
         this.bodyLength = segment.get(JAVA_LONG, BODY_LENGTH_OFFSET);
+        java.util.Arrays.fill(signalWaiters, -1L);
+        this.lastProbe = new AtomicLongArray(processTableCapacity + 1);
+        for (int i = 0; i <= processTableCapacity; i++)
+        {
+            lastProbe.set(i, NEVER_PROBED);
+        }
     }
 
     /**
@@ -269,6 +290,7 @@ public final class SharedFile implements AutoCloseable
                 if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
                     ProcessTableDescriptor.ATTACHED)
                 {
+                    releaseWaiters(i);
                     recovery.recover(i);
                 }
                 clearEntryCounts(base);
@@ -316,6 +338,10 @@ public final class SharedFile implements AutoCloseable
             if (recovery != null && (int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
                 ProcessTableDescriptor.ATTACHED)
             {
+                // waiter registrations first: whatever the kind's recovery does, no waker skips a live sleeper
+                // because of a dead one's count; both steps may be re-run by the next survivor if this process
+                // dies here (the entry stays ATTACHED until the end)
+                releaseWaiters(other);
                 recovery.recover(other);
             }
             // release: the recovery's effects are visible before the entry reads as free
@@ -326,6 +352,103 @@ public final class SharedFile implements AutoCloseable
         {
             OfdLocks.unlock(lockFd, lockOffset);
         }
+    }
+
+    /**
+     * Registers signal number {@code number} of this object, whose shared waiter count is at
+     * {@code waitersOffset}: from then on, the recovery of a dead or detached entry removes that entry's
+     * registrations on it before the kind's own recovery runs, so no primitive has to remember to. Every process
+     * registers the same signals, before {@link #attach(DeadOwnerRecovery)} (which may recover a dead entry).
+     *
+     * @param number        the signal's number, 0 to {@link ProcessTableDescriptor#SIGNAL_COUNT} - 1.
+     * @param waitersOffset where the signal's shared waiter count (a 32-bit int) is in {@link #segment()}.
+     * @throws IllegalArgumentException if the number is out of range or registered at another offset.
+     */
+    public synchronized void registerSignal(final int number, final long waitersOffset)
+    {
+        if (number < 0 || number >= ProcessTableDescriptor.SIGNAL_COUNT)
+        {
+            throw new IllegalArgumentException(path + ": signal number " + number + " outside 0.." +
+                (ProcessTableDescriptor.SIGNAL_COUNT - 1));
+        }
+        if (waitersOffset < bodyOffset || waitersOffset > segment.byteSize() - Integer.BYTES)
+        {
+            throw new IllegalArgumentException(path + ": signal " + number + "'s waiter count at " + waitersOffset +
+                " is outside the body [" + bodyOffset + ", " + segment.byteSize() + ")");
+        }
+        if (signalWaiters[number] >= 0 && signalWaiters[number] != waitersOffset)
+        {
+            throw new IllegalArgumentException(path + ": signal " + number + " is registered at " +
+                signalWaiters[number] + ", not " + waitersOffset);
+        }
+        signalWaiters[number] = waitersOffset;
+    }
+
+    /**
+     * Where this attachment counts its own registrations on signal {@code number}: in its process-table entry.
+     *
+     * @param number the signal's number.
+     * @return the count's offset, or -1 before {@link #attach(DeadOwnerRecovery)}.
+     */
+    public long ownWaitingOffset(final int number)
+    {
+        final int own = entry;
+        return own < 0 ? -1 : ProcessTableDescriptor.waitingOffset(own, number);
+    }
+
+    /**
+     * Whether entry {@code other} is due for a liveness probe by this process, and if so, marks it probed now:
+     * true at most once per {@link #PROBE_INTERVAL_NANOS} per entry, over all threads and calls of this process.
+     * {@link #ANY_ENTRY} stands for a probe of every entry.
+     *
+     * @param other an entry index, or {@link #ANY_ENTRY}.
+     * @return {@code true} if the caller should probe now.
+     */
+    public boolean probeDue(final int other)
+    {
+        final int slot = probeSlot(other);
+        final long now = System.nanoTime();
+        // atomic: threads of this process share the cadence; the CAS gives each interval's probe to one of them
+        final long last = lastProbe.get(slot);
+        if (last != NEVER_PROBED && now - last < PROBE_INTERVAL_NANOS)
+        {
+            return false;
+        }
+        return lastProbe.compareAndSet(slot, last, now);
+    }
+
+    /**
+     * When entry {@code other} is next due for a probe ({@link #probeDue(int)}).
+     *
+     * @param other an entry index, or {@link #ANY_ENTRY}.
+     * @return a {@link System#nanoTime()} value, now if it is due already.
+     */
+    public long nextProbeNanos(final int other)
+    {
+        final long last = lastProbe.get(probeSlot(other));
+        final long now = System.nanoTime();
+        return last == NEVER_PROBED || now - last >= PROBE_INTERVAL_NANOS ? now : last + PROBE_INTERVAL_NANOS;
+    }
+
+    /**
+     * Probes every entry that reads as attached by another process and recovers those whose owner is gone
+     * ({@link #recoverIfDead(int)}). A system call per attached entry.
+     *
+     * @return {@code true} if at least one entry was found dead and recovered.
+     */
+    public boolean recoverDeadEntries()
+    {
+        boolean recovered = false;
+        for (int i = 0; i < processTableCapacity; i++)
+        {
+            // acquire: an entry's state, to skip the system call for free ones
+            if (i != entry && (int)INT.getAcquire(segment, ProcessTableDescriptor.entryOffset(i) +
+                ProcessTableDescriptor.STATE_OFFSET) == ProcessTableDescriptor.ATTACHED && recoverIfDead(i))
+            {
+                recovered = true;
+            }
+        }
+        return recovered;
     }
 
     /**
@@ -570,6 +693,36 @@ public final class SharedFile implements AutoCloseable
             close();
             throw new IncompatibleParametersException(path, "exists with " + name + " " + actual + ", not " +
                 expected);
+        }
+    }
+
+    private int probeSlot(final int other)
+    {
+        if (other == ANY_ENTRY)
+        {
+            return processTableCapacity;
+        }
+        return java.util.Objects.checkIndex(other, processTableCapacity);
+    }
+
+    /** Removes a dead entry's registrations from every registered signal; restartable (a swap, then a subtract). */
+    private void releaseWaiters(final int dead)
+    {
+        for (int s = 0; s < ProcessTableDescriptor.SIGNAL_COUNT; s++)
+        {
+            final long waiters = signalWaiters[s];
+            if (waiters < 0)
+            {
+                continue;
+            }
+            // atomic swap: taken once, so a second recovery cannot subtract it again
+            final int registered = (int)INT.getAndSet(segment, ProcessTableDescriptor.waitingOffset(dead, s), 0);
+            if (registered > 0)
+            {
+                // atomic: live processes register and deregister concurrently. A recoverer dying between the swap
+                // and this add leaves an over-count, which costs wakers a system call but never a wake-up
+                INT.getAndAdd(segment, waiters, -registered);
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jvmipc.wait;
 
+import io.jvmipc.file.SharedFile;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -20,8 +22,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * futex wait returns at once or is woken.
  * <p>
  * Each registration is also counted in a per-process word (the caller's process-table entry), so that when a
- * process dies while registered, {@link #releaseWaitersOf(MemorySegment, long, long)} removes its share and
- * wakers stop entering the kernel for it.
+ * process dies while registered, the recovery of its entry removes its share and wakers stop entering the kernel
+ * for it. A signal made by {@link #of(SharedFile, int, long)} is registered with its file, whose process table
+ * does that for every signal of the object before the object's own recovery runs.
+ * <p>
+ * The two counts change in an order that makes a death between them leave the shared count too high, never too
+ * low: registering adds to the shared count first, deregistering subtracts from the process's count first. Too
+ * high costs wakers a system call; too low would let a waker skip a real sleeper.
  */
 public final class Signal
 {
@@ -31,6 +38,8 @@ public final class Signal
     private final long sequenceOffset;
     private final long waitersOffset;
     private final long ownerCountOffset;
+    private final SharedFile file;
+    private final int number;
 
     /**
      * Binds a signal laid out by {@link SignalDescriptor} at {@code offset} of {@code segment}.
@@ -46,6 +55,41 @@ public final class Signal
         this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
         this.waitersOffset = offset + SignalDescriptor.WAITERS_OFFSET;
         this.ownerCountOffset = ownerCountOffset;
+        this.file = null;
+        this.number = -1;
+    }
+
+    private Signal(final SharedFile file, final int number, final long offset)
+    {
+        this.segment = file.segment();
+        this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
+        this.waitersOffset = offset + SignalDescriptor.WAITERS_OFFSET;
+        this.ownerCountOffset = -1;
+        this.file = file;
+        this.number = number;
+        file.registerSignal(number, waitersOffset);
+    }
+
+    /**
+     * The signal laid out by {@link SignalDescriptor} at {@code offset} of {@code file}'s mapping, registered
+     * with the file as signal {@code number}: a registration is counted in this attachment's process-table entry,
+     * and the process table removes a dead entry's registrations on its own. Call before
+     * {@link SharedFile#attach(SharedFile.DeadOwnerRecovery)}, in every process, with the same numbers.
+     *
+     * @param file   the object's file.
+     * @param number the signal's number within the object, 0 to 7.
+     * @param offset where the signal's block starts in {@link SharedFile#segment()}.
+     * @return the signal.
+     * @throws IllegalArgumentException if the number is out of range or already used for another offset.
+     */
+    public static Signal of(final SharedFile file, final int number, final long offset)
+    {
+        return new Signal(file, number, offset);
+    }
+
+    private long ownCount()
+    {
+        return file == null ? ownerCountOffset : file.ownWaitingOffset(number);
     }
 
     /**
@@ -56,14 +100,15 @@ public final class Signal
      */
     public int prepareWait()
     {
-        // Own count first: if this process dies between the two adds, recovery subtracts too little, never too
-        // much (an over-count only costs wakers a system call; an under-count would lose wake-ups).
-        if (ownerCountOffset >= 0)
-        {
-            INT.getAndAdd(segment, ownerCountOffset, 1);
-        }
-        // full fence (volatile read-modify-write): orders the registration before the caller's re-check
+        // full fence (volatile read-modify-write): orders the registration before the caller's re-check. Shared
+        // count first: a death before the own count's add leaves the shared count one high, never one low
         INT.getAndAdd(segment, waitersOffset, 1);
+        final long own = ownCount();
+        if (own >= 0)
+        {
+            // atomic: recovery in another process swaps it to zero once this process is dead
+            INT.getAndAdd(segment, own, 1);
+        }
         // volatile: a waker's bump after this read makes the futex wait return at once
         return (int)INT.getVolatile(segment, sequenceOffset);
     }
@@ -71,13 +116,14 @@ public final class Signal
     /** Deregisters a thread registered by {@link #prepareWait()}. */
     public void cancelWait()
     {
+        final long own = ownCount();
+        if (own >= 0)
+        {
+            // atomic, and before the shared count: a death in between leaves the shared count one high
+            INT.getAndAdd(segment, own, -1);
+        }
         // atomic: other processes register and deregister concurrently
         INT.getAndAdd(segment, waitersOffset, -1);
-        if (ownerCountOffset >= 0)
-        {
-            // atomic, and after the shared count: a death in between leaves an over-count (see prepareWait)
-            INT.getAndAdd(segment, ownerCountOffset, -1);
-        }
     }
 
     /**

@@ -50,13 +50,12 @@ public interface WaitStrategy
     void done(Signal signal, long state);
 
     /**
-     * Turns a caller's timeout into a deadline for {@link #idle}: zero means "try once, don't wait".
+     * Turns a caller's timeout into a deadline for {@link #idle}: zero or less means "try once, don't wait".
      *
-     * @param timeout the timeout, zero or more.
+     * @param timeout the timeout; zero or negative: no wait.
      * @param unit    its unit.
      * @return the deadline on the {@link System#nanoTime()} clock.
-     * @throws IllegalArgumentException if {@code timeout} is negative (bad input, not "no wait").
-     * @throws NullPointerException     if {@code unit} is null.
+     * @throws NullPointerException if {@code unit} is null.
      */
     static long deadline(final long timeout, final java.util.concurrent.TimeUnit unit)
     {
@@ -64,22 +63,18 @@ public interface WaitStrategy
     }
 
     /**
-     * Checks a caller's timeout and converts it to nanoseconds: every public timed method takes its timeout
-     * through here, so that a negative one is refused the same way everywhere.
+     * Converts a caller's timeout to nanoseconds: every public timed method takes its timeout through here, so
+     * that the {@code java.util.concurrent} rule holds everywhere: a timeout of zero or less means "do not
+     * wait" (one attempt), never an error.
      *
-     * @param timeout the timeout, zero or more.
+     * @param timeout the timeout; zero or negative: no wait.
      * @param unit    its unit.
-     * @return the timeout in nanoseconds (saturated).
-     * @throws IllegalArgumentException if {@code timeout} is negative (bad input, not "no wait").
-     * @throws NullPointerException     if {@code unit} is null.
+     * @return the timeout in nanoseconds (saturated), zero for a negative one.
+     * @throws NullPointerException if {@code unit} is null.
      */
     static long timeoutNanos(final long timeout, final java.util.concurrent.TimeUnit unit)
     {
-        if (timeout < 0)
-        {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout + " " + unit);
-        }
-        return unit.toNanos(timeout);
+        return Math.max(0, unit.toNanos(timeout));
     }
 
     /**

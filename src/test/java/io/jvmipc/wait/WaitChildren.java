@@ -109,6 +109,52 @@ public final class WaitChildren
         }
     }
 
+    /**
+     * Args: path. Attaches, binds the signal through {@link Signal#of}, prints LOOPING and registers and
+     * deregisters as fast as it can until killed: a kill lands between the two counts' updates as often as not.
+     */
+    public static final class RegisterLoop
+    {
+        private RegisterLoop()
+        {
+        }
+
+        public static void main(final String[] args)
+        {
+            final SharedFile file = openOrCreate(Path.of(args[0]));
+            final Signal signal = Signal.of(file, 0, file.bodyOffset() + SIGNAL);
+            file.attach(dead -> { });
+            System.out.println("LOOPING " + file.entry());
+            System.out.flush();
+            while (true)
+            {
+                signal.prepareWait();
+                signal.cancelWait();
+            }
+        }
+    }
+
+    /**
+     * Args: path, seconds. Attaches and holds the object (and so its process-table entry) until killed or the
+     * time is up; prints HOLDING first.
+     */
+    public static final class Holder
+    {
+        private Holder()
+        {
+        }
+
+        public static void main(final String[] args) throws InterruptedException
+        {
+            final SharedFile file = openOrCreate(Path.of(args[0]));
+            file.attach(dead -> { });
+            System.out.println("HOLDING " + file.entry());
+            System.out.flush();
+            new CountDownLatch(1).await(Long.parseLong(args[1]), TimeUnit.SECONDS);
+            file.close();
+        }
+    }
+
     /** Args: path. Sleeps on the raw futex word while it is 0, once; prints the result code. */
     public static final class FutexSleeper
     {
