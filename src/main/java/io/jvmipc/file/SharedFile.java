@@ -554,6 +554,30 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
+     * Turns the JVM's {@link InternalError} for a fault in this mapping (the file was truncated by another
+     * program, or its pages could not be had) into an exception naming the file and its sizes. Every public entry
+     * point of a primitive catches {@code InternalError} around its accesses to the mapping and throws this.
+     *
+     * @param fault the error the access raised.
+     * @return the exception to throw.
+     */
+    public SharedObjectException faulted(final InternalError fault)
+    {
+        long now;
+        try
+        {
+            now = Files.size(path);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            now = -1;
+        }
+        return new SharedObjectException(path, "cannot be read or written any more (" +
+            (now < 0 ? "the file is gone" : "the file is now " + now + " bytes") + ", mapped as " +
+            segment.byteSize() + " bytes): another program truncated or replaced it, or memory ran out", fault);
+    }
+
+    /**
      * Whether {@link #close()} has been called.
      *
      * @return {@code true} once closed.
