@@ -9,6 +9,7 @@ import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
@@ -31,15 +32,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code join()} and the count reaches zero.
  * <p>
  * <b>Crashes</b>: each process counts, in its process-table entry, the messages it took and has not marked done
- * and the puts it is still in. If it dies, a {@code join()}er notices within about 50 ms (or the next process to
- * take its entry does) and subtracts those from the unfinished count: a dead consumer's unfinished messages are
- * lost (as the queue's crash model allows) and {@code join()} does not wait for them. Two windows of a few
- * instructions remain: a consumer killed between the queue handing it a message and counting it as taken leaves
- * the count one too high ({@code join()} then waits until its timeout); a producer killed between its two
- * counter updates at the start of {@code put}, or right after its message was queued, leaves the count one too
- * low (a later {@code taskDone()} then throws). {@link #taskDone()} is meant to be called by the process that took the message; a {@code taskDone()}
- * from another process is counted correctly while everyone lives, but if the taker then dies, its message is
- * subtracted a second time (the count is never taken below zero).
+ * and the puts it is still in. If it dies, a {@code join()}er notices within {@link SharedFile#PROBE_INTERVAL_NANOS}
+ * of its death while waiting (it probes every attached process at that cadence), or the next process to take its
+ * entry does, and subtracts those from the unfinished count: a dead consumer's unfinished messages are lost (as
+ * the queue's crash model allows) and {@code join()} does not wait for them. Windows of a few instructions remain,
+ * each leaving the count one too high, never too low, so {@code join()} never returns while a task is unfinished
+ * (it then waits until its timeout, or until a {@code taskDone()} from another process makes up for it): a
+ * consumer killed between the queue handing it a message and counting it as taken, or inside
+ * {@link #taskDone()} after it stopped counting the message as taken and before the unfinished count went down
+ * (its task stays unfinished: the call never returned). A producer killed between its two counter updates at the
+ * start of {@code put}, or right after its message was queued, leaves the count one too low (a later
+ * {@code taskDone()} then throws). {@link #taskDone()} is meant to be called by the process that took the message;
+ * a {@code taskDone()} from another process is counted correctly while everyone lives, but if the taker then dies,
+ * its message is subtracted a second time (the count is never taken below zero).
+ * <p>
+ * <b>Timeouts</b> of zero or less mean "do not wait" (one attempt), as in {@code java.util.concurrent}. A file
+ * truncated or replaced under a live process makes every method throw {@link io.jvmipc.file.SharedObjectException}
+ * naming the file; {@link #close()} still completes.
  * <p>
  * <b>Lifecycle</b>: {@link #close()} detaches both files; any later call throws {@link IllegalStateException}
  * naming the file. Thread-safe.
@@ -49,7 +58,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class JoinableQueue<T> implements AutoCloseable
 {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
-    private static final long DEATH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** One attempt of join() for {@link WaitLoop}: non-capturing, so no call allocates. */
+    private static final WaitLoop.Attempt<JoinableQueue<?>> ZERO = JoinableQueue::zeroAttempt;
 
     private final SharedFile file;
     private final SharedQueue<T> queue;
@@ -60,7 +70,8 @@ public final class JoinableQueue<T> implements AutoCloseable
     private final Signal signal;
     private final WaitStrategy waitStrategy;
 
-    private JoinableQueue(final SharedFile file, final SharedQueue<T> queue, final WaitStrategy waitStrategy)
+    private JoinableQueue(final SharedFile file, final SharedQueue<T> queue, final Signal signal,
+        final WaitStrategy waitStrategy)
     {
         this.file = file;
         this.queue = queue;
@@ -69,8 +80,7 @@ public final class JoinableQueue<T> implements AutoCloseable
         this.takenOffset = ProcessTableDescriptor.kindWordOffset(file.entry(), JoinableQueueDescriptor.TAKEN_WORD);
         this.puttingOffset = ProcessTableDescriptor.kindWordOffset(file.entry(),
             JoinableQueueDescriptor.PUTTING_WORD);
-        this.signal = new Signal(segment, file.bodyOffset() + JoinableQueueDescriptor.SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(file.entry(), JoinableQueueDescriptor.SIGNAL_NUMBER));
+        this.signal = signal;
         this.waitStrategy = waitStrategy;
     }
 
@@ -98,16 +108,23 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public void put(final T message) throws InterruptedException
     {
-        beginPut();
-        boolean added = false;
         try
         {
-            queue.put(message);
-            added = true;
+            beginPut();
+            boolean added = false;
+            try
+            {
+                queue.put(message);
+                added = true;
+            }
+            finally
+            {
+                endPut(added);
+            }
         }
-        finally
+        catch (final InternalError e)
         {
-            endPut(added);
+            throw file.faulted(e);
         }
     }
 
@@ -121,16 +138,23 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public boolean offer(final T message)
     {
-        beginPut();
-        boolean added = false;
         try
         {
-            added = queue.offer(message);
-            return added;
+            beginPut();
+            boolean added = false;
+            try
+            {
+                added = queue.offer(message);
+                return added;
+            }
+            finally
+            {
+                endPut(added);
+            }
         }
-        finally
+        catch (final InternalError e)
         {
-            endPut(added);
+            throw file.faulted(e);
         }
     }
 
@@ -139,26 +163,32 @@ public final class JoinableQueue<T> implements AutoCloseable
      * {@code put(obj, True, timeout)}.
      *
      * @param message the message.
-     * @param timeout how long to wait at most.
+     * @param timeout how long to wait at most; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return {@code true} if added, {@code false} if the queue stayed full (nothing counted).
-     * @throws InterruptedException     if interrupted while waiting (nothing is added or counted).
-     * @throws IllegalArgumentException if the timeout is negative.
-     * @throws IllegalStateException    if closed.
+     * @throws InterruptedException  if interrupted while waiting (nothing is added or counted).
+     * @throws IllegalStateException if closed.
      */
     public boolean offer(final T message, final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        requireTimeout(timeout, unit);
-        beginPut();
-        boolean added = false;
+        Objects.requireNonNull(unit, "unit");
         try
         {
-            added = queue.offer(message, timeout, unit);
-            return added;
+            beginPut();
+            boolean added = false;
+            try
+            {
+                added = queue.offer(message, timeout, unit);
+                return added;
+            }
+            finally
+            {
+                endPut(added);
+            }
         }
-        finally
+        catch (final InternalError e)
         {
-            endPut(added);
+            throw file.faulted(e);
         }
     }
 
@@ -173,7 +203,15 @@ public final class JoinableQueue<T> implements AutoCloseable
     public T take() throws InterruptedException
     {
         file.ensureOpen();
-        return taken(queue.take());
+        final T message = queue.take();
+        try
+        {
+            return taken(message);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -185,24 +223,38 @@ public final class JoinableQueue<T> implements AutoCloseable
     public T poll()
     {
         file.ensureOpen();
-        return taken(queue.poll());
+        final T message = queue.poll();
+        try
+        {
+            return taken(message);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Takes the next message, waiting up to the timeout. Python's {@code get(True, timeout)}.
      *
-     * @param timeout how long to wait at most.
+     * @param timeout how long to wait at most; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return the message, or {@code null} if the queue stayed empty.
-     * @throws InterruptedException     if interrupted while waiting.
-     * @throws IllegalArgumentException if the timeout is negative.
-     * @throws IllegalStateException    if closed.
+     * @throws InterruptedException  if interrupted while waiting.
+     * @throws IllegalStateException if closed.
      */
     public T poll(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        requireTimeout(timeout, unit);
         file.ensureOpen();
-        return taken(queue.poll(timeout, unit));
+        final T message = queue.poll(timeout, unit);
+        try
+        {
+            return taken(message);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -215,35 +267,78 @@ public final class JoinableQueue<T> implements AutoCloseable
     public void taskDone()
     {
         file.ensureOpen();
-        long remaining;
+        try
+        {
+            finishTask(releaseTaken());
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
+     * The first step of {@link #taskDone()}: stops counting one message as taken by this process, unless it took
+     * none (a {@code taskDone()} for another process's take). Before the unfinished count, so that a death
+     * between the two steps leaves that count one too high (join() keeps waiting for this task), never one too
+     * low: the recovery subtracts only what is still counted as taken, which this task no longer is.
+     *
+     * @return {@code true} if a message of this process's was uncounted (to restore if the second step refuses).
+     * @throws IllegalStateException if no task is unfinished (nothing is changed).
+     */
+    boolean releaseTaken()
+    {
+        // volatile: refuse before changing anything
+        if ((long)LONG.getVolatile(segment, unfinishedOffset) <= 0)
+        {
+            throw new IllegalStateException(file.path() + ": taskDone() called more times than messages were put");
+        }
+        while (true)
+        {
+            // volatile: this process's taken count (other threads of this process change it too)
+            final long taken = (long)LONG.getVolatile(segment, takenOffset);
+            if (taken <= 0)
+            {
+                return false;
+            }
+            // volatile CAS: one fewer taken by this process, never below zero
+            if (LONG.compareAndSet(segment, takenOffset, taken, taken - 1))
+            {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The second step of {@link #taskDone()}: one unfinished task fewer, and the wake-up of joiners at zero.
+     *
+     * @param released what {@link #releaseTaken()} returned.
+     * @throws IllegalStateException if no task is unfinished (the taken count is restored).
+     */
+    void finishTask(final boolean released)
+    {
         while (true)
         {
             // volatile: the current count, for the CAS below
             final long unfinished = (long)LONG.getVolatile(segment, unfinishedOffset);
             if (unfinished <= 0)
             {
+                if (released)
+                {
+                    // volatile add: the message is this process's again, as it was before this taskDone()
+                    LONG.getAndAdd(segment, takenOffset, 1L);
+                }
                 throw new IllegalStateException(file.path() + ": taskDone() called more times than messages were put");
             }
             // volatile CAS: one task fewer; publishes this thread's work to a joiner that sees the new count
             if (LONG.compareAndSet(segment, unfinishedOffset, unfinished, unfinished - 1))
             {
-                remaining = unfinished - 1;
-                break;
+                if (unfinished == 1)
+                {
+                    signal.signalAll();
+                }
+                return;
             }
-        }
-        while (true)
-        {
-            // volatile: this process's taken count (other threads of this process change it too)
-            final long taken = (long)LONG.getVolatile(segment, takenOffset);
-            // volatile CAS: one fewer taken by this process, never below zero (done for another process's take)
-            if (taken <= 0 || LONG.compareAndSet(segment, takenOffset, taken, taken - 1))
-            {
-                break;
-            }
-        }
-        if (remaining == 0)
-        {
-            signal.signalAll();
         }
     }
 
@@ -255,22 +350,21 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public void join() throws InterruptedException
     {
-        awaitZero(WaitStrategy.NO_DEADLINE);
+        awaitZero(Long.MAX_VALUE);
     }
 
     /**
      * Waits until every message put has been marked done, or the timeout elapses.
      *
-     * @param timeout how long to wait at most; 0 only checks.
+     * @param timeout how long to wait at most; zero or less only checks (and probes for dead processes when due).
      * @param unit    the timeout's unit.
      * @return {@code true} if no unfinished task is left, {@code false} if the timeout elapsed first.
-     * @throws InterruptedException     if interrupted (noticed within one sleep slice).
-     * @throws IllegalArgumentException if the timeout is negative.
-     * @throws IllegalStateException    if closed.
+     * @throws InterruptedException  if interrupted (noticed within one sleep slice).
+     * @throws IllegalStateException if closed.
      */
     public boolean join(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return awaitZero(WaitStrategy.deadline(timeout, unit));
+        return awaitZero(WaitStrategy.timeoutNanos(timeout, unit));
     }
 
     /**
@@ -282,8 +376,15 @@ public final class JoinableQueue<T> implements AutoCloseable
     public long unfinishedTasks()
     {
         file.ensureOpen();
-        // volatile: the current count
-        return (long)LONG.getVolatile(segment, unfinishedOffset);
+        try
+        {
+            // volatile: the current count
+            return (long)LONG.getVolatile(segment, unfinishedOffset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -317,7 +418,14 @@ public final class JoinableQueue<T> implements AutoCloseable
     {
         file.ensureOpen();
         queue.unlink();
-        file.unlink();
+        try
+        {
+            file.unlink();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -378,60 +486,34 @@ public final class JoinableQueue<T> implements AutoCloseable
         return message;
     }
 
-    private boolean awaitZero(final long deadline) throws InterruptedException
+    private boolean awaitZero(final long timeoutNanos) throws InterruptedException
     {
-        file.ensureOpen();
-        long state = WaitStrategy.INITIAL;
-        long lastCheck = System.nanoTime();
         try
         {
-            while (true)
-            {
-                // acquire: pairs with the last taskDone's CAS, so the consumers' work is visible
-                if ((long)LONG.getAcquire(segment, unfinishedOffset) <= 0)
-                {
-                    return true;
-                }
-                final long now = System.nanoTime();
-                if (now - lastCheck >= DEATH_CHECK_NANOS)
-                {
-                    lastCheck = now;
-                    recoverDeadProcesses();
-                    continue;
-                }
-                state = waitStrategy.idle(signal, state, deadline);
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    // acquire: as above
-                    return (long)LONG.getAcquire(segment, unfinishedOffset) <= 0;
-                }
-            }
+            return !WaitLoop.isWait(WaitLoop.await(file, signal, waitStrategy, this, ZERO, timeoutNanos, true));
         }
-        finally
+        catch (final InternalError e)
         {
-            waitStrategy.done(signal, state);
+            throw file.faulted(e);
         }
     }
 
-    private void recoverDeadProcesses()
+    /**
+     * One attempt of join(): done at zero; otherwise any attached process may be a dead consumer whose tasks
+     * the count still holds, so the wait loop probes them all when due.
+     */
+    private long zeroAttempt()
     {
-        for (int i = 0; i < file.processTableCapacity(); i++)
-        {
-            // acquire: another process's counts
-            if (i != file.entry() && ((long)LONG.getAcquire(segment, ProcessTableDescriptor.kindWordOffset(i,
-                JoinableQueueDescriptor.TAKEN_WORD)) != 0 || (long)LONG.getAcquire(segment,
-                ProcessTableDescriptor.kindWordOffset(i, JoinableQueueDescriptor.PUTTING_WORD)) != 0))
-            {
-                file.recoverIfDead(i);  // runs recoverDead if that process is gone
-            }
-        }
+        // acquire: pairs with the last taskDone's CAS, so the consumers' work is visible
+        return (long)LONG.getAcquire(segment, unfinishedOffset) <= 0 ? 1 : WaitLoop.waitForAny();
     }
 
-    /** Dead-owner recovery: gives back the dead process's unfinished work and drops its join registrations. */
+    /**
+     * Dead-owner recovery: gives back the dead process's unfinished work (its join registrations were dropped by
+     * the file already).
+     */
     private static void recoverDead(final MemorySegment segment, final long bodyOffset, final int dead)
     {
-        Signal.releaseWaitersOf(segment, bodyOffset + JoinableQueueDescriptor.SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(dead, JoinableQueueDescriptor.SIGNAL_NUMBER));
         // volatile: takes the dead process's counts
         final long owed = (long)LONG.getAndSet(segment,
             ProcessTableDescriptor.kindWordOffset(dead, JoinableQueueDescriptor.TAKEN_WORD), 0L) +
@@ -457,12 +539,6 @@ public final class JoinableQueue<T> implements AutoCloseable
                 return;
             }
         }
-    }
-
-    /** Refuses a negative timeout before the unfinished count is touched (the library's one rule for it). */
-    private static void requireTimeout(final long timeout, final TimeUnit unit)
-    {
-        WaitStrategy.timeoutNanos(timeout, unit);
     }
 
     /**
@@ -604,6 +680,9 @@ public final class JoinableQueue<T> implements AutoCloseable
                 }
                 final MemorySegment segment = file.segment();
                 final long bodyOffset = file.bodyOffset();
+                // registered before attaching: the recovery of a dead entry then drops its registrations
+                final Signal signal = Signal.of(file, JoinableQueueDescriptor.SIGNAL_NUMBER,
+                    bodyOffset + JoinableQueueDescriptor.SIGNAL_OFFSET);
                 file.attach(dead -> recoverDead(segment, bodyOffset, dead));
                 final SharedQueue<T> queue = switch (mode)
                 {
@@ -611,7 +690,7 @@ public final class JoinableQueue<T> implements AutoCloseable
                     case OPEN -> queueBuilder.open();
                     case OPEN_OR_CREATE -> queueBuilder.openOrCreate();
                 };
-                return new JoinableQueue<>(file, queue, waitStrategy);
+                return new JoinableQueue<>(file, queue, signal, waitStrategy);
             }
             catch (final RuntimeException e)
             {

@@ -42,6 +42,7 @@ final class QueueRing
     private static final long TOO_LONG_BASE = -2;
 
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final VarHandle INT = JAVA_INT.varHandle();
 
     private final MemorySegment segment;
     private final long tailOffset;
@@ -50,11 +51,13 @@ final class QueueRing
     private final int capacity;
     private final long mask;
     private final int slotLength;
+    private final int maxMessageSize;
     private final int self;
 
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
-        final int self)
+        final int maxMessageSize, final int self)
     {
+        this.maxMessageSize = maxMessageSize;
         this.segment = segment;
         this.tailOffset = bodyOffset + QueueDescriptor.TAIL_OFFSET;
         this.headOffset = bodyOffset + QueueDescriptor.HEAD_OFFSET;
@@ -197,10 +200,21 @@ final class QueueRing
                 final int state = state(word);
                 if (state == READY)
                 {
-                    final int length = segment.get(JAVA_INT, slot + LENGTH_OFFSET);
-                    if (length > maxLength)
+                    if (maxLength < maxMessageSize)
                     {
-                        return TOO_LONG_BASE - length;
+                        // acquire: the length is read before the state word is read again below
+                        final int length = (int)INT.getAcquire(segment, slot + LENGTH_OFFSET);
+                        if (length > maxLength && length <= maxMessageSize)
+                        {
+                            // volatile: the length is message head's only if the slot still holds that published
+                            // message; else another consumer took it (and a later lap may have reused the slot)
+                            if ((long)LONG.getVolatile(segment, slot) != word)
+                            {
+                                continue;
+                            }
+                            return TOO_LONG_BASE - length;
+                        }
+                        // a length outside 0..maxMessageSize is corrupt: taken below, for the caller to report
                     }
                     // CAS: takes the message and records this process as its reader in one step
                     if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self)))
@@ -234,10 +248,43 @@ final class QueueRing
         }
     }
 
-    /** The length of the message at a position taken by {@link #tryTake(int)}. */
+    /**
+     * The length word of the slot of a position taken by {@link #tryTake(int)} (or being peeked), as stored: the
+     * caller checks it against {@link #isValidLength(int)} before using it.
+     */
     int length(final long position)
     {
         return segment.get(JAVA_INT, slotOffset(position) + LENGTH_OFFSET);
+    }
+
+    /** Whether a length read from a slot is one a producer can have committed: 0 to the maximum message size. */
+    boolean isValidLength(final int length)
+    {
+        return length >= 0 && length <= maxMessageSize;
+    }
+
+    /**
+     * The oldest position whose message is published, scanning from the head past slots already taken or freed
+     * (gaps: aborted claims, failed encodes, recovered dead producers) exactly as {@link #tryTake(int)} does, but
+     * without taking anything or moving the head.
+     *
+     * @return the position, or {@link #NONE} if nothing is published before the first unwritten slot.
+     */
+    long firstPublished()
+    {
+        long position = head();
+        while (true)
+        {
+            // volatile: as in tryTake, the slot's state word decides
+            final long word = (long)LONG.getVolatile(segment, slotOffset(position));
+            final long delta = positionDelta(word, position);
+            if (delta > 0 || delta == 0 && state(word) == READING)
+            {
+                position++;
+                continue;
+            }
+            return delta == 0 && state(word) == READY ? position : NONE;
+        }
     }
 
     /** Frees a position taken by {@link #tryTake(int)} (or claimed and not committed) for the next lap. */
@@ -320,6 +367,18 @@ final class QueueRing
     int capacity()
     {
         return capacity;
+    }
+
+    /** Offset in the mapping of slot 0: where the region that {@link SharedQueue#buffer()} exposes starts. */
+    long slotsOffset()
+    {
+        return slotsOffset;
+    }
+
+    /** Bytes of all slots. */
+    long slotsLength()
+    {
+        return (long)capacity * slotLength;
     }
 
     MemorySegment segment()

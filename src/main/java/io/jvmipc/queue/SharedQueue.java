@@ -2,10 +2,11 @@ package io.jvmipc.queue;
 
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
-import io.jvmipc.file.ProcessTableDescriptor;
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
@@ -38,12 +39,22 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *   <li>a message whose {@code put}/{@code offer} returned is delivered exactly once, unless the process that
  *       takes it dies before its {@code take}/{@code poll} returns (then that one message is lost);</li>
  *   <li>a message whose producer died before its {@code put} returned is never delivered, and its slot does not
- *       block the queue: once the producer's death is detected (a consumer that keeps finding that slot in its
- *       way checks the owner's liveness every {@value #DEATH_CHECK_MILLIS} ms), the slot is skipped;
- *       likewise a slot held by a dead consumer is freed for producers;</li>
+ *       block the queue: once the producer's death is detected, the slot is skipped; likewise a slot held by a
+ *       dead consumer is freed for producers. Every call that finds a slot owned by another process in its way,
+ *       blocking or not and whatever its timeout, probes that owner when the owner is due (at most once per
+ *       {@link SharedFile#PROBE_INTERVAL_NANOS} per owner, shared by every thread and call of this process),
+ *       so a dead owner is found within that interval of the first such call after its death;</li>
  *   <li>death is judged by the kernel's release of the process's lock on its process-table entry, so a live
  *       process is never taken for dead, whatever PIDs are reused.</li>
  * </ul>
+ * <b>Corrupt slots</b>: a slot whose length word is outside 0 to {@link #maxMessageSize()} (the file was written
+ * by something other than this library) is reported once, to the consumer that takes it, as a
+ * {@link CorruptFileException} naming the file and the position, and is then skipped as a gap; {@link #peek()}
+ * reports it without consuming it. Its bytes are never decoded or copied.
+ * <p>
+ * <b>Faults</b>: if the file is truncated or replaced under a live process, every method throws
+ * {@link io.jvmipc.file.SharedObjectException} naming the file instead of the JVM's {@link InternalError};
+ * {@link #close()} still completes.
  * <b>Refused messages</b>: a message over {@link #maxMessageSize()} is refused before anything is claimed
  * when the codec knows its encoded length ({@link Codec#encodedLength(Object)}); otherwise it is found too
  * long while being encoded into a claimed slot, and the slot is given back as a gap that consumers skip
@@ -75,9 +86,12 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  */
 public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>, AutoCloseable
 {
-    /** How long a slot must be seen stuck before its owner's liveness is checked (a system call). */
-    static final long DEATH_CHECK_MILLIS = 10;
-    private static final long DEATH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(DEATH_CHECK_MILLIS);
+    /** One claim attempt for {@link WaitLoop}: non-capturing, so no call allocates. */
+    private static final WaitLoop.Attempt<SharedQueue<?>> CLAIM = SharedQueue::claimAttempt;
+    /** One take attempt of a message of any length. */
+    private static final WaitLoop.Attempt<SharedQueue<?>> TAKE = queue -> queue.takeAttempt(Integer.MAX_VALUE);
+    /** The destination limit of a byte take, passed to its attempt without allocating. */
+    private static final ThreadLocal<int[]> TAKE_LIMIT = ThreadLocal.withInitial(() -> new int[1]);
 
     private final SharedFile file;
     private final QueueRing ring;
@@ -87,9 +101,10 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private final Signal notFull;
     private final int maxMessageSize;
     private final String name;
-    /** The owner of the slot this instance last found in its way, and since when: rate-limits liveness probes. */
-    private int suspectOwner = -1;
-    private long suspectSince;
+    /** The slot region of the mapping: what {@link #buffer()} exposes. */
+    private final MemorySegment slots;
+    /** One take attempt with a destination limit (from {@link #TAKE_LIMIT}); created once. */
+    private final WaitLoop.Attempt<int[]> limitedTake = limit -> takeAttempt(limit[0]);
 
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
         final String name)
@@ -103,12 +118,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         final int slotLength = (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
         final MemorySegment segment = file.segment();
         final long body = file.bodyOffset();
+        // registered before attaching: the recovery of a dead entry (here or later) then drops its registrations
+        this.notEmpty = Signal.of(file, QueueDescriptor.NOT_EMPTY_SIGNAL,
+            body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET);
+        this.notFull = Signal.of(file, QueueDescriptor.NOT_FULL_SIGNAL,
+            body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
         final int entry = file.attach(this::recover);
-        this.ring = new QueueRing(segment, body, capacity, slotLength, entry);
-        this.notEmpty = new Signal(segment, body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(entry, QueueDescriptor.NOT_EMPTY_SIGNAL));
-        this.notFull = new Signal(segment, body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(entry, QueueDescriptor.NOT_FULL_SIGNAL));
+        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, entry);
+        this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
     }
 
     /**
@@ -129,49 +146,66 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Adds a message if there is room now; never blocks.
+     * Adds a message if there is room now; never blocks. If a slot held by another process is in the way and
+     * that process is due for a liveness probe, probes it (and retries once if it was dead and is now recovered).
      *
      * @param message the message.
      * @return {@code true} if added, {@code false} if the queue is full.
      * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
      * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     @Override
     public boolean offer(final T message)
     {
         checkEncodedLength(message);
-        final long claim = claimOrProbe();
-        if (claim < 0)
+        try
         {
-            return false;
+            final long claim = claimNow();
+            if (claim < 0)
+            {
+                return false;
+            }
+            encodeAndCommit(message, claim);
+            return true;
         }
-        encodeAndCommit(message, claim);
-        return true;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Adds a message, waiting up to the timeout for room.
      *
      * @param message the message.
-     * @param timeout how long to wait; zero means not at all.
+     * @param timeout how long to wait; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return {@code true} if added, {@code false} if the queue stayed full until the timeout.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException     if interrupted while waiting (nothing added).
      * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
      * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     @Override
     public boolean offer(final T message, final long timeout, final TimeUnit unit) throws InterruptedException
     {
         checkEncodedLength(message);
-        final long claim = awaitClaim(WaitStrategy.deadline(timeout, unit));
-        if (claim < 0)
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        try
         {
-            return false;
+            final long claim = awaitClaim(timeoutNanos);
+            if (claim < 0)
+            {
+                return false;
+            }
+            encodeAndCommit(message, claim);
+            return true;
         }
-        encodeAndCommit(message, claim);
-        return true;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -181,17 +215,25 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * @throws InterruptedException     if interrupted while waiting (nothing added).
      * @throws MessageTooLargeException if the encoded message exceeds {@link #maxMessageSize()} (not added).
      * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     @Override
     public void put(final T message) throws InterruptedException
     {
         checkEncodedLength(message);
-        encodeAndCommit(message, awaitClaim(WaitStrategy.NO_DEADLINE));
+        try
+        {
+            encodeAndCommit(message, awaitClaim(Long.MAX_VALUE));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
-     * Adds {@code length} bytes of {@code source} from {@code offset} as one message if there is room now.
-     * Allocates nothing.
+     * Adds {@code length} bytes of {@code source} from {@code offset} as one message if there is room now; never
+     * blocks (probes a due slot owner in the way, as {@link #offer(Object)}). Allocates nothing.
      *
      * @param source the bytes.
      * @param offset where the message starts.
@@ -200,19 +242,27 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * @throws MessageTooLargeException  if {@code length} exceeds {@link #maxMessageSize()}.
      * @throws IndexOutOfBoundsException if the range is outside {@code source}.
      * @throws IllegalStateException     if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public boolean offerBytes(final byte[] source, final int offset, final int length)
     {
         Objects.checkFromIndexSize(offset, length, source.length);
         checkLength(length);
-        final long claim = claimOrProbe();
-        if (claim < 0)
+        try
         {
-            return false;
+            final long claim = claimNow();
+            if (claim < 0)
+            {
+                return false;
+            }
+            MemorySegment.copy(source, offset, ring.segment(), JAVA_BYTE, ring.messageOffset(claim), length);
+            publish(claim, length);
+            return true;
         }
-        MemorySegment.copy(source, offset, ring.segment(), JAVA_BYTE, ring.messageOffset(claim), length);
-        publish(claim, length);
-        return true;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -222,53 +272,82 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * @param source  the bytes.
      * @param offset  where the message starts.
      * @param length  its length.
-     * @param timeout how long to wait; zero means not at all.
+     * @param timeout how long to wait; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return {@code true} if added, {@code false} if still full at the timeout.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException      if interrupted while waiting.
      * @throws MessageTooLargeException  if {@code length} exceeds {@link #maxMessageSize()}.
      * @throws IndexOutOfBoundsException if the range is outside {@code source}.
      * @throws IllegalStateException     if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public boolean offerBytes(final byte[] source, final int offset, final int length, final long timeout,
         final TimeUnit unit) throws InterruptedException
     {
         Objects.checkFromIndexSize(offset, length, source.length);
         checkLength(length);
-        final long claim = awaitClaim(WaitStrategy.deadline(timeout, unit));
-        if (claim < 0)
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        try
         {
-            return false;
+            final long claim = awaitClaim(timeoutNanos);
+            if (claim < 0)
+            {
+                return false;
+            }
+            MemorySegment.copy(source, offset, ring.segment(), JAVA_BYTE, ring.messageOffset(claim), length);
+            publish(claim, length);
+            return true;
         }
-        MemorySegment.copy(source, offset, ring.segment(), JAVA_BYTE, ring.messageOffset(claim), length);
-        publish(claim, length);
-        return true;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Claims a slot to write a message into in place (zero copy): write at most {@link #maxMessageSize()} bytes
      * into {@link #buffer()} from {@link #offset(long)}, then {@link #commit(long, int)} or
      * {@link #abort(long)}. Until then consumers cannot pass this slot, so commit promptly; if this process dies
-     * first, the slot is skipped once its death is detected.
+     * first, the slot is skipped once its death is detected. Never blocks; probes a due slot owner in the way, as
+     * {@link #offer(Object)}.
      *
      * @return a claim, or -1 if the queue is full.
      * @throws IllegalStateException if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public long tryClaim()
     {
-        return claimOrProbe();
+        try
+        {
+            return claimNow();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Where to write the message of a claim in {@link #buffer()}.
      *
-     * @param claim a claim from {@link #tryClaim()}.
-     * @return the offset of the first message byte.
+     * @param claim an open claim of this attachment, from {@link #tryClaim()}.
+     * @return the offset of the first message byte in {@link #buffer()}.
+     * @throws IllegalArgumentException if {@code claim} is negative (never a claim).
+     * @throws IllegalStateException    if {@code claim} is not an open claim of this attachment, or this queue
+     *                                  is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public long offset(final long claim)
     {
-        return ring.messageOffset(claim);
+        try
+        {
+            checkClaim(claim);
+            return ring.messageOffset(claim) - ring.slotsOffset();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -276,15 +355,27 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      *
      * @param claim  a claim from {@link #tryClaim()}, committed or aborted at most once.
      * @param length the message's length.
-     * @throws MessageTooLargeException if {@code length} is negative or exceeds {@link #maxMessageSize()} (the
-     *                                  claim stays open).
+     * @throws IllegalArgumentException if {@code length} is negative, or {@code claim} is (the claim stays open).
+     * @throws MessageTooLargeException if {@code length} exceeds {@link #maxMessageSize()} (the claim stays open).
      * @throws IllegalStateException    if {@code claim} is not an open claim of this attachment.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public void commit(final long claim, final int length)
     {
+        if (length < 0)
+        {
+            throw new IllegalArgumentException(file.path() + ": negative length " + length + " for claim " + claim);
+        }
         checkLength(length);
-        checkClaim(claim);
-        publish(claim, length);
+        try
+        {
+            checkClaim(claim);
+            publish(claim, length);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     private void publish(final long claim, final int length)
@@ -297,24 +388,36 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * Gives a claimed slot back without a message; consumers skip it.
      *
      * @param claim a claim from {@link #tryClaim()}, committed or aborted at most once.
-     * @throws IllegalStateException if {@code claim} is not an open claim of this attachment.
+     * @throws IllegalArgumentException if {@code claim} is negative.
+     * @throws IllegalStateException    if {@code claim} is not an open claim of this attachment.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public void abort(final long claim)
     {
-        checkClaim(claim);
-        ring.abort(claim);
-        notFull.signalAll();
+        try
+        {
+            checkClaim(claim);
+            ring.abort(claim);
+            notFull.signalAll();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
-     * The whole mapping, for writing claimed slots and reading in {@link MessageHandler}s. Write only inside a
-     * claimed slot's message bytes.
+     * The slot region of the mapping (not the header or the process table), for writing claimed slots at
+     * {@link #offset(long)} and reading in {@link MessageHandler}s. Write only inside a claimed slot's message
+     * bytes: the rest holds other slots' state, which other processes trust.
      *
-     * @return the mapped segment.
+     * @return the mapped slots, a slice of the mapping starting at slot 0.
+     * @throws IllegalStateException if this queue is closed in this process.
      */
     public MemorySegment buffer()
     {
-        return ring.segment();
+        file.ensureOpen();
+        return slots;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -322,35 +425,54 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Removes and returns the oldest message if there is one now; never blocks.
+     * Removes and returns the oldest message if there is one now; never blocks (probes a due slot owner in the
+     * way, as {@link #offer(Object)}).
      *
      * @return the message, or {@code null} if the queue is empty.
      * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     @Override
     public T poll()
     {
-        final long position = takeOrProbe(Integer.MAX_VALUE);
-        return position < 0 ? null : decodeAndRelease(position);
+        try
+        {
+            final long position = takeNow(Integer.MAX_VALUE);
+            return position < 0 ? null : decodeAndRelease(position);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Removes and returns the oldest message, waiting up to the timeout for one.
      *
-     * @param timeout how long to wait; zero means not at all.
+     * @param timeout how long to wait; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return the message, or {@code null} if none arrived before the timeout (never earlier).
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException           if interrupted while waiting.
      * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     @Override
     public T poll(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        final long position = awaitTake(Integer.MAX_VALUE, WaitStrategy.deadline(timeout, unit));
-        return position < 0 ? null : decodeAndRelease(position);
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        try
+        {
+            final long position = awaitTake(timeoutNanos);
+            return position < 0 ? null : decodeAndRelease(position);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -359,29 +481,47 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * @return the message.
      * @throws InterruptedException           if interrupted while waiting.
      * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     @Override
     public T take() throws InterruptedException
     {
-        return decodeAndRelease(awaitTake(Integer.MAX_VALUE, WaitStrategy.NO_DEADLINE));
+        try
+        {
+            return decodeAndRelease(awaitTake(Long.MAX_VALUE));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
-     * Removes the oldest message into {@code destination} from {@code offset} if there is one now. Allocates
-     * nothing.
+     * Removes the oldest message into {@code destination} from {@code offset} if there is one now; never blocks.
+     * Allocates nothing.
      *
      * @param destination where to copy the message.
      * @param offset      where in {@code destination}.
      * @return the message's length, or -1 if the queue is empty.
      * @throws MessageTooLargeException if the message does not fit in the rest of {@code destination}; it stays
      *                                  in the queue.
+     * @throws CorruptFileException     if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public int pollBytes(final byte[] destination, final int offset)
     {
         Objects.checkIndex(offset, destination.length + 1);
-        return copyOut(takeOrProbe(destination.length - offset), destination, offset);
+        try
+        {
+            return copyOut(takeNow(destination.length - offset), destination, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -390,61 +530,92 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      *
      * @param destination where to copy the message.
      * @param offset      where in {@code destination}.
-     * @param timeout     how long to wait; zero means not at all.
+     * @param timeout     how long to wait; zero or less means not at all (one attempt).
      * @param unit        the timeout's unit.
      * @return the message's length, or -1 if none arrived before the timeout.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException     if interrupted while waiting.
      * @throws MessageTooLargeException if the message does not fit; it stays in the queue.
+     * @throws CorruptFileException     if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public int pollBytes(final byte[] destination, final int offset, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
         Objects.checkIndex(offset, destination.length + 1);
-        return copyOut(awaitTake(destination.length - offset, WaitStrategy.deadline(timeout, unit)),
-            destination, offset);
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        try
+        {
+            final int[] limit = TAKE_LIMIT.get();
+            limit[0] = destination.length - offset;
+            final long position = WaitLoop.await(file, notEmpty, waitStrategy, limit, limitedTake, timeoutNanos,
+                true);
+            return copyOut(WaitLoop.isWait(position) ? -1 : position, destination, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
-     * Removes the oldest message, if any, and hands it to {@code handler} in place (zero copy, no allocation).
+     * Removes the oldest message, if any, and hands it to {@code handler} in place (zero copy, no allocation);
+     * never blocks.
      *
-     * @param handler reads the message during the call.
+     * @param handler reads the message during the call, in {@link #buffer()}.
      * @return {@code true} if a message was handled, {@code false} if the queue is empty.
+     * @throws CorruptFileException  if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public boolean poll(final MessageHandler handler)
     {
-        final long position = takeOrProbe(Integer.MAX_VALUE);
-        if (position < 0)
+        try
         {
-            return false;
+            final long position = takeNow(Integer.MAX_VALUE);
+            if (position < 0)
+            {
+                return false;
+            }
+            handleAndRelease(handler, position);
+            return true;
         }
-        handleAndRelease(handler, position);
-        return true;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Removes the oldest message, waiting up to the timeout for one, and hands it to {@code handler} in place.
      *
-     * @param handler reads the message during the call.
-     * @param timeout how long to wait; zero means not at all.
+     * @param handler reads the message during the call, in {@link #buffer()}.
+     * @param timeout how long to wait; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return {@code true} if a message was handled, {@code false} if none arrived before the timeout.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws InterruptedException  if interrupted while waiting.
+     * @throws CorruptFileException  if the oldest slot's length is corrupt (the slot is skipped).
      * @throws IllegalStateException if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public boolean poll(final MessageHandler handler, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        final long position = awaitTake(Integer.MAX_VALUE, WaitStrategy.deadline(timeout, unit));
-        if (position < 0)
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        try
         {
-            return false;
+            final long position = awaitTake(timeoutNanos);
+            if (position < 0)
+            {
+                return false;
+            }
+            handleAndRelease(handler, position);
+            return true;
         }
-        handleAndRelease(handler, position);
-        return true;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -454,6 +625,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * @param limit   the most messages to handle.
      * @return how many were handled.
      * @throws IllegalStateException if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public int drain(final MessageHandler handler, final int limit)
     {
@@ -465,24 +637,41 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         return handled;
     }
 
+    /**
+     * The oldest message, without removing it: looks past gaps (aborted claims, failed encodes, slots of dead
+     * producers already skipped) and slots being read, as {@link #take()} does.
+     *
+     * @return a copy of the oldest message, or {@code null} if none is published ahead of an unwritten slot.
+     * @throws io.jvmipc.codec.CodecException if the oldest message cannot be decoded (it stays in the queue).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (it stays in the queue).
+     * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
     @Override
     public T peek()
     {
         file.ensureOpen();
-        for (int attempt = 0; attempt < 100; attempt++)
+        try
         {
-            final long head = ring.head();
-            final Snapshot<T> snapshot = snapshotAt(head);
-            if (snapshot != null)
+            for (int attempt = 0; attempt < 100; attempt++)
             {
-                return snapshot.value;
+                final long position = ring.firstPublished();
+                if (position == QueueRing.NONE)
+                {
+                    return null;
+                }
+                final Snapshot<T> snapshot = snapshotAt(position);
+                if (snapshot != null)
+                {
+                    return snapshot.value;
+                }
             }
-            if (ring.head() == head)
-            {
-                return null;
-            }
+            return null;
         }
-        return null;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     @Override
@@ -523,7 +712,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     public int size()
     {
         file.ensureOpen();
-        return ring.size();
+        try
+        {
+            return ring.size();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -600,7 +796,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     public List<SharedFile.ProcessEntry> processes()
     {
-        return file.processes();
+        try
+        {
+            return file.processes();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -611,7 +814,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     public int waitingConsumers()
     {
         file.ensureOpen();
-        return notEmpty.waiters();
+        try
+        {
+            return notEmpty.waiters();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -622,7 +832,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     public int waitingProducers()
     {
         file.ensureOpen();
-        return notFull.waiters();
+        try
+        {
+            return notFull.waiters();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -695,7 +912,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     public void unlink()
     {
-        file.unlink();
+        try
+        {
+            file.unlink();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     @Override
@@ -720,9 +944,18 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             return null;
         }
+        final int length = ring.length(position);
+        if (!ring.isValidLength(length))
+        {
+            if (ring.stillPublished(position, word))
+            {
+                throw corrupt(position, length, "it stays in the queue until a consumer takes and skips it");
+            }
+            return null;
+        }
         try
         {
-            final T value = codec.decode(ring.segment(), ring.messageOffset(position), ring.length(position));
+            final T value = codec.decode(ring.segment(), ring.messageOffset(position), length);
             return ring.stillPublished(position, word) ? new Snapshot<>(value) : null;
         }
         catch (final RuntimeException e)
@@ -736,13 +969,25 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         }
     }
 
+    private CorruptFileException corrupt(final long position, final int length, final String fate)
+    {
+        return new CorruptFileException(file.path(), "the slot of position " + position + " (at byte " +
+            ring.slotOffset(position) + ") holds message length " + length + ", outside 0.." + maxMessageSize +
+            "; " + fate);
+    }
+
+    /** Validates a claim passed in by a caller: one of this attachment's open claims. */
     private void checkClaim(final long claim)
     {
         file.ensureOpen();
-        if (claim < 0 || !ring.isClaimedBySelf(claim))
+        if (claim < 0)
+        {
+            throw new IllegalArgumentException(file.path() + ": " + claim + " is not a claim (claims are >= 0)");
+        }
+        if (!ring.isClaimedBySelf(claim))
         {
             throw new IllegalStateException(file.path() + ": " + claim +
-                " is not an open claim of this attachment (already committed or aborted?)");
+                " is not an open claim of this attachment (already committed or aborted, or never claimed here)");
         }
     }
 
@@ -772,6 +1017,11 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             length = codec.encode(message, ring.segment(), ring.messageOffset(claim), maxMessageSize);
         }
+        catch (final InternalError e)
+        {
+            // the mapping faulted: the slot cannot be given back through it either
+            throw e;
+        }
         catch (final RuntimeException | Error e)
         {
             ring.abort(claim);
@@ -787,11 +1037,27 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         publish(claim, length);
     }
 
+    /**
+     * The length of the message at a taken position, checked against the queue's limits before any use: a
+     * corrupt one frees the slot (a gap, so the queue moves on) and is reported.
+     */
+    private int takenLength(final long position)
+    {
+        final int length = ring.length(position);
+        if (!ring.isValidLength(length))
+        {
+            release(position);
+            throw corrupt(position, length, "the slot is skipped");
+        }
+        return length;
+    }
+
     private T decodeAndRelease(final long position)
     {
+        final int length = takenLength(position);
         try
         {
-            return codec.decode(ring.segment(), ring.messageOffset(position), ring.length(position));
+            return codec.decode(ring.segment(), ring.messageOffset(position), length);
         }
         finally
         {
@@ -801,9 +1067,10 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
 
     private void handleAndRelease(final MessageHandler handler, final long position)
     {
+        final int length = takenLength(position);
         try
         {
-            handler.onMessage(ring.segment(), ring.messageOffset(position), ring.length(position));
+            handler.onMessage(slots, ring.messageOffset(position) - ring.slotsOffset(), length);
         }
         finally
         {
@@ -817,7 +1084,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             return -1;
         }
-        final int length = ring.length(position);
+        final int length = takenLength(position);
         MemorySegment.copy(ring.segment(), JAVA_BYTE, ring.messageOffset(position), destination, offset, length);
         release(position);
         return length;
@@ -829,138 +1096,88 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         notFull.signalAll();
     }
 
-    /** One claim attempt; if blocked by a slot whose owner may be dead, probes it (rate-limited). */
-    private long claimOrProbe()
+    /**
+     * One claim attempt for {@link WaitLoop}: the position, or "wait", naming the owner of a previous lap's slot
+     * still in the way (a reader or a writer, possibly dead).
+     */
+    private long claimAttempt()
     {
-        file.ensureOpen();
         final long result = ring.tryClaim();
-        if (result >= 0 || !QueueRing.isBlocked(result))
+        if (result >= 0)
         {
             return result;
         }
-        return probeIfStuck(result) ? Math.max(-1, ring.tryClaim()) : -1;
+        return QueueRing.isBlocked(result) ? WaitLoop.waitFor(QueueRing.blockingOwner(result)) : WaitLoop.WAIT;
     }
 
-    /** One take attempt; -1 if empty (or blocked by a live owner). */
-    private long takeOrProbe(final int maxLength)
+    /**
+     * One take attempt for {@link WaitLoop}: the position, or "wait", naming the writer of the oldest slot if it
+     * holds the line. A message longer than {@code maxLength} throws, ending the wait; it stays in the queue.
+     */
+    private long takeAttempt(final int maxLength)
     {
-        file.ensureOpen();
-        long result = ring.tryTake(maxLength);
-        if (QueueRing.isBlocked(result) && probeIfStuck(result))
+        final long result = ring.tryTake(maxLength);
+        if (result >= 0)
         {
-            result = ring.tryTake(maxLength);
+            return result;
         }
         if (QueueRing.isTooLong(result))
         {
             throw new MessageTooLargeException("the destination buffer", QueueRing.tooLongLength(result), maxLength);
         }
-        return result < 0 ? -1 : result;
+        return QueueRing.isBlocked(result) ? WaitLoop.waitFor(QueueRing.blockingOwner(result)) : WaitLoop.WAIT;
     }
 
-    private long awaitClaim(final long deadline) throws InterruptedException
+    /** One claim attempt, with the probe of a due owner in the way; -1 if full. */
+    private long claimNow()
     {
-        return await(true, 0, deadline);
+        file.ensureOpen();
+        final long result = WaitLoop.attemptAndProbe(file, this, CLAIM);
+        return WaitLoop.isWait(result) ? -1 : result;
     }
 
-    private long awaitTake(final int maxLength, final long deadline) throws InterruptedException
+    /** One take attempt, with the probe of a due owner in the way; -1 if empty. */
+    private long takeNow(final int maxLength)
     {
-        return await(false, maxLength, deadline);
+        file.ensureOpen();
+        final long result;
+        if (maxLength == Integer.MAX_VALUE)
+        {
+            result = WaitLoop.attemptAndProbe(file, this, TAKE);
+        }
+        else
+        {
+            final int[] limit = TAKE_LIMIT.get();
+            limit[0] = maxLength;
+            result = WaitLoop.attemptAndProbe(file, limit, limitedTake);
+        }
+        return WaitLoop.isWait(result) ? -1 : result;
+    }
+
+    /** Claims a slot, waiting on the not-full signal up to the timeout; -1 at the timeout. */
+    private long awaitClaim(final long timeoutNanos) throws InterruptedException
+    {
+        final long result = WaitLoop.await(file, notFull, waitStrategy, this, CLAIM, timeoutNanos, true);
+        return WaitLoop.isWait(result) ? -1 : result;
+    }
+
+    /** Takes a message of any length, waiting on the not-empty signal up to the timeout; -1 at the timeout. */
+    private long awaitTake(final long timeoutNanos) throws InterruptedException
+    {
+        final long result = WaitLoop.await(file, notEmpty, waitStrategy, this, TAKE, timeoutNanos, true);
+        return WaitLoop.isWait(result) ? -1 : result;
     }
 
     /**
-     * Claims (producer) or takes (consumer) a slot, waiting on the matching signal until the deadline; probes the
-     * owner of a slot in the way so that a dead one cannot block the wait.
-     *
-     * @return the position, or -1 at the deadline.
+     * Frees what a dead (or detached) attachment held, and wakes everyone to re-check. Runs holding its entry,
+     * after the file has dropped its waiter registrations; restartable: each freed slot is one CAS.
      */
-    private long await(final boolean claim, final int maxLength, final long deadline) throws InterruptedException
-    {
-        final Signal signal = claim ? notFull : notEmpty;
-        while (true)
-        {
-            long state = WaitStrategy.INITIAL;
-            try
-            {
-                file.ensureOpen();
-                long result;
-                while ((result = claim ? ring.tryClaim() : ring.tryTake(maxLength)) < 0)
-                {
-                    if (QueueRing.isTooLong(result))
-                    {
-                        throw new MessageTooLargeException("the destination buffer", QueueRing.tooLongLength(result),
-                            maxLength);
-                    }
-                    long wakeAt = deadline;
-                    if (QueueRing.isBlocked(result))
-                    {
-                        if (probeIfStuck(result))
-                        {
-                            continue;
-                        }
-                        // sleep no longer than until the next probe: a dead owner never signals
-                        wakeAt = Math.min(deadline, System.nanoTime() + DEATH_CHECK_NANOS);
-                    }
-                    state = waitStrategy.idle(signal, state, wakeAt);
-                    if (state == WaitStrategy.TIMED_OUT)
-                    {
-                        if (wakeAt == deadline)
-                        {
-                            return -1;
-                        }
-                        // woke to probe: start a fresh wait
-                        break;
-                    }
-                    file.ensureOpen();
-                }
-                if (result >= 0)
-                {
-                    return result;
-                }
-            }
-            finally
-            {
-                waitStrategy.done(signal, state);
-            }
-        }
-    }
-
-    /**
-     * Checks whether the owner of a slot in the way is dead, at most once per {@value #DEATH_CHECK_MILLIS} ms
-     * per owner (the check is a system call; a live owner is usually done with its slot within nanoseconds).
-     *
-     * @return {@code true} if the owner was dead and its slots are now freed: try again at once.
-     */
-    private boolean probeIfStuck(final long blockedResult)
-    {
-        final int owner = QueueRing.blockingOwner(blockedResult);
-        final long now = System.nanoTime();
-        if (owner != suspectOwner)
-        {
-            suspectOwner = owner;
-            suspectSince = now;
-            return false;
-        }
-        if (now - suspectSince < DEATH_CHECK_NANOS)
-        {
-            return false;
-        }
-        suspectSince = now;
-        return file.recoverIfDead(owner);
-    }
-
-    /** Frees what a dead attachment held, and wakes everyone to re-check (runs holding its entry). */
     private void recover(final int deadEntry)
     {
-        final MemorySegment segment = file.segment();
-        final long body = file.bodyOffset();
-        Signal.releaseWaitersOf(segment, body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(deadEntry, QueueDescriptor.NOT_EMPTY_SIGNAL));
-        Signal.releaseWaitersOf(segment, body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(deadEntry, QueueDescriptor.NOT_FULL_SIGNAL));
-        final QueueRing view = ring != null ? ring : new QueueRing(segment, body,
+        final QueueRing view = ring != null ? ring : new QueueRing(file.segment(), file.bodyOffset(),
             (int)file.parameter(QueueDescriptor.CAPACITY_PARAMETER),
-            (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER), -1);
-        if (view.recover(deadEntry) > 0 && notEmpty != null)
+            (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER), maxMessageSize, -1);
+        if (view.recover(deadEntry) > 0)
         {
             notEmpty.wakeAll();
             notFull.wakeAll();

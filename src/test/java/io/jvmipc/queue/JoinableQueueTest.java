@@ -112,12 +112,30 @@ class JoinableQueueTest
     }
 
     @Test
+    void shouldTreatTimeoutsOfZeroOrLessAsTryOnce() throws InterruptedException
+    {
+        try (JoinableQueue<String> q = queue().capacity(1).create())
+        {
+            assertTrue(q.join(-1, TimeUnit.SECONDS), "nothing unfinished");
+            assertNull(q.poll(Long.MIN_VALUE, TimeUnit.SECONDS), "empty: no wait, no exception");
+            assertTrue(q.offer("x", -1, TimeUnit.SECONDS), "room: added at once");
+            assertFalse(q.offer("y", Long.MIN_VALUE, TimeUnit.NANOSECONDS), "full: no wait, not counted");
+            assertEquals(1, q.unfinishedTasks());
+            assertFalse(q.join(0, TimeUnit.SECONDS));
+            assertFalse(q.join(-5, TimeUnit.MILLISECONDS));
+            assertEquals("x", q.poll(-1, TimeUnit.DAYS));
+            q.taskDone();
+            assertTrue(q.join(-1, TimeUnit.SECONDS));
+            assertThrows(NullPointerException.class, () -> q.join(1, null));
+            assertThrows(NullPointerException.class, () -> q.offer("z", 1, null));
+            assertEquals(0, q.unfinishedTasks(), "a refused offer counts nothing");
+        }
+    }
+
+    @Test
     void shouldRefuseBadInputAndUseAfterClose()
     {
         final JoinableQueue<String> q = queue().create();
-        assertThrows(IllegalArgumentException.class, () -> q.join(-1, TimeUnit.SECONDS));
-        assertThrows(IllegalArgumentException.class, () -> q.poll(-1, TimeUnit.SECONDS));
-        assertThrows(IllegalArgumentException.class, () -> q.offer("x", -1, TimeUnit.SECONDS));
         assertThrows(WrongKindException.class, () -> SharedQueue.builder("jobs", Codecs.utf8()).directory(dir).open());
         q.close();
         final IllegalStateException e = assertThrows(IllegalStateException.class, () -> q.put("x"));

@@ -165,6 +165,46 @@ class SharedQueueProcessTest
 
     @Test
     @Timeout(60)
+    void shouldGetUnstuckAlternatingOfferAndPollBetweenADeadReaderAndADeadWriter() throws Exception
+    {
+        try (SharedQueue<String> queue = queue(4, 64))
+        {
+            queue.put("m0");
+            try (JvmProcess reader = child("readAndHold");
+                JvmProcess writer = child("claimAndHold", "0"))
+            {
+                assertTrue(reader.awaitOutput("READING:m0", 30, TimeUnit.SECONDS), reader.output());
+                assertTrue(writer.awaitOutput("CLAIMED", 30, TimeUnit.SECONDS), writer.output());
+                assertTrue(queue.offer("m2"));
+                assertTrue(queue.offer("m3"));
+                reader.kill();
+                writer.kill();
+                assertTrue(reader.join(10, TimeUnit.SECONDS));
+                assertTrue(writer.join(10, TimeUnit.SECONDS));
+            }
+            // full behind the dead reader's slot, empty behind the dead writer's slot: each call finds the
+            // other dead owner in its way, and both must be probed on the per-entry cadence
+            final List<String> polled = new ArrayList<>();
+            final List<String> offered = new ArrayList<>();
+            Await.until(() -> "offered " + offered + ", polled " + polled, () ->
+            {
+                if (queue.offer("x" + offered.size()))
+                {
+                    offered.add("x" + offered.size());
+                }
+                final String message = queue.poll();
+                if (message != null)
+                {
+                    polled.add(message);
+                }
+                return polled.contains("m3") && !offered.isEmpty();
+            }, 5, TimeUnit.SECONDS);
+            assertEquals(List.of("m2", "m3"), polled.subList(0, 2), "the messages behind the dead writer, in order");
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void shouldSleepWithoutCpuWhileBlockedInTakeAndWakeOnAPutFromAnotherJvm() throws Exception
     {
         try (SharedQueue<String> queue = queue(8, 64);

@@ -93,15 +93,19 @@ class SharedQueueTest
     }
 
     @Test
-    void shouldRejectNegativeTimeouts()
+    void shouldTreatTimeoutsOfZeroOrLessAsTryOnce() throws InterruptedException
     {
-        try (SharedQueue<String> q = queue("negative").create())
+        try (SharedQueue<String> q = queue("negative").capacity(1).create())
         {
-            assertThrows(IllegalArgumentException.class, () -> q.poll(-1, TimeUnit.MILLISECONDS));
-            assertThrows(IllegalArgumentException.class, () -> q.offer("x", -1, TimeUnit.SECONDS));
-            assertThrows(IllegalArgumentException.class,
-                () -> q.pollBytes(new byte[8], 0, -5, TimeUnit.NANOSECONDS));
-            assertTrue(q.isEmpty(), "nothing added by a refused offer");
+            assertNull(q.poll(-1, TimeUnit.MILLISECONDS), "empty: no wait, no exception");
+            assertNull(q.poll(Long.MIN_VALUE, TimeUnit.DAYS));
+            assertEquals(-1, q.pollBytes(new byte[8], 0, -5, TimeUnit.NANOSECONDS));
+            assertFalse(q.poll((b, o, l) -> { }, -1, TimeUnit.SECONDS));
+            assertTrue(q.offer("x", -1, TimeUnit.SECONDS), "room: added at once");
+            assertFalse(q.offer("y", Long.MIN_VALUE, TimeUnit.SECONDS), "full: no wait");
+            assertFalse(q.offerBytes(new byte[1], 0, 1, -1, TimeUnit.SECONDS));
+            assertEquals("x", q.poll(-1, TimeUnit.SECONDS));
+            assertThrows(NullPointerException.class, () -> q.poll(1, null));
         }
     }
 
