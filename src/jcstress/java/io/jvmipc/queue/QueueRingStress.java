@@ -72,7 +72,7 @@ public final class QueueRingStress
         final QueueRing[] views = new QueueRing[owners.length];
         for (int i = 0; i < owners.length; i++)
         {
-            views[i] = new QueueRing(segment, 0, capacity, SLOT_LENGTH, owners[i]);
+            views[i] = new QueueRing(segment, 0, capacity, SLOT_LENGTH, MAX_MESSAGE, owners[i]);
         }
         return views;
     }
@@ -309,6 +309,76 @@ public final class QueueRingStress
         public void arbiter(final II_Result r)
         {
             r.r2 = drain(views[1]);
+        }
+    }
+
+    @JCStressTest
+    @Description("Too-long check against a slot that moves on (issue 8 item 10), capacity 1: message 1 (16 bytes) is "
+        + "at position 0. A consumer with a 24-byte limit takes once while another consumer takes message 1, "
+        + "releases it, claims position 1 (the same slot, next lap), writes a 48-byte length there as a producer "
+        + "filling it would, and aborts: no message longer than 24 bytes is ever published, so 'too long' would "
+        + "be a length read for a message that was never at the head. r1 = the limited take (1 = message 1, "
+        + "0 = empty, 14 = blocked by the next lap's writer, 8 = too long), r2 = the other take (1 or 0), "
+        + "r3 = its claim (7 = claimed, written and aborted, 13 = blocked by the first consumer's read).")
+    @Outcome(id = {"1, 0, 7", "1, 0, 13", "0, 1, 7"}, expect = ACCEPTABLE,
+        desc = "One consumer took message 1; the other found nothing; the claim waited for the read or did not.")
+    @Outcome(id = {"14, 1, 7"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The limited take came while the next lap's slot was claimed: blocked by its writer, which it names.")
+    @Outcome(id = {"8, 1, 7"}, expect = FORBIDDEN,
+        desc = "A spurious 'too long': the length of the next lap's unpublished slot, read for message 1.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else (message 1 lost, taken twice or torn).")
+    @State
+    public static class TooLongReadsOnlyThePublishedLength
+    {
+        static final int LIMIT = 24;
+        static final int LONG_LENGTH = 48;
+        static final int ABORTED = 7;
+        private final QueueRing[] views = rings(1, PRODUCER_1, CONSUMER_1, CONSUMER_2);
+
+        public TooLongReadsOnlyThePublishedLength()
+        {
+            produce(views[0], 1);
+        }
+
+        @Actor
+        public void limitedConsumer(final III_Result r)
+        {
+            final long position = views[1].tryTake(LIMIT);
+            if (position == QueueRing.NONE)
+            {
+                r.r1 = NOTHING;
+            }
+            else if (QueueRing.isBlocked(position))
+            {
+                r.r1 = 10 + QueueRing.blockingOwner(position);
+            }
+            else if (QueueRing.isTooLong(position))
+            {
+                r.r1 = TOO_LONG;
+            }
+            else
+            {
+                r.r1 = read(views[1], position);
+                views[1].release(position);
+            }
+        }
+
+        @Actor
+        public void consumerThenNextLapWriter(final III_Result r)
+        {
+            final QueueRing ring = views[2];
+            r.r2 = consume(ring);
+            final long claim = ring.tryClaim();
+            if (claim >= 0)
+            {
+                ring.segment().set(JAVA_INT, ring.slotOffset(claim) + QueueDescriptor.LENGTH_OFFSET, LONG_LENGTH);
+                ring.abort(claim);
+                r.r3 = ABORTED;
+            }
+            else
+            {
+                r.r3 = claimCode(claim, ABORTED);
+            }
         }
     }
 
