@@ -452,6 +452,12 @@ public final class JoinableQueue<T> implements AutoCloseable
             " unfinished)");
     }
 
+    /** The task-count file (for tests: its process table). */
+    SharedFile file()
+    {
+        return file;
+    }
+
     private void beginPut()
     {
         file.ensureOpen();

@@ -4,6 +4,7 @@ import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +43,19 @@ public final class JoinableQueueChildren
             }
         }
         System.out.println("CONSUMED " + consumed);
+    }
+
+    /**
+     * Takes one message, performs the first step of {@link JoinableQueue#taskDone()} only (so that a kill lands
+     * between its two steps), prints HALF-DONE and blocks until killed.
+     */
+    public static void takeAndDieHalfwayThroughTaskDone(final String[] args) throws InterruptedException
+    {
+        final JoinableQueue<String> queue = attach(args[0], args[1]);
+        final String message = queue.take();
+        queue.releaseTaken();
+        System.out.println("HALF-DONE " + message);
+        new CountDownLatch(1).await();
     }
 
     /** Takes one message, prints TOOK and holds it without marking it done until killed. */

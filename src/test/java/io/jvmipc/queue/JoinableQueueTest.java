@@ -190,6 +190,33 @@ class JoinableQueueTest
         }
     }
 
+    @Test
+    @Timeout(120)
+    void shouldKeepWaitingForATaskWhoseConsumerDiedInsideTaskDone() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create();
+            JvmProcess victim = child("takeAndDieHalfwayThroughTaskDone"))
+        {
+            q.put("half-done");
+            q.put("untouched");
+            assertTrue(victim.awaitOutput("HALF-DONE half-done", 60, TimeUnit.SECONDS), victim.output());
+            victim.kill();
+            assertTrue(victim.join(10, TimeUnit.SECONDS));
+            // join probes every attached process while it waits, so the victim's entry is recovered in here
+            assertFalse(q.join(300, TimeUnit.MILLISECONDS), "\"untouched\" is unfinished: " + q.unfinishedTasks());
+            final int entry = q.file().processes().stream().filter(p -> p.pid() == victim.pid()).findFirst()
+                .orElseThrow().entry();
+            assertTrue(q.file().recoverIfDead(entry), "the victim's entry is recovered (by join, or now)");
+            assertEquals(2, q.unfinishedTasks(),
+                "recovery subtracts only what the victim still counted as taken: its half-done task stays counted");
+            assertEquals("untouched", q.take());
+            q.taskDone();
+            assertFalse(q.join(100, TimeUnit.MILLISECONDS), "the task whose taskDone() never returned is unfinished");
+            q.taskDone();
+            assertTrue(q.join(0, TimeUnit.SECONDS));
+        }
+    }
+
     private static long consumed(final JvmProcess process)
     {
         assertEquals(0, process.exitValue(), process.output());
