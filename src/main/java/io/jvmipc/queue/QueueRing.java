@@ -268,7 +268,8 @@ final class QueueRing
      * (gaps: aborted claims, failed encodes, recovered dead producers) exactly as {@link #tryTake(int)} does, but
      * without taking anything or moving the head.
      *
-     * @return the position, or {@link #NONE} if nothing is published before the first unwritten slot.
+     * @return the position, {@link #NONE} if nothing is published before the first unwritten slot, or blocked by
+     *         the writer of the oldest slot (as {@link #tryTake(int)} reports it).
      */
     long firstPublished()
     {
@@ -283,7 +284,11 @@ final class QueueRing
                 position++;
                 continue;
             }
-            return delta == 0 && state(word) == READY ? position : NONE;
+            if (delta == 0 && state(word) == READY)
+            {
+                return position;
+            }
+            return delta == 0 && state(word) == WRITING ? BLOCKED_BASE - owner(word) : NONE;
         }
     }
 

@@ -90,6 +90,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private static final WaitLoop.Attempt<SharedQueue<?>> CLAIM = SharedQueue::claimAttempt;
     /** One take attempt of a message of any length. */
     private static final WaitLoop.Attempt<SharedQueue<?>> TAKE = queue -> queue.takeAttempt(Integer.MAX_VALUE);
+    /** One look for the oldest published message, naming the writer of a slot that holds the line. */
+    private static final WaitLoop.Attempt<SharedQueue<?>> PEEK = SharedQueue::peekAttempt;
     /** The destination limit of a byte take, passed to its attempt without allocating. */
     private static final ThreadLocal<int[]> TAKE_LIMIT = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -639,7 +641,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
 
     /**
      * The oldest message, without removing it: looks past gaps (aborted claims, failed encodes, slots of dead
-     * producers already skipped) and slots being read, as {@link #take()} does.
+     * producers) and slots being read, as {@link #take()} does, and probes a due writer holding the line, as
+     * {@link #poll()} does. Never blocks.
      *
      * @return a copy of the oldest message, or {@code null} if none is published ahead of an unwritten slot.
      * @throws io.jvmipc.codec.CodecException if the oldest message cannot be decoded (it stays in the queue).
@@ -655,8 +658,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             for (int attempt = 0; attempt < 100; attempt++)
             {
-                final long position = ring.firstPublished();
-                if (position == QueueRing.NONE)
+                final long position = WaitLoop.attemptAndProbe(file, this, PEEK);
+                if (WaitLoop.isWait(position))
                 {
                     return null;
                 }
@@ -1124,6 +1127,17 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         if (QueueRing.isTooLong(result))
         {
             throw new MessageTooLargeException("the destination buffer", QueueRing.tooLongLength(result), maxLength);
+        }
+        return QueueRing.isBlocked(result) ? WaitLoop.waitFor(QueueRing.blockingOwner(result)) : WaitLoop.WAIT;
+    }
+
+    /** One peek attempt for {@link WaitLoop}: as {@link #takeAttempt(int)}, without taking. */
+    private long peekAttempt()
+    {
+        final long result = ring.firstPublished();
+        if (result >= 0)
+        {
+            return result;
         }
         return QueueRing.isBlocked(result) ? WaitLoop.waitFor(QueueRing.blockingOwner(result)) : WaitLoop.WAIT;
     }

@@ -1,0 +1,300 @@
+package io.jvmipc.queue;
+
+import io.jvmipc.codec.Codec;
+import io.jvmipc.codec.CodecException;
+import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.CorruptFileException;
+import io.jvmipc.file.HeaderDescriptor;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedObjectException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Peeking past gaps, corrupt slot lengths, the exposed buffer, claims passed in, and a file truncated in use. */
+@Timeout(30)
+class SharedQueueBadInputTest
+{
+    @TempDir
+    Path tempDir;
+    private SharedDirectory dir;
+
+    @BeforeEach
+    void setUp()
+    {
+        dir = SharedDirectory.of(tempDir);
+    }
+
+    private SharedQueueBuilder<String> queue(final String name)
+    {
+        return SharedQueue.builder(name, Codecs.utf8()).directory(dir).capacity(4).maxMessageSize(16);
+    }
+
+    /** UTF-8, except that it fails to encode "boom" after claiming (its length is not known in advance). */
+    private static final Codec<String> FAILS_ON_BOOM = new Codec<>()
+    {
+        @Override
+        public int encode(final String value, final MemorySegment destination, final long offset, final int maxLength)
+        {
+            if ("boom".equals(value))
+            {
+                throw new CodecException("cannot encode " + value, null);
+            }
+            return Codecs.utf8().encode(value, destination, offset, maxLength);
+        }
+
+        @Override
+        public String decode(final MemorySegment source, final long offset, final int length)
+        {
+            return Codecs.utf8().decode(source, offset, length);
+        }
+    };
+
+    @Test
+    void shouldPeekPastTheGapOfAnAbortedClaim()
+    {
+        try (SharedQueue<String> q = queue("peek-abort").create())
+        {
+            final long claim = q.tryClaim();
+            q.add("a");
+            q.add("b");
+            q.abort(claim);
+            assertEquals(3, q.size(), "the gap is counted until passed");
+            assertEquals("a", q.peek());
+            assertEquals("a", q.element());
+            assertEquals(3, q.size(), "peeking consumes nothing");
+            assertEquals("a", q.poll());
+            assertEquals("b", q.peek());
+            assertEquals("b", q.poll());
+            assertNull(q.peek());
+            assertThrows(NoSuchElementException.class, q::element);
+        }
+    }
+
+    @Test
+    void shouldPeekPastTheGapOfAFailedEncode()
+    {
+        try (SharedQueue<String> q = SharedQueue.builder("peek-codec", FAILS_ON_BOOM).directory(dir).capacity(4)
+            .maxMessageSize(16).create())
+        {
+            assertThrows(CodecException.class, () -> q.offer("boom"));
+            q.add("a");
+            q.add("b");
+            assertEquals("a", q.peek());
+            assertEquals("a", q.element());
+            assertEquals("a", q.poll());
+            assertEquals("b", q.poll());
+        }
+    }
+
+    @Test
+    void shouldPeekPastASlotOfAnAttachmentThatWentAwayHoldingAClaim()
+    {
+        try (SharedQueue<String> q = queue("peek-gone").create())
+        {
+            final SharedQueue<String> producer = queue("peek-gone").open();
+            assertTrue(producer.tryClaim() >= 0);
+            producer.close();
+            q.add("a");
+            assertEquals("a", q.peek(), "peek probes the writer holding the line and skips its slot once it is gone");
+            assertEquals("a", q.poll());
+        }
+    }
+
+    @Test
+    void shouldReportEachCorruptSlotLengthOnceNamingTheFileAndPositionAndSkipIt() throws InterruptedException
+    {
+        for (final int corrupt : new int[] {Integer.MAX_VALUE, -1, 17, Integer.MIN_VALUE})
+        {
+            final String name = "corrupt-" + (corrupt & 0xFFFF_FFFFL);
+            try (SharedQueue<String> q = queue(name).create())
+            {
+                q.add("first");
+                q.add("second");
+                q.buffer().set(JAVA_INT, QueueDescriptor.LENGTH_OFFSET, corrupt);
+
+                final CorruptFileException peeked = assertThrows(CorruptFileException.class, q::peek);
+                assertMentions(peeked, q.path().toString(), "position 0", String.valueOf(corrupt));
+                assertEquals(2, q.size(), "a peek reports it without consuming it");
+
+                final CorruptFileException taken = assertThrows(CorruptFileException.class, q::poll);
+                assertMentions(taken, q.path().toString(), "position 0", String.valueOf(corrupt));
+                assertEquals("second", q.poll(), "the corrupt slot is reported once, then skipped");
+                assertNull(q.poll());
+                for (int i = 0; i < 4; i++)
+                {
+                    assertTrue(q.offer("m" + i), "the corrupt slot's capacity is back");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReportACorruptSlotLengthOnEveryKindOfTake() throws InterruptedException
+    {
+        try (SharedQueue<String> q = queue("corrupt-takes").create())
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                q.add("m" + i);
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                q.buffer().set(JAVA_INT, (long)i * QueueDescriptor.slotLength(16) + QueueDescriptor.LENGTH_OFFSET,
+                    Integer.MAX_VALUE);
+            }
+            final byte[] small = new byte[4];
+            assertThrows(CorruptFileException.class, () -> q.pollBytes(small, 0),
+                "a corrupt length is not mistaken for one too long for the buffer");
+            assertThrows(CorruptFileException.class, () -> q.poll((b, o, l) -> { throw new AssertionError(); }));
+            assertThrows(CorruptFileException.class, q::take);
+            assertThrows(CorruptFileException.class, () -> q.pollBytes(new byte[64], 0, 1, TimeUnit.SECONDS));
+            assertTrue(q.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldExposeOnlyTheSlotsInBuffer()
+    {
+        try (SharedQueue<String> q = queue("buffer").create())
+        {
+            final MemorySegment buffer = q.buffer();
+            assertEquals((long)q.capacity() * QueueDescriptor.slotLength(16), buffer.byteSize());
+            final long claim = q.tryClaim();
+            final long offset = q.offset(claim);
+            assertTrue(offset >= QueueDescriptor.MESSAGE_OFFSET && offset + 16 <= buffer.byteSize(), "" + offset);
+            buffer.set(JAVA_BYTE, offset, (byte)'x');
+            q.commit(claim, 1);
+            assertEquals("x", q.poll());
+
+            buffer.fill((byte)-1);
+        }
+        try (SharedQueue<String> reopened = queue("buffer").open())
+        {
+            assertEquals(4, reopened.capacity(), "writing all of buffer() cannot damage the header");
+        }
+    }
+
+    @Test
+    void shouldValidateClaimsAndLengthsPassedIn()
+    {
+        try (SharedQueue<String> q = queue("claims").create())
+        {
+            final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> q.offset(-1));
+            assertMentions(negative, q.path().toString(), "-1");
+            final IllegalStateException bogus = assertThrows(IllegalStateException.class, () -> q.offset(12_345));
+            assertMentions(bogus, q.path().toString(), "12345");
+
+            final long claim = q.tryClaim();
+            final IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> q.commit(claim, -1));
+            assertMentions(length, q.path().toString(), "negative length -1");
+            assertFalse(length.getMessage().contains("larger"), length.getMessage());
+            q.buffer().set(JAVA_BYTE, q.offset(claim), (byte)'y');
+            q.commit(claim, 1);
+            assertThrows(IllegalStateException.class, () -> q.offset(claim), "a committed claim is no longer open");
+            assertThrows(IllegalStateException.class, () -> q.abort(claim));
+            assertThrows(IllegalArgumentException.class, () -> q.abort(-7));
+            try (SharedQueue<String> other = queue("claims").open())
+            {
+                final long theirs = other.tryClaim();
+                assertThrows(IllegalStateException.class, () -> q.offset(theirs), "another attachment's claim");
+                other.abort(theirs);
+            }
+            assertEquals("y", q.poll());
+        }
+    }
+
+    @Test
+    void shouldThrowSharedObjectExceptionNamingTheFileWhenTruncatedUnderALiveHandle() throws IOException, InterruptedException
+    {
+        final SharedQueue<String> q = queue("truncated").create();
+        q.add("a");
+        final long claim = q.tryClaim();
+        try (FileChannel channel = FileChannel.open(q.path(), StandardOpenOption.WRITE))
+        {
+            channel.truncate(HeaderDescriptor.LENGTH);
+        }
+        final String path = q.path().toString();
+        final byte[] bytes = new byte[16];
+        assertFaults(path, () -> q.offer("b"));
+        assertFaults(path, () -> q.offer("b", 10, TimeUnit.MILLISECONDS));
+        assertFaults(path, () -> q.put("b"));
+        assertFaults(path, () -> q.offerBytes(bytes, 0, 1));
+        assertFaults(path, () -> q.offerBytes(bytes, 0, 1, 10, TimeUnit.MILLISECONDS));
+        assertFaults(path, q::tryClaim);
+        assertFaults(path, () -> q.offset(claim));
+        assertFaults(path, () -> q.commit(claim, 1));
+        assertFaults(path, () -> q.abort(claim));
+        assertFaults(path, q::poll);
+        assertFaults(path, () -> q.poll(10, TimeUnit.MILLISECONDS));
+        assertFaults(path, q::take);
+        assertFaults(path, () -> q.pollBytes(bytes, 0));
+        assertFaults(path, () -> q.pollBytes(bytes, 0, 10, TimeUnit.MILLISECONDS));
+        assertFaults(path, () -> q.poll((b, o, l) -> { }));
+        assertFaults(path, () -> q.poll((b, o, l) -> { }, 10, TimeUnit.MILLISECONDS));
+        assertFaults(path, q::peek);
+        assertFaults(path, q::size);
+        assertFaults(path, q::waitingConsumers);
+        assertFaults(path, q::waitingProducers);
+        q.close();
+        assertTrue(q.isClosed());
+        assertThrows(IllegalStateException.class, q::poll);
+    }
+
+    @Test
+    void shouldThrowSharedObjectExceptionWhenAJoinableQueuesCountFileIsTruncated() throws IOException, InterruptedException
+    {
+        final JoinableQueue<String> q = JoinableQueue.builder("jobs", Codecs.utf8()).directory(dir).capacity(4)
+            .maxMessageSize(16).create();
+        q.put("a");
+        try (FileChannel channel = FileChannel.open(q.path(), StandardOpenOption.WRITE))
+        {
+            // to nothing: the count file is small enough to fit in the page that a partial truncation leaves mapped
+            channel.truncate(0);
+        }
+        final String path = q.path().toString();
+        assertFaults(path, () -> q.put("b"));
+        assertFaults(path, () -> q.offer("b"));
+        assertFaults(path, () -> q.offer("b", 10, TimeUnit.MILLISECONDS));
+        assertFaults(path, q::taskDone);
+        assertFaults(path, q::join);
+        assertFaults(path, () -> q.join(10, TimeUnit.MILLISECONDS));
+        assertFaults(path, q::unfinishedTasks);
+        assertFaults(path, q::poll);
+        q.close();
+        assertThrows(IllegalStateException.class, q::poll);
+    }
+
+    private static void assertFaults(final String path, final Executable call)
+    {
+        final SharedObjectException e = assertThrows(SharedObjectException.class, call);
+        assertMentions(e, path);
+    }
+
+    private static void assertMentions(final Exception e, final String... parts)
+    {
+        for (final String part : parts)
+        {
+            assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' does not mention '" + part + "'");
+        }
+    }
+}
