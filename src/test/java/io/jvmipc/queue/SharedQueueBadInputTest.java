@@ -224,7 +224,8 @@ class SharedQueueBadInputTest
     }
 
     @Test
-    void shouldThrowSharedObjectExceptionNamingTheFileWhenTruncatedUnderALiveHandle() throws IOException, InterruptedException
+    void shouldThrowSharedObjectExceptionNamingTheFileWhenTruncatedUnderALiveHandle()
+        throws IOException, InterruptedException
     {
         final SharedQueue<String> q = queue("truncated").create();
         q.add("a");
@@ -261,7 +262,8 @@ class SharedQueueBadInputTest
     }
 
     @Test
-    void shouldThrowSharedObjectExceptionWhenAJoinableQueuesCountFileIsTruncated() throws IOException, InterruptedException
+    void shouldThrowSharedObjectExceptionWhenAJoinableQueuesCountFileIsTruncated()
+        throws IOException, InterruptedException
     {
         final JoinableQueue<String> q = JoinableQueue.builder("jobs", Codecs.utf8()).directory(dir).capacity(4)
             .maxMessageSize(16).create();
