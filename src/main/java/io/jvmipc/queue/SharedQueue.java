@@ -49,15 +49,42 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <b>Refused messages</b>: a message over {@link #maxMessageSize()} is refused before anything is claimed
  * when the codec knows its encoded length ({@link Codec#encodedLength(Object)}); otherwise it is found too
  * long while being encoded into a claimed slot, and the slot is given back as a gap that consumers skip
- * (until they pass it, {@link #size()} counts it and it holds one slot of capacity). The same holds for a
+ * (until they pass it, it holds one slot of capacity; {@link #size()} does not count it). The same holds for a
  * codec that throws, and for {@link #abort(long)}.
  * <p>
  * <b>Allocation</b>: the byte paths ({@link #offerBytes}, {@link #pollBytes}, {@link #tryClaim()} /
  * {@link #commit}, {@link #poll(MessageHandler)}) allocate nothing per message.
  * <p>
- * <b>Collection views</b>: {@link #iterator()} is weakly consistent (it returns messages that were in the
- * queue at some point while it ran, and never throws {@link java.util.ConcurrentModificationException});
- * removing through it is unsupported, and so is {@code remove(Object)}.
+ * <b>Collection views and removal</b>: {@link #iterator()} is weakly consistent (it returns messages that were
+ * in the queue at some point while it ran, and never throws {@link java.util.ConcurrentModificationException});
+ * {@link #spliterator()} is {@code CONCURRENT | NONNULL | ORDERED}; {@link #toString()} is the collection
+ * format ({@code [a, b]}) and {@link #describe()} gives the file, capacity and size. {@link #contains},
+ * {@link #remove(Object)}, {@link #removeIf}, {@link #removeAll}, {@link #retainAll} and the iterator's
+ * {@code remove} are O(n) scans from the head that decode each message with the queue's codec and compare with
+ * {@code equals}. A removal takes the message's slot by the same compare-and-set as a consumer's take, so of a
+ * removal and a take of one message, in any processes, exactly one gets it; it leaves a gap that consumers skip;
+ * a process killed during a removal loses at most the message it was removing, and its slot is freed like a
+ * dead consumer's. {@link #size()} does not count gaps; {@link #remainingCapacity()} counts a gap as used until
+ * the messages before it are gone.
+ * <p>
+ * <b>What the {@code java.util} contract cannot give across processes</b>:
+ * <ul>
+ *   <li>a consumer gets an equal copy of a message, decoded from the bytes in the slot, never the object that
+ *       was offered, even in the process that offered it: identity ({@code ==}), identity-based
+ *       {@code equals}, and changes made to the object after {@code offer} are not carried; {@code contains} and
+ *       the removals compare decoded copies with {@code equals};</li>
+ *   <li>a thread blocked in {@code take}, {@code put} or a timed {@code offer}/{@code poll} with the default
+ *       {@link WaitStrategy#blocking()} sleeps in the kernel through a native {@code futex} call, so
+ *       {@link Thread#getState()} and thread dumps ({@code jstack}, {@code jcmd Thread.print}) show it
+ *       {@code RUNNABLE}, not {@code WAITING}/{@code TIMED_WAITING}. The top of its stack shows that it is
+ *       asleep: {@code io.jvmipc.internal.LibC.syscall} called from {@code io.jvmipc.wait.Futex.await} (itself
+ *       under {@code io.jvmipc.wait.Signal.await} and {@code io.jvmipc.wait.FutexWaitStrategy.idle}). Under
+ *       {@link WaitStrategy#busySpin()} it really is running;</li>
+ *   <li>{@link #size()}, {@link #isEmpty()}, {@link #contains}, iteration and {@link #toString()} are snapshots:
+ *       other processes may add or take messages at any time;</li>
+ *   <li>{@code equals} and {@code hashCode} are those of {@link Object}: two instances attached to the same
+ *       queue are not equal.</li>
+ * </ul>
  *
  * <table class="striped">
  * <caption>Python {@code multiprocessing.Queue} and this class</caption>

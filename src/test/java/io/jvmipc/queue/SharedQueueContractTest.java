@@ -311,9 +311,15 @@ class SharedQueueContractTest
                 }
             });
             consumer.start();
-            Await.until("the consumer asleep in Futex.await", () -> Arrays.stream(consumer.getStackTrace())
-                .anyMatch(f -> f.getClassName().equals("io.jvmipc.wait.Futex") && f.getMethodName().equals("await")),
-                20, TimeUnit.SECONDS);
+            Await.until("the consumer asleep in LibC.syscall under Futex.await", () ->
+            {
+                final StackTraceElement[] stack = consumer.getStackTrace();
+                return stack.length > 1 &&
+                    stack[0].getClassName().equals("io.jvmipc.internal.LibC") &&
+                    stack[0].getMethodName().equals("syscall") &&
+                    stack[1].getClassName().equals("io.jvmipc.wait.Futex") &&
+                    stack[1].getMethodName().equals("await");
+            }, 20, TimeUnit.SECONDS);
             assertEquals(Thread.State.RUNNABLE, consumer.getState(), "a futex sleep is native code: RUNNABLE");
             q.put("wake");
             consumer.join(TimeUnit.SECONDS.toMillis(20));
