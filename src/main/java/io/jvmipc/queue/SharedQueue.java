@@ -2,6 +2,7 @@ package io.jvmipc.queue;
 
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
@@ -731,6 +732,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      *                               once it is closed).
      * @throws io.jvmipc.codec.CodecException if a message cannot be decoded (from {@code hasNext}/{@code next};
      *                                        it stays in the queue).
+     * @throws CorruptFileException           if a slot's message length is outside the queue's limits (from
+     *                                        {@code hasNext}/{@code next}, and so from every scan: contains,
+     *                                        removals, toString).
      */
     @Override
     public Iterator<T> iterator()
@@ -750,7 +754,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * A spliterator over {@link #iterator()}: {@code CONCURRENT | NONNULL | ORDERED}, of unknown size (other
      * threads and processes change the queue while it runs).
      *
-     * @return a late-binding, weakly consistent spliterator.
+     * @return a weakly consistent spliterator, bound to the queue's head and tail when this is called.
      */
     @Override
     public Spliterator<T> spliterator()
@@ -1013,10 +1017,20 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         /** Decodes the message published at {@code at} with {@code word} into {@link #next}; false if it moved on. */
         private boolean decode(final long at, final long word)
         {
+            final int length = ring.length(at);
+            if (length < 0 || length > maxMessageSize)
+            {
+                if (!ring.stillPublished(at, word))
+                {
+                    return false;
+                }
+                throw new CorruptFileException(file.path(), "the message at position " + at + " has length " + length +
+                    ", outside 0.." + maxMessageSize + " (it stays in the queue)");
+            }
             final T value;
             try
             {
-                value = codec.decode(ring.segment(), ring.messageOffset(at), ring.length(at));
+                value = codec.decode(ring.segment(), ring.messageOffset(at), length);
             }
             catch (final RuntimeException e)
             {

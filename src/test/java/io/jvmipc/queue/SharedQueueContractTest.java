@@ -2,6 +2,7 @@ package io.jvmipc.queue;
 
 import io.jvmipc.Await;
 import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedObjectException;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -324,6 +327,30 @@ class SharedQueueContractTest
             q.put("wake");
             consumer.join(TimeUnit.SECONDS.toMillis(20));
             assertEquals("wake", got.get());
+        }
+    }
+
+    @Test
+    void shouldReportACorruptSlotLengthMetByAScanAndKeepTheMessage()
+    {
+        try (SharedQueue<String> q = queue("corrupt", 8))
+        {
+            q.add("a");
+            final long claim = q.tryClaim();
+            q.buffer().set(JAVA_BYTE, q.offset(claim), (byte)'b');
+            q.commit(claim, 1);
+            final long lengthOffset = q.offset(claim) - QueueDescriptor.MESSAGE_OFFSET + QueueDescriptor.LENGTH_OFFSET;
+            q.buffer().set(JAVA_INT, lengthOffset, Integer.MAX_VALUE);
+            for (final Executable scan : List.<Executable>of(() -> q.contains("b"), () -> q.remove("b"), q::toString,
+                () -> q.removeIf(s -> false)))
+            {
+                final CorruptFileException e = assertThrows(CorruptFileException.class, scan);
+                assertTrue(e.getMessage().contains(q.path().toString()) && e.getMessage().contains("2147483647"),
+                    e.getMessage());
+            }
+            assertTrue(q.remove("a"), "a scan reaches the messages before the corrupt one");
+            q.buffer().set(JAVA_INT, lengthOffset, 1);
+            assertEquals("[b]", q.toString(), "the corrupt message stayed in place");
         }
     }
 
