@@ -30,9 +30,13 @@ import java.util.stream.Stream;
  * guava-testlib's {@link QueueTestSuiteBuilder} (the {@code java.util.Collection} and {@code Queue} contract,
  * written by others) over a {@link SharedQueue} of strings, each JUnit 3 test of the suite run as a JUnit 5
  * dynamic test. The features are those the class javadoc promises: adding, removing by value and through the
- * iterator, FIFO iteration order, {@code contains(null)}/{@code remove(null)} answering {@code false}, no null
- * elements. No test of the suite is suppressed: the queues are created with a capacity above anything the
- * suite adds, so the one documented difference from an unbounded collection (the capacity) never shows.
+ * iterator, FIFO iteration order ({@code KNOWN_ORDER}), {@code contains(null)}/{@code remove(null)} answering
+ * {@code false} ({@code ALLOWS_NULL_QUERIES}), no null elements (no {@code ALLOWS_NULL_VALUES}: {@code add(null)}
+ * must throw {@link NullPointerException}), and {@code RESTRICTS_ELEMENTS} because a message over the maximum
+ * size is refused (guava's meaning: some non-null elements are refused). Not claimed, because not promised:
+ * {@code SERIALIZABLE}, {@code FAILS_FAST_ON_CONCURRENT_MODIFICATION} (the iterator is weakly consistent).
+ * No test of the suite is suppressed: the queues are created with a capacity above anything the suite adds, so
+ * the one documented difference from an unbounded collection (the capacity) never shows.
  */
 @Timeout(120)
 class SharedQueueGuavaSuiteTest
@@ -46,6 +50,8 @@ class SharedQueueGuavaSuiteTest
     /** Every queue the generator made for the running test, closed and unlinked when it ends. */
     private final List<SharedQueue<String>> created = Collections.synchronizedList(new ArrayList<>());
     private int names;
+    /** How many dynamic tests were built, checked against the suite's own count. */
+    private long built;
 
     @TestFactory
     Stream<DynamicNode> shouldPassGuavaTestlibQueueSuite()
@@ -70,10 +76,16 @@ class SharedQueueGuavaSuiteTest
                 CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
                 CollectionFeature.KNOWN_ORDER,
                 CollectionFeature.ALLOWS_NULL_QUERIES,
+                CollectionFeature.RESTRICTS_ELEMENTS,
                 CollectionSize.ANY)
             .withTearDown(this::closeCreated)
             .createTestSuite();
-        return children(suite);
+        final List<DynamicNode> nodes = children(suite);
+        if (built != suite.countTestCases())
+        {
+            throw new AssertionError("built " + built + " dynamic tests for a suite of " + suite.countTestCases());
+        }
+        return nodes.stream();
     }
 
     private void closeCreated()
@@ -89,17 +101,18 @@ class SharedQueueGuavaSuiteTest
         }
     }
 
-    private static Stream<DynamicNode> children(final TestSuite suite)
+    private List<DynamicNode> children(final TestSuite suite)
     {
-        return Collections.list(suite.tests()).stream().map(SharedQueueGuavaSuiteTest::node);
+        return Collections.list(suite.tests()).stream().map(this::node).toList();
     }
 
-    private static DynamicNode node(final Test test)
+    private DynamicNode node(final Test test)
     {
         if (test instanceof final TestSuite suite)
         {
             return DynamicContainer.dynamicContainer(suite.getName(), children(suite));
         }
+        built++;
         final String name = test instanceof final TestCase testCase ? testCase.getName() : test.toString();
         return DynamicTest.dynamicTest(name, () -> run(test));
     }
