@@ -592,8 +592,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /**
      * How many messages could be added now without waiting (an estimate under concurrent use, exact when no
      * other thread or process is using the queue). A gap left by a removal, an aborted claim or a dead producer
-     * keeps its slot until the consumers pass it, so {@code size() + remainingCapacity()} may be below
-     * {@link #capacity()} while gaps are in the queue.
+     * keeps its slot until every message before it is gone (producers fill the ring in order), so
+     * {@code size() + remainingCapacity()} may be below {@link #capacity()} while gaps are in the queue.
      *
      * @return between 0 and {@link #capacity()}.
      * @throws IllegalStateException if this queue is closed in this process.
@@ -890,7 +890,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
 
     /**
      * The queue's metadata, for logs and tools: file, capacity, largest message and size (or that it is closed
-     * in this process), e.g. {@code SharedQueue{/dev/shm/jvmipc/q, capacity=8, maxMessageSize=64, size=2}}.
+     * in this process), e.g. {@code SharedQueue{/dev/shm/jvmipc-alice/jobs, capacity=8, maxMessageSize=64, size=2}}.
      *
      * @return a one-line description; never throws for a closed queue.
      */
