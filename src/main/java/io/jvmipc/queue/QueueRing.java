@@ -346,6 +346,99 @@ final class QueueRing
         return (long)LONG.getVolatile(segment, slotOffset(position)) == word;
     }
 
+    /**
+     * Takes the message at {@code position} out of the queue for removal, if its slot still holds {@code word}
+     * (a READY word from {@link #publishedWord(long)}): the same CAS to READING(position, this attachment) that
+     * {@link #tryTake(int)} makes, so a concurrent take and removal of one message cannot both succeed, and a
+     * remover that dies holding the slot is recovered like a dead consumer ({@link #recover(int)} frees it).
+     * Finish with {@link #removeTaken(long)}.
+     *
+     * @return {@code true} if this attachment now holds the slot; {@code false} if the message was taken first.
+     */
+    boolean tryTakeAt(final long position, final long word)
+    {
+        // CAS: READY is left only by a take, so success means nobody else took this message; records us as owner
+        return LONG.compareAndSet(segment, slotOffset(position), word, stateWord(position, READING, self));
+    }
+
+    /**
+     * Turns a slot taken by {@link #tryTakeAt(long, long)} into a gap that consumers skip (as {@link #abort(long)}
+     * does), then moves the head hint past gaps at the head so that it does not lag behind removed messages.
+     */
+    void removeTaken(final long position)
+    {
+        release(position);
+        // volatile: only a starting hint; each slot's word below decides whether the hint may pass it
+        long head = (long)LONG.getVolatile(segment, headOffset);
+        for (int i = 0; i < capacity; i++)
+        {
+            // volatile: a word of a later lap means this position is gone (taken or a gap)
+            final long word = (long)LONG.getVolatile(segment, slotOffset(head));
+            if (positionDelta(word, head) <= 0)
+            {
+                return;
+            }
+            // CAS: a hint moved forward past a position that is gone, as tryTake's advance does; failure: it moved
+            if (!LONG.compareAndSet(segment, headOffset, head, head + 1))
+            {
+                return;
+            }
+            head++;
+        }
+    }
+
+    /**
+     * The number of messages held, counted slot by slot between the head and tail hints (O(size)): a position
+     * counts while its slot is WRITING or READY for it, so gaps (aborted claims, removed messages, recovered
+     * writers) and messages already taken do not. Exact when nobody else is using the queue.
+     *
+     * @param limit stop counting at this many.
+     * @return between 0 and {@code min(limit, capacity)}.
+     */
+    int count(final int limit)
+    {
+        // head first: reading tail second can only widen the range, which the clamp to the capacity bounds
+        final long head = head();
+        final long end = head + Math.max(0, Math.min(capacity, tail() - head));
+        int count = 0;
+        for (long position = head; position < end && count < limit; position++)
+        {
+            // volatile: each slot's own state says whether its message is still there
+            final long word = (long)LONG.getVolatile(segment, slotOffset(position));
+            final int state = state(word);
+            if (positionDelta(word, position) == 0 && (state == WRITING || state == READY))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * How many slots producers cannot claim now: those from the oldest position whose slot is not yet free for
+     * its next lap (past released positions and gaps at the head, which the head hint may lag behind) up to the
+     * tail hint. Gaps after that position still count: the tail cannot pass them before the head does.
+     *
+     * @return between 0 and the capacity.
+     */
+    int occupied()
+    {
+        long head = head();
+        final long tail = tail();
+        final long end = head + Math.max(0, Math.min(capacity, tail - head));
+        while (head < end)
+        {
+            // volatile: a word of a later lap means this position's slot is free for producers again
+            final long word = (long)LONG.getVolatile(segment, slotOffset(head));
+            if (positionDelta(word, head) <= 0)
+            {
+                break;
+            }
+            head++;
+        }
+        return (int)(end - head);
+    }
+
     /** The head hint. */
     long head()
     {
@@ -360,13 +453,10 @@ final class QueueRing
         return (long)LONG.getVolatile(segment, tailOffset);
     }
 
-    /** An estimate of the number of messages held, between 0 and the capacity. */
+    /** The number of messages held (see {@link #count(int)}): an estimate under concurrent use. */
     int size()
     {
-        // head first: reading tail second can only overestimate, which the clamp bounds
-        final long head = head();
-        final long tail = tail();
-        return (int)Math.max(0, Math.min(capacity, tail - head));
+        return count(capacity);
     }
 
     int capacity()

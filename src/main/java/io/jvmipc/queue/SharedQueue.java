@@ -12,14 +12,16 @@ import io.jvmipc.wait.WaitStrategy;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.AbstractQueue;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -58,15 +60,42 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <b>Refused messages</b>: a message over {@link #maxMessageSize()} is refused before anything is claimed
  * when the codec knows its encoded length ({@link Codec#encodedLength(Object)}); otherwise it is found too
  * long while being encoded into a claimed slot, and the slot is given back as a gap that consumers skip
- * (until they pass it, {@link #size()} counts it and it holds one slot of capacity). The same holds for a
+ * (until they pass it, it holds one slot of capacity; {@link #size()} does not count it). The same holds for a
  * codec that throws, and for {@link #abort(long)}.
  * <p>
  * <b>Allocation</b>: the byte paths ({@link #offerBytes}, {@link #pollBytes}, {@link #tryClaim()} /
  * {@link #commit}, {@link #poll(MessageHandler)}) allocate nothing per message.
  * <p>
- * <b>Collection views</b>: {@link #iterator()} is weakly consistent (it returns messages that were in the
- * queue at some point while it ran, and never throws {@link java.util.ConcurrentModificationException});
- * removing through it is unsupported, and so is {@code remove(Object)}.
+ * <b>Collection views and removal</b>: {@link #iterator()} is weakly consistent (it returns messages that were
+ * in the queue at some point while it ran, and never throws {@link java.util.ConcurrentModificationException});
+ * {@link #spliterator()} is {@code CONCURRENT | NONNULL | ORDERED}; {@link #toString()} is the collection
+ * format ({@code [a, b]}) and {@link #describe()} gives the file, capacity and size. {@link #contains},
+ * {@link #remove(Object)}, {@link #removeIf}, {@link #removeAll}, {@link #retainAll} and the iterator's
+ * {@code remove} are O(n) scans from the head that decode each message with the queue's codec and compare with
+ * {@code equals}. A removal takes the message's slot by the same compare-and-set as a consumer's take, so of a
+ * removal and a take of one message, in any processes, exactly one gets it; it leaves a gap that consumers skip;
+ * a process killed during a removal loses at most the message it was removing, and its slot is freed like a
+ * dead consumer's. {@link #size()} does not count gaps; {@link #remainingCapacity()} counts a gap as used until
+ * the messages before it are gone.
+ * <p>
+ * <b>What the {@code java.util} contract cannot give across processes</b>:
+ * <ul>
+ *   <li>a consumer gets an equal copy of a message, decoded from the bytes in the slot, never the object that
+ *       was offered, even in the process that offered it: identity ({@code ==}), identity-based
+ *       {@code equals}, and changes made to the object after {@code offer} are not carried; {@code contains} and
+ *       the removals compare decoded copies with {@code equals};</li>
+ *   <li>a thread blocked in {@code take}, {@code put} or a timed {@code offer}/{@code poll} with the default
+ *       {@link WaitStrategy#blocking()} sleeps in the kernel through a native {@code futex} call, so
+ *       {@link Thread#getState()} and thread dumps ({@code jstack}, {@code jcmd Thread.print}) show it
+ *       {@code RUNNABLE}, not {@code WAITING}/{@code TIMED_WAITING}. The top of its stack shows that it is
+ *       asleep: {@code io.jvmipc.internal.LibC.syscall} called from {@code io.jvmipc.wait.Futex.await} (itself
+ *       under {@code io.jvmipc.wait.Signal.await} and {@code io.jvmipc.wait.FutexWaitStrategy.idle}). Under
+ *       {@link WaitStrategy#busySpin()} it really is running;</li>
+ *   <li>{@link #size()}, {@link #isEmpty()}, {@link #contains}, iteration and {@link #toString()} are snapshots:
+ *       other processes may add or take messages at any time;</li>
+ *   <li>{@code equals} and {@code hashCode} are those of {@link Object}: two instances attached to the same
+ *       queue are not equal.</li>
+ * </ul>
  *
  * <table class="striped">
  * <caption>Python {@code multiprocessing.Queue} and this class</caption>
@@ -707,7 +736,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
 
     /**
      * An estimate of the number of messages in the queue (exact when no other thread or process is using it),
-     * like Python's {@code qsize()}.
+     * like Python's {@code qsize()}: the messages published or being written between the head and the tail,
+     * counted slot by slot (O(n)), so gaps (aborted claims, removed messages, recovered dead producers) do not
+     * count.
      *
      * @return between 0 and {@link #capacity()}.
      */
@@ -727,29 +758,56 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
 
     /**
      * Whether the queue holds no message now (an estimate under concurrent use), like Python's {@code empty()}.
+     * Stops at the first message found.
      *
      * @return {@code true} if empty.
      */
     @Override
     public boolean isEmpty()
     {
-        return size() == 0;
+        file.ensureOpen();
+        try
+        {
+            return ring.count(1) == 0;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
-     * Whether the queue is full now (an estimate under concurrent use), like Python's {@code full()}.
+     * Whether no message can be added now (an estimate under concurrent use), like Python's {@code full()}:
+     * {@link #remainingCapacity()} is 0.
      *
      * @return {@code true} if full.
      */
     public boolean isFull()
     {
-        return size() == capacity();
+        return remainingCapacity() == 0;
     }
 
+    /**
+     * How many messages could be added now without waiting (an estimate under concurrent use, exact when no
+     * other thread or process is using the queue). A gap left by a removal, an aborted claim or a dead producer
+     * keeps its slot until every message before it is gone (producers fill the ring in order), so
+     * {@code size() + remainingCapacity()} may be below {@link #capacity()} while gaps are in the queue.
+     *
+     * @return between 0 and {@link #capacity()}.
+     * @throws IllegalStateException if this queue is closed in this process.
+     */
     @Override
     public int remainingCapacity()
     {
-        return capacity() - size();
+        file.ensureOpen();
+        try
+        {
+            return ring.capacity() - ring.occupied();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -846,47 +904,6 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
-     * A weakly consistent iterator over the messages in the queue, oldest first; it does not remove them.
-     *
-     * @return an iterator whose {@code remove} is unsupported.
-     */
-    @Override
-    public Iterator<T> iterator()
-    {
-        file.ensureOpen();
-        final long head = ring.head();
-        final long tail = ring.tail();
-        final List<T> messages = new ArrayList<>();
-        for (long position = head; position < tail; position++)
-        {
-            final Snapshot<T> snapshot = snapshotAt(position);
-            if (snapshot != null)
-            {
-                messages.add(snapshot.value);
-            }
-        }
-        final Iterator<T> it = messages.iterator();
-        return new Iterator<>()
-        {
-            @Override
-            public boolean hasNext()
-            {
-                return it.hasNext();
-            }
-
-            @Override
-            public T next()
-            {
-                if (!it.hasNext())
-                {
-                    throw new NoSuchElementException();
-                }
-                return it.next();
-            }
-        };
-    }
-
-    /**
      * Detaches this process: later calls on this instance throw {@link IllegalStateException}, like Python's
      * {@code ValueError} on a closed queue. The queue and its messages stay for other processes. Threads of this
      * process still blocked in it get {@link IllegalStateException}. Idempotent.
@@ -925,11 +942,389 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Collection contract: scans from the head, removal of a message anywhere in the queue
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A weakly consistent iterator over the messages in the queue, oldest first: it returns, in order, messages
+     * that were in the queue at some point while it ran (decoded copies), up to the tail as it was when the
+     * iterator was made, and never throws {@link java.util.ConcurrentModificationException}. Its {@code remove}
+     * takes the message last returned out of the queue, if no consumer took it first (then it does nothing).
+     * It holds no resource: an abandoned iterator costs nothing.
+     *
+     * @return an iterator supporting {@code remove}.
+     * @throws IllegalStateException if this queue is closed in this process (also from {@code hasNext}/{@code next}
+     *                               once it is closed).
+     * @throws io.jvmipc.codec.CodecException if a message cannot be decoded (from {@code hasNext}/{@code next};
+     *                                        it stays in the queue).
+     * @throws CorruptFileException           if a slot's message length is outside the queue's limits (from
+     *                                        {@code hasNext}/{@code next}, and so from every scan: contains,
+     *                                        removals, toString).
+     */
+    @Override
+    public Iterator<T> iterator()
+    {
+        file.ensureOpen();
+        try
+        {
+            return new Scan();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
+     * A spliterator over {@link #iterator()}: {@code CONCURRENT | NONNULL | ORDERED}, of unknown size (other
+     * threads and processes change the queue while it runs).
+     *
+     * @return a weakly consistent spliterator, bound to the queue's head and tail when this is called.
+     */
+    @Override
+    public Spliterator<T> spliterator()
+    {
+        return Spliterators.spliteratorUnknownSize(iterator(),
+            Spliterator.CONCURRENT | Spliterator.NONNULL | Spliterator.ORDERED);
+    }
+
+    /**
+     * Whether the queue holds a message equal ({@link Object#equals}) to {@code o}: an O(n) scan from the head
+     * that decodes each message. Across processes the answer is a snapshot: another process may take or add
+     * the message at any time.
+     *
+     * @param o the message to look for.
+     * @return {@code true} if found; {@code false} for {@code null}, which the queue never holds.
+     * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.codec.CodecException if a message met on the way cannot be decoded.
+     */
+    @Override
+    public boolean contains(final Object o)
+    {
+        if (o == null)
+        {
+            file.ensureOpen();
+            return false;
+        }
+        final Scan scan = (Scan)iterator();
+        while (scan.hasNext())
+        {
+            if (o.equals(scan.next()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes the first message, from the head, equal ({@link Object#equals}) to {@code o}: an O(n) scan that
+     * decodes each message with the queue's codec. The removal takes the message's slot with the same
+     * compare-and-set as a consumer's take and leaves a gap that consumers skip, so:
+     * <ul>
+     *   <li>a message that a consumer, in any process, takes at the same instant is either removed here or
+     *       taken there, never both;</li>
+     *   <li>if this process dies during the removal, at most the message it was removing is lost (removed), as
+     *       for a consumer that dies during {@code take}; its slot is freed once the death is detected, like a
+     *       dead consumer's, and no other message is affected;</li>
+     *   <li>the gap holds one slot of capacity until the consumers pass it ({@link #remainingCapacity()}).</li>
+     * </ul>
+     *
+     * @param o the message to remove.
+     * @return {@code true} if this call removed one message equal to {@code o}; {@code false} if none was found
+     *         (or each one found was taken by another consumer first), and for {@code null}.
+     * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.codec.CodecException if a message met on the way cannot be decoded (it stays).
+     */
+    @Override
+    public boolean remove(final Object o)
+    {
+        if (o == null)
+        {
+            file.ensureOpen();
+            return false;
+        }
+        return removeMatching(o::equals, true);
+    }
+
+    /**
+     * Removes every message, up to the tail as it was when the call began, for which {@code filter} returns
+     * {@code true}: an O(n) scan from the head that decodes each message and removes it as
+     * {@link #remove(Object)} does (same guarantees across processes).
+     *
+     * @param filter which messages to remove.
+     * @return {@code true} if this call removed at least one message.
+     * @throws NullPointerException           if {@code filter} is null.
+     * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.codec.CodecException if a message met on the way cannot be decoded (it stays).
+     */
+    @Override
+    public boolean removeIf(final Predicate<? super T> filter)
+    {
+        Objects.requireNonNull(filter, "filter");
+        return removeMatching(filter, false);
+    }
+
+    /**
+     * Removes every message equal to one in {@code c}, as {@link #removeIf(Predicate)} does (O(n) scan, each
+     * message tested with {@code c.contains}).
+     *
+     * @param c the messages to remove.
+     * @return {@code true} if this call removed at least one message.
+     * @throws NullPointerException           if {@code c} is null.
+     * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.codec.CodecException if a message met on the way cannot be decoded (it stays).
+     */
+    @Override
+    public boolean removeAll(final Collection<?> c)
+    {
+        Objects.requireNonNull(c, "c");
+        return removeMatching(c::contains, false);
+    }
+
+    /**
+     * Removes every message not equal to one in {@code c}, as {@link #removeIf(Predicate)} does (O(n) scan, each
+     * message tested with {@code c.contains}).
+     *
+     * @param c the messages to keep.
+     * @return {@code true} if this call removed at least one message.
+     * @throws NullPointerException           if {@code c} is null.
+     * @throws IllegalStateException          if this queue is closed in this process.
+     * @throws io.jvmipc.codec.CodecException if a message met on the way cannot be decoded (it stays).
+     */
+    @Override
+    public boolean retainAll(final Collection<?> c)
+    {
+        Objects.requireNonNull(c, "c");
+        return removeMatching(message -> !c.contains(message), false);
+    }
+
+    /**
+     * The messages in the queue, oldest first, in the {@link java.util.AbstractCollection#toString()} format
+     * ({@code [a, b]}): a weakly consistent snapshot ({@link #iterator()}), decoded. For the queue's file,
+     * capacity and state, see {@link #describe()}, which this returns once the queue is closed.
+     *
+     * @return the messages, or the description of a closed queue.
+     * @throws io.jvmipc.codec.CodecException if a message cannot be decoded.
+     */
     @Override
     public String toString()
     {
-        return "SharedQueue{" + file.path() + ", capacity=" + capacity() + ", maxMessageSize=" + maxMessageSize +
-            (file.isClosed() ? ", closed}" : ", size=" + ring.size() + '}');
+        return file.isClosed() ? describe() : super.toString();
+    }
+
+    /**
+     * The queue's metadata, for logs and tools: file, capacity, largest message and size (or that it is closed
+     * in this process), e.g. {@code SharedQueue{/dev/shm/jvmipc-alice/jobs, capacity=8, maxMessageSize=64, size=2}}.
+     *
+     * @return a one-line description; never throws for a closed queue.
+     */
+    public String describe()
+    {
+        if (file.isClosed())
+        {
+            return "SharedQueue{" + file.path() + ", capacity=" + ring.capacity() + ", maxMessageSize=" +
+                maxMessageSize + ", closed}";
+        }
+        try
+        {
+            return "SharedQueue{" + file.path() + ", capacity=" + ring.capacity() + ", maxMessageSize=" +
+                maxMessageSize + ", size=" + ring.size() + '}';
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
+     * Takes, for removal, the first message from the head that {@code filter} accepts, leaving its slot READING
+     * and owned by this attachment; {@link #finishRemoval(long)} turns it into a gap. Package-private so that a
+     * test can kill a process holding a slot taken for removal.
+     *
+     * @return the position taken, or -1 if none matched (or each match was taken first).
+     */
+    long takeForRemoval(final Predicate<? super T> filter)
+    {
+        final Scan scan = (Scan)iterator();
+        while (scan.hasNext())
+        {
+            if (filter.test(scan.next()) && scan.take())
+            {
+                return scan.lastPosition;
+            }
+        }
+        return -1;
+    }
+
+    /** Turns a slot taken by {@link #takeForRemoval} (or {@link Scan#take()}) into a gap and wakes producers. */
+    void finishRemoval(final long position)
+    {
+        try
+        {
+            ring.removeTaken(position);
+            notFull.signalAll();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private boolean removeMatching(final Predicate<? super T> filter, final boolean firstOnly)
+    {
+        final Scan scan = (Scan)iterator();
+        boolean removed = false;
+        while (scan.hasNext())
+        {
+            if (filter.test(scan.next()) && scan.take())
+            {
+                finishRemoval(scan.lastPosition);
+                if (firstOnly)
+                {
+                    return true;
+                }
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * The scan under {@link #iterator()} and the removals: walks the positions from the head hint to the tail
+     * hint read at its start, decoding each published message with a seqlock-style check (the slot's word read
+     * before and after), and remembering the word so that a removal takes exactly the message returned.
+     */
+    private final class Scan implements Iterator<T>
+    {
+        private final long end;
+        private long position;
+        private T next;
+        private long nextPosition;
+        private long nextWord = QueueRing.NONE;
+        private long lastPosition;
+        private long lastWord = QueueRing.NONE;
+
+        Scan()
+        {
+            // head first: reading the tail second can only widen the range; a position already consumed is skipped
+            position = ring.head();
+            end = position + Math.max(0, Math.min(ring.capacity(), ring.tail() - position));
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            if (nextWord != QueueRing.NONE)
+            {
+                return true;
+            }
+            file.ensureOpen();
+            try
+            {
+                while (position < end)
+                {
+                    final long at = position++;
+                    final long word = ring.publishedWord(at);
+                    if (word != QueueRing.NONE && decode(at, word))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            catch (final InternalError e)
+            {
+                throw file.faulted(e);
+            }
+        }
+
+        /** Decodes the message published at {@code at} with {@code word} into {@link #next}; false if it moved on. */
+        private boolean decode(final long at, final long word)
+        {
+            final int length = ring.length(at);
+            if (length < 0 || length > maxMessageSize)
+            {
+                if (!ring.stillPublished(at, word))
+                {
+                    return false;
+                }
+                throw new CorruptFileException(file.path(), "the message at position " + at + " has length " + length +
+                    ", outside 0.." + maxMessageSize + " (it stays in the queue)");
+            }
+            final T value;
+            try
+            {
+                value = codec.decode(ring.segment(), ring.messageOffset(at), length);
+            }
+            catch (final RuntimeException e)
+            {
+                // a torn read of a slot that a consumer took meanwhile is not a bad message; a stable one is
+                if (ring.stillPublished(at, word))
+                {
+                    throw e;
+                }
+                return false;
+            }
+            if (!ring.stillPublished(at, word))
+            {
+                return false;
+            }
+            next = value;
+            nextPosition = at;
+            nextWord = word;
+            return true;
+        }
+
+        @Override
+        public T next()
+        {
+            if (!hasNext())
+            {
+                throw new NoSuchElementException();
+            }
+            final T value = next;
+            lastPosition = nextPosition;
+            lastWord = nextWord;
+            next = null;
+            nextWord = QueueRing.NONE;
+            return value;
+        }
+
+        @Override
+        public void remove()
+        {
+            if (lastWord == QueueRing.NONE)
+            {
+                throw new IllegalStateException("next() was not called, or remove() was already called after it");
+            }
+            if (take())
+            {
+                finishRemoval(lastPosition);
+            }
+        }
+
+        /**
+         * Takes the slot of the message last returned, if it is still that message; forgets it either way.
+         *
+         * @return {@code true} if this attachment now holds the slot (READING), to finish with
+         *         {@link #finishRemoval(long)}.
+         */
+        boolean take()
+        {
+            final long word = lastWord;
+            lastWord = QueueRing.NONE;
+            file.ensureOpen();
+            try
+            {
+                return ring.tryTakeAt(lastPosition, word);
+            }
+            catch (final InternalError e)
+            {
+                throw file.faulted(e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
