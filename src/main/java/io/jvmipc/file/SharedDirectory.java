@@ -91,6 +91,7 @@ public final class SharedDirectory
      * @param name the object's name.
      * @return its path.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public Path resolve(final String name)
     {
@@ -102,12 +103,14 @@ public final class SharedDirectory
      *
      * @param name the name.
      * @return the name.
-     * @throws IllegalArgumentException if it is null or not a letter or digit followed by up to 199 letters,
-     *                                  digits, '.', '_' or '-'.
+     * @throws NullPointerException     if it is null.
+     * @throws IllegalArgumentException if it is not a letter or digit followed by up to 199 letters, digits, '.',
+     *                                  '_' or '-'.
      */
     public static String requireValidName(final String name)
     {
-        if (name == null || !NAME.matcher(name).matches())
+        java.util.Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches())
         {
             throw new IllegalArgumentException("invalid jvmipc object name '" + name +
                 "': use a letter or digit, then up to 199 letters, digits, '.', '_' or '-'");

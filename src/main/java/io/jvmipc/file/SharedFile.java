@@ -4,38 +4,20 @@ import io.jvmipc.internal.LibC;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 
 import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.CHECKSUM_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATION_TIME_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATOR_PID_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.FILE_LENGTH_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.HEADER_LENGTH_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.KIND_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.KIND_VERSION_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.LAYOUT_VERSION_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.MAGIC_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_OFFSET_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.READY_OFFSET;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -46,7 +28,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * directory, writes the ready word last, and then hard-links it to the object's name, which fails if the
  * name exists. So the name only ever refers to a complete file, and of N processes creating one name at once,
  * one wins and the others attach to its object. A creator killed mid-way leaves only a temporary file
- * ({@code .<name>.creating.<pid>.<n>}), never a half-made object.
+ * ({@code .<name>.creating.<pid>.<n>}), never a half-made object. Every block of the file is reserved
+ * ({@code fallocate}) before anything is written: a file system without room refuses the object at creation
+ * ({@link InsufficientSpaceException}); no object is ever a sparse file that faults later. The file is opened and
+ * mapped with {@code open} and {@code mmap}, not through an interruptible channel, so an opener's interrupt
+ * status neither fails the open nor is cleared by it.
  * <p>
  * <b>Attaching</b> validates everything before use: magic, layout version, ready word (waited for with a
  * deadline), kind, kind version, header checksum and every size against the real file length, so a foreign,
@@ -167,16 +153,12 @@ public final class SharedFile implements AutoCloseable
     /** {@link #probeDue(int)}'s entry number for a probe of every entry ({@link #recoverDeadEntries()}). */
     public static final int ANY_ENTRY = -1;
     private static final long NEVER_PROBED = Long.MIN_VALUE;
-    /** How long an attacher waits for a file's ready word. */
-    static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final int ENOENT = 2;
-    private static final int ELOOP = 40;
     private static final int MAX_OPEN_ATTEMPTS = 100;
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final Path path;
-    private final Arena arena;
+    private final FileMapping mapping;
     private final MemorySegment segment;
     private final int lockFd;
     private final ObjectKind kind;
@@ -191,13 +173,12 @@ public final class SharedFile implements AutoCloseable
     private int entry = -1;
     private volatile boolean closed;
 
-    private SharedFile(final Path path, final Arena arena, final MemorySegment segment, final int lockFd,
-        final ObjectKind kind)
+    private SharedFile(final Path path, final FileMapping mapping, final ObjectKind kind)
     {
         this.path = path;
-        this.arena = arena;
-        this.segment = segment;
-        this.lockFd = lockFd;
+        this.mapping = mapping;
+        this.segment = mapping.segment();
+        this.lockFd = mapping.fd();
         this.kind = kind;
         this.processTableCapacity = segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
         this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
@@ -247,7 +228,7 @@ public final class SharedFile implements AutoCloseable
                     throw new NoSuchSharedObjectException(path, "no such object");
                 }
             }
-            if (createIfAbsent(path, spec))
+            if (FileMapping.createIfAbsent(path, spec))
             {
                 final SharedFile created = tryMapExisting(path, kind, kindVersion);
                 if (created != null)
@@ -275,6 +256,18 @@ public final class SharedFile implements AutoCloseable
      * @throws ProcessTableFullException if every entry is held by a live process.
      */
     public int attach(final DeadOwnerRecovery recovery)
+    {
+        try
+        {
+            return attachEntry(recovery);
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
+    }
+
+    private int attachEntry(final DeadOwnerRecovery recovery)
     {
         if (entry >= 0)
         {
@@ -318,6 +311,18 @@ public final class SharedFile implements AutoCloseable
      *         (or is this attachment, or another process is recovering it right now).
      */
     public synchronized boolean recoverIfDead(final int other)
+    {
+        try
+        {
+            return recoverEntryIfDead(other);
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
+    }
+
+    private synchronized boolean recoverEntryIfDead(final int other)
     {
         ensureOpen();
         if (other == entry || other < 0 || other >= processTableCapacity)
@@ -438,6 +443,18 @@ public final class SharedFile implements AutoCloseable
      */
     public boolean recoverDeadEntries()
     {
+        try
+        {
+            return recoverAllDeadEntries();
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
+    }
+
+    private boolean recoverAllDeadEntries()
+    {
         boolean recovered = false;
         for (int i = 0; i < processTableCapacity; i++)
         {
@@ -483,6 +500,18 @@ public final class SharedFile implements AutoCloseable
      */
     public List<ProcessEntry> processes()
     {
+        try
+        {
+            return listProcesses();
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
+    }
+
+    private List<ProcessEntry> listProcesses()
+    {
         final List<ProcessEntry> result = new ArrayList<>();
         for (int i = 0; i < processTableCapacity; i++)
         {
@@ -507,6 +536,18 @@ public final class SharedFile implements AutoCloseable
      * @throws IllegalStateException if another live process is attached.
      */
     public void unlink()
+    {
+        try
+        {
+            unlinkName();
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
+    }
+
+    private void unlinkName()
     {
         ensureOpen();
         final List<Long> others = new ArrayList<>();
@@ -548,9 +589,16 @@ public final class SharedFile implements AutoCloseable
         // the object's recovery for it exactly once, which frees whatever this attachment still held (a slot
         // another thread had claimed, permits, waiter registrations) just as if this process had died.
         // unmap first: once the shared arena is closed no thread of this process can still write to the object,
-        // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late
-        arena.close();
-        LibC.close(lockFd);
+        // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late.
+        // The descriptor is closed (and the lock dropped) even if the unmap fails, so close always completes
+        try
+        {
+            mapping.close();
+        }
+        catch (final RuntimeException e)
+        {
+            // the arena is held by a call in another thread of this process: the mapping stays until exit
+        }
     }
 
     /**
@@ -563,18 +611,24 @@ public final class SharedFile implements AutoCloseable
      */
     public SharedObjectException faulted(final InternalError fault)
     {
-        long now;
-        try
+        final long mapped = segment.byteSize();
+        final LibC.FileStatus now = closed ? null : mapping.statusNow();
+        final String state;
+        if (now == null)
         {
-            now = Files.size(path);
+            state = "its size cannot be read";
         }
-        catch (final IOException | RuntimeException e)
+        else if (now.size() < mapped)
         {
-            now = -1;
+            state = "another program truncated it to " + now.size() + " bytes";
         }
-        return new SharedObjectException(path, "cannot be read or written any more (" +
-            (now < 0 ? "the file is gone" : "the file is now " + now + " bytes") + ", mapped as " +
-            segment.byteSize() + " bytes): another program truncated or replaced it, or memory ran out", fault);
+        else
+        {
+            state = "it is still " + now.size() + " bytes long, so the system could not supply a page of it " +
+                "(out of memory or space)";
+        }
+        return new SharedObjectException(path, "cannot be read or written any more: it is mapped as " + mapped +
+            " bytes and " + state + (now != null && now.links() == 0 ? "; its name was removed" : ""), fault);
     }
 
     /**
@@ -645,7 +699,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long parameter(final int index)
     {
-        return segment.get(JAVA_LONG, HeaderDescriptor.parameterOffset(index));
+        return headerLong(HeaderDescriptor.parameterOffset(index));
     }
 
     /**
@@ -655,7 +709,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long creatorPid()
     {
-        return segment.get(JAVA_LONG, CREATOR_PID_OFFSET);
+        return headerLong(CREATOR_PID_OFFSET);
     }
 
     /**
@@ -665,7 +719,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long creationTimeMillis()
     {
-        return segment.get(JAVA_LONG, CREATION_TIME_OFFSET);
+        return headerLong(CREATION_TIME_OFFSET);
     }
 
     /**
@@ -720,6 +774,18 @@ public final class SharedFile implements AutoCloseable
         }
     }
 
+    private long headerLong(final long offset)
+    {
+        try
+        {
+            return segment.get(JAVA_LONG, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
+    }
+
     private int probeSlot(final int other)
     {
         if (other == ANY_ENTRY)
@@ -762,233 +828,36 @@ public final class SharedFile implements AutoCloseable
         }
     }
 
-    /** Builds the object under a temporary name and links it in; {@code false} if the name exists. */
-    private static boolean createIfAbsent(final Path path, final Spec spec)
-    {
-        final Path temp = path.resolveSibling("." + path.getFileName() + ".creating." +
-            ProcessHandle.current().pid() + "." + Integer.toUnsignedString(ThreadLocalRandom.current().nextInt()));
-        final long bodyOffset = HeaderDescriptor.bodyOffset(spec.processTableCapacity());
-        final long fileLength = bodyOffset + spec.bodyLength();
-        try
-        {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-                Arena arena = Arena.ofShared())
-            {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                final MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength, arena);
-                file.set(JAVA_LONG, MAGIC_OFFSET, HeaderDescriptor.MAGIC);
-                file.set(JAVA_INT, LAYOUT_VERSION_OFFSET, HeaderDescriptor.LAYOUT_VERSION);
-                file.set(JAVA_INT, KIND_OFFSET, spec.kind().code());
-                file.set(JAVA_INT, HEADER_LENGTH_OFFSET, HeaderDescriptor.LENGTH);
-                file.set(JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
-                file.set(JAVA_LONG, CREATION_TIME_OFFSET, System.currentTimeMillis());
-                file.set(JAVA_LONG, CREATOR_PID_OFFSET, ProcessHandle.current().pid());
-                file.set(JAVA_INT, PROCESS_TABLE_OFFSET_OFFSET, HeaderDescriptor.LENGTH);
-                file.set(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET, spec.processTableCapacity());
-                file.set(JAVA_LONG, BODY_OFFSET_OFFSET, bodyOffset);
-                file.set(JAVA_LONG, BODY_LENGTH_OFFSET, spec.bodyLength());
-                file.set(JAVA_INT, KIND_VERSION_OFFSET, spec.kindVersion());
-                for (int i = 0; i < spec.parameters().length; i++)
-                {
-                    file.set(JAVA_LONG, HeaderDescriptor.parameterOffset(i), spec.parameters()[i]);
-                }
-                file.set(JAVA_INT, CHECKSUM_OFFSET, headerChecksum(file));
-                if (spec.initializer() != null)
-                {
-                    spec.initializer().initialize(file, bodyOffset, spec.bodyLength());
-                }
-                // release: everything above is visible before the ready word
-                INT.setRelease(file, READY_OFFSET, HeaderDescriptor.READY);
-            }
-            try
-            {
-                Files.createLink(path, temp);
-                return true;
-            }
-            catch (final FileAlreadyExistsException e)
-            {
-                return false;
-            }
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot create " + path, e);
-        }
-        finally
-        {
-            try
-            {
-                Files.deleteIfExists(temp);
-            }
-            catch (final IOException ignored)
-            {
-                // a leftover temporary file is harmless: no object refers to it
-            }
-        }
-    }
-
     /** Maps and validates an existing object; {@code null} if there is no file of that name. */
     private static SharedFile tryMapExisting(final Path path, final ObjectKind kind, final int kindVersion)
     {
-        final int fd = LibC.open(path.toString(), LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOFOLLOW);
-        if (fd == -ENOENT)
+        final FileMapping mapping = FileMapping.openExisting(path);
+        if (mapping == null)
         {
             return null;
         }
-        if (fd == -ELOOP)
-        {
-            throw new SharedObjectException(path, "is a symbolic link; refusing to follow it");
-        }
-        if (fd < 0)
-        {
-            throw new SharedObjectException(path, "cannot be opened: errno " + -fd);
-        }
-        Arena arena = null;
         boolean mappedOk = false;
         try
         {
-            final MemorySegment file;
-            // a second open of the same file (same inode, through our descriptor) only to map it
-            try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + fd),
-                StandardOpenOption.READ, StandardOpenOption.WRITE))
+            try
             {
-                final long size = channel.size();
-                if (size < HeaderDescriptor.LENGTH)
-                {
-                    throw truncatedOrForeign(path, channel, size);
-                }
-                arena = Arena.ofShared();
-                file = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+                HeaderValidator.validate(path, mapping.segment(), kind, kindVersion);
             }
-            validate(path, file, kind, kindVersion);
-            final SharedFile mapped = new SharedFile(path, arena, file, fd, kind);
+            catch (final InternalError e)
+            {
+                throw new CorruptFileException(path, "was truncated by another program while being opened", e);
+            }
+            final SharedFile mapped = new SharedFile(path, mapping, kind);
             mappedOk = true;
             return mapped;
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot map " + path, e);
         }
         finally
         {
             if (!mappedOk)
             {
-                if (arena != null)
-                {
-                    arena.close();
-                }
-                LibC.close(fd);
+                mapping.close();
             }
         }
-    }
-
-    private static SharedObjectException truncatedOrForeign(final Path path, final FileChannel channel,
-        final long size) throws IOException
-    {
-        if (size >= Long.BYTES)
-        {
-            final java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(Long.BYTES)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            channel.read(magic, 0);
-            if (magic.getLong(0) != HeaderDescriptor.MAGIC)
-            {
-                return new ForeignFileException(path, "is not a jvmipc object (no jvmipc magic number)");
-            }
-        }
-        return new CorruptFileException(path, "is truncated: " + size + " bytes, shorter than the " +
-            HeaderDescriptor.LENGTH + "-byte header");
-    }
-
-    private static void validate(final Path path, final MemorySegment file, final ObjectKind kind,
-        final int kindVersion)
-    {
-        final long size = file.byteSize();
-        if (file.get(JAVA_LONG, MAGIC_OFFSET) != HeaderDescriptor.MAGIC)
-        {
-            throw new ForeignFileException(path, "is not a jvmipc object (no jvmipc magic number)");
-        }
-        final int layoutVersion = file.get(JAVA_INT, LAYOUT_VERSION_OFFSET);
-        if (layoutVersion != HeaderDescriptor.LAYOUT_VERSION)
-        {
-            throw new IncompatibleVersionException(path, "has layout version " + layoutVersion +
-                "; this library reads version " + HeaderDescriptor.LAYOUT_VERSION);
-        }
-        awaitReady(path, file);
-        final int kindCode = file.get(JAVA_INT, KIND_OFFSET);
-        final ObjectKind actualKind = ObjectKind.ofCode(kindCode);
-        if (actualKind != kind)
-        {
-            throw new WrongKindException(path, "holds a " + (actualKind == null ? "kind " + kindCode : actualKind) +
-                ", not a " + kind);
-        }
-        final int actualKindVersion = file.get(JAVA_INT, KIND_VERSION_OFFSET);
-        if (actualKindVersion != kindVersion)
-        {
-            throw new IncompatibleVersionException(path, "holds a " + kind + " of layout version " +
-                actualKindVersion + "; this library reads version " + kindVersion);
-        }
-        final int checksum = file.get(JAVA_INT, CHECKSUM_OFFSET);
-        if (checksum != headerChecksum(file))
-        {
-            throw new CorruptFileException(path, "header fails its checksum");
-        }
-        final long fileLength = file.get(JAVA_LONG, FILE_LENGTH_OFFSET);
-        if (fileLength != size)
-        {
-            throw new CorruptFileException(path, (size < fileLength ? "is truncated: " : "has the wrong length: ") +
-                size + " bytes, its header says " + fileLength);
-        }
-        final int headerLength = file.get(JAVA_INT, HEADER_LENGTH_OFFSET);
-        final int tableOffset = file.get(JAVA_INT, PROCESS_TABLE_OFFSET_OFFSET);
-        final int tableCapacity = file.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
-        final long bodyOffset = file.get(JAVA_LONG, BODY_OFFSET_OFFSET);
-        final long bodyLength = file.get(JAVA_LONG, BODY_LENGTH_OFFSET);
-        if (headerLength != HeaderDescriptor.LENGTH || tableOffset != HeaderDescriptor.LENGTH ||
-            tableCapacity < 1 || tableCapacity > ProcessTableDescriptor.MAX_CAPACITY ||
-            bodyOffset != HeaderDescriptor.bodyOffset(tableCapacity) || bodyLength < 0 ||
-            bodyOffset + bodyLength != fileLength)
-        {
-            throw new CorruptFileException(path, "has an inconsistent header: header length " + headerLength +
-                ", process table at " + tableOffset + " x " + tableCapacity + ", body at " + bodyOffset + " + " +
-                bodyLength + ", file " + fileLength);
-        }
-    }
-
-    private static void awaitReady(final Path path, final MemorySegment file)
-    {
-        final long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
-        int spins = 0;
-        // acquire: once ready reads as set, the creator's header and body writes are visible
-        while ((int)INT.getAcquire(file, READY_OFFSET) != HeaderDescriptor.READY)
-        {
-            if (System.nanoTime() - deadline >= 0)
-            {
-                throw new CorruptFileException(path, "never became ready (its creator died while building it, " +
-                    "or another program wrote it)");
-            }
-            if (++spins < 100)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
-        }
-    }
-
-    private static int headerChecksum(final MemorySegment file)
-    {
-        final byte[] header = file.asSlice(0, HeaderDescriptor.LENGTH).toArray(JAVA_BYTE);
-        for (int i = 0; i < Integer.BYTES; i++)
-        {
-            header[READY_OFFSET + i] = 0;
-            header[CHECKSUM_OFFSET + i] = 0;
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(header);
-        return (int)crc.getValue();
     }
 
     @Override
