@@ -11,6 +11,8 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One open and one shared mapping of an object's whole file, made with {@code open} and {@code mmap} directly:
@@ -23,6 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class FileMapping implements AutoCloseable
 {
+    /** How long an opener waits for an unlinker to release the name lock (it holds it for a few calls). */
+    static final long NAME_LOCK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long {@code unlink} waits for openers to attach and release the name lock before refusing. */
+    static final long UNLINK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long NAME_LOCK_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final int MAX_REOPENS = 100;
     private static final int OWNER_READ_WRITE = 0600;
 
     private final Path path;
@@ -30,6 +38,8 @@ final class FileMapping implements AutoCloseable
     private final Arena arena;
     private final MemorySegment segment;
     private final LibC.FileStatus status;
+    /** Whether this open holds the name lock shared (from {@link #openExisting(Path)} until attached). */
+    private boolean nameLockHeld;
 
     private FileMapping(final Path path, final int fd, final Arena arena, final MemorySegment segment,
         final LibC.FileStatus status)
@@ -60,45 +70,154 @@ final class FileMapping implements AutoCloseable
     }
 
     /**
-     * Opens and maps the file at {@code path} as it is, checking only that it is a regular file.
+     * Opens and maps the file at {@code path} as it is, checking only that it is a regular file, and takes the
+     * name lock ({@link HeaderDescriptor#NAME_LOCK_OFFSET}) shared, held until {@link #releaseNameLock()} or
+     * {@link #close()}.
+     * <p>
+     * Why the name lock makes {@code unlink} safe against this opener: the opener takes the lock shared and only
+     * then checks that {@code path} still names the inode it opened; the unlinker takes it exclusively, checks
+     * that no other entry is alive and removes the name, and releases it. If the opener's shared lock comes
+     * first, the unlinker cannot proceed until the opener holds its entry (then it sees a live process and
+     * refuses) or has closed. If the unlinker's exclusive lock comes first, the opener waits for it, and finds
+     * afterwards that the name no longer names its inode: it closes and opens the name again, reaching the new
+     * object, or none. The name only ever changes under jvmipc by this unlink or by a creation's link to an absent
+     * name, so a check made under the shared lock stays true while the lock is held.
      *
      * @param path the object's file.
      * @return the mapping, or {@code null} if there is no file of that name.
-     * @throws SharedObjectException if something else than a regular file has the name, or it cannot be opened.
+     * @throws SharedObjectException if something else than a regular file has the name, it cannot be opened, or
+     *                               its name lock stays held by an unlinker for {@link #NAME_LOCK_TIMEOUT_NANOS}.
      */
     static FileMapping openExisting(final Path path)
     {
-        // O_NONBLOCK: a FIFO in place of the file must not block the open (it is refused just below)
-        final int fd = LibC.open(path.toString(), LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOFOLLOW | LibC.O_NONBLOCK);
-        if (fd == -LibC.ENOENT)
+        for (int attempt = 0; attempt < MAX_REOPENS; attempt++)
         {
-            return null;
+            // O_NONBLOCK: a FIFO in place of the file must not block the open (it is refused just below)
+            final int fd = LibC.open(path.toString(),
+                LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOFOLLOW | LibC.O_NONBLOCK);
+            if (fd == -LibC.ENOENT)
+            {
+                return null;
+            }
+            if (fd < 0)
+            {
+                throw cannotOpen(path, -fd);
+            }
+            boolean mapped = false;
+            try
+            {
+                final LibC.FileStatus status = LibC.fstat(fd);
+                if (status == null)
+                {
+                    throw new SharedObjectException(path, "cannot be examined (fstat failed)");
+                }
+                if (!status.isRegularFile())
+                {
+                    throw notRegular(path, status);
+                }
+                awaitNameLock(path, fd, false);
+                final LibC.FileStatus named = LibC.lstat(path.toString());
+                if (named == null || !named.sameFile(status))
+                {
+                    // unlinked (and maybe created anew) between our open and our name lock: open the name again
+                    continue;
+                }
+                final FileMapping mapping = map(path, fd, status, status.size());
+                mapping.nameLockHeld = true;
+                mapped = true;
+                return mapping;
+            }
+            finally
+            {
+                if (!mapped)
+                {
+                    LibC.close(fd);
+                }
+            }
         }
-        if (fd < 0)
+        throw new SharedObjectException(path, "was removed and created again " + MAX_REOPENS +
+            " times while being opened");
+    }
+
+    /**
+     * Takes the name lock, shared or exclusive, waiting up to {@link #NAME_LOCK_TIMEOUT_NANOS} for another
+     * open's conflicting hold (an unlinker's, or openers' for an exclusive lock) to end.
+     *
+     * @return {@code true} if taken; {@code false} if still held by another open after the wait.
+     */
+    private static boolean tryNameLock(final int fd, final boolean exclusive, final long timeoutNanos)
+    {
+        final long deadline = System.nanoTime() + timeoutNanos;
+        while (!(exclusive ? OfdLocks.tryLock(fd, HeaderDescriptor.NAME_LOCK_OFFSET) :
+            OfdLocks.tryLockShared(fd, HeaderDescriptor.NAME_LOCK_OFFSET)))
         {
-            throw cannotOpen(path, -fd);
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(NAME_LOCK_POLL_NANOS);
         }
-        boolean mapped = false;
+        return true;
+    }
+
+    private static void awaitNameLock(final Path path, final int fd, final boolean exclusive)
+    {
+        if (!tryNameLock(fd, exclusive, NAME_LOCK_TIMEOUT_NANOS))
+        {
+            throw new SharedObjectException(path, "is being removed by another process that has held its name " +
+                "lock for " + TimeUnit.NANOSECONDS.toMillis(NAME_LOCK_TIMEOUT_NANOS) + " ms");
+        }
+    }
+
+    /** Drops the name lock once the opener holds its process-table entry. */
+    synchronized void releaseNameLock()
+    {
+        if (nameLockHeld)
+        {
+            OfdLocks.unlock(fd, HeaderDescriptor.NAME_LOCK_OFFSET);
+            nameLockHeld = false;
+        }
+    }
+
+    /**
+     * Removes the object's name under the exclusive name lock, if {@code mayRemove} allows it then: see
+     * {@link #openExisting(Path)} for why no process can be attaching meanwhile. Does nothing if the name no
+     * longer refers to this file (removed already, and perhaps the name of a new object now).
+     *
+     * @param mayRemove checks, under the lock, that no other process is attached; throws if one is.
+     * @throws IllegalStateException if another process is opening the object right now (holds the name lock
+     *                               for longer than {@link #UNLINK_WAIT_NANOS}).
+     */
+    synchronized void unlinkName(final Runnable mayRemove)
+    {
+        if (!tryNameLock(fd, true, UNLINK_WAIT_NANOS))
+        {
+            throw new IllegalStateException(path + ": another process is attaching to it right now; it must " +
+                "close it first");
+        }
         try
         {
-            final LibC.FileStatus status = LibC.fstat(fd);
-            if (status == null)
+            if (!isNamedByPath())
             {
-                throw new SharedObjectException(path, "cannot be examined (fstat failed)");
+                return;
             }
-            if (!status.isRegularFile())
-            {
-                throw notRegular(path, status);
-            }
-            final FileMapping mapping = map(path, fd, status, status.size());
-            mapped = true;
-            return mapping;
+            mayRemove.run();
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot remove " + path, e);
         }
         finally
         {
-            if (!mapped)
+            if (nameLockHeld)
             {
-                LibC.close(fd);
+                // still opening (not attached): back to the shared hold that protects the attach to come
+                OfdLocks.tryLockShared(fd, HeaderDescriptor.NAME_LOCK_OFFSET);
+            }
+            else
+            {
+                OfdLocks.unlock(fd, HeaderDescriptor.NAME_LOCK_OFFSET);
             }
         }
     }

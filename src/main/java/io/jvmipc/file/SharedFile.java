@@ -265,6 +265,11 @@ public final class SharedFile implements AutoCloseable
         {
             throw faulted(e);
         }
+        finally
+        {
+            // held since the open; from now on this attachment's entry lock is what keeps unlink away
+            mapping.releaseNameLock();
+        }
     }
 
     private int attachEntry(final DeadOwnerRecovery recovery)
@@ -531,9 +536,14 @@ public final class SharedFile implements AutoCloseable
 
     /**
      * Removes the object's name, so that no process can attach to it any more. Processes attached now keep
-     * their mapping. Refused while another live process is attached, so nothing deletes a file in use.
+     * their mapping. Refused while another live process is attached, so nothing deletes a file in use, and while
+     * another process is between opening the file and holding its process-table entry (it holds the name lock,
+     * see {@link HeaderDescriptor#NAME_LOCK_OFFSET}, for at most a second is waited): the check and the removal
+     * are made under the exclusive name lock, and an opener re-checks under its shared hold that the name still
+     * refers to the file it opened, so no process ever ends attached to a removed file while new openers create a
+     * fresh object of the same name. Does nothing if the name no longer refers to this object.
      *
-     * @throws IllegalStateException if another live process is attached.
+     * @throws IllegalStateException if another live process is attached or attaching, or this one is closed.
      */
     public void unlink()
     {
@@ -550,27 +560,32 @@ public final class SharedFile implements AutoCloseable
     private void unlinkName()
     {
         ensureOpen();
-        final List<Long> others = new ArrayList<>();
-        for (final ProcessEntry process : processes())
+        mapping.unlinkName(() ->
         {
-            if (process.alive() && !process.self())
+            final List<Long> others = new ArrayList<>();
+            for (final ProcessEntry process : listProcesses())
             {
-                others.add(process.pid());
+                if (process.alive() && !process.self())
+                {
+                    others.add(process.pid());
+                }
             }
-        }
-        if (!others.isEmpty())
-        {
-            throw new IllegalStateException(path + ": still attached by live process(es) " + others +
-                "; they must close it first");
-        }
-        try
-        {
-            Files.deleteIfExists(path);
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot remove " + path, e);
-        }
+            if (!others.isEmpty())
+            {
+                throw new IllegalStateException(path + ": still attached by live process(es) " + others +
+                    "; they must close it first");
+            }
+        });
+    }
+
+    /**
+     * Whether the object's path still names this attachment's file (for tests of {@link #unlink()}).
+     *
+     * @return {@code true} if it does.
+     */
+    boolean isNamedByPath()
+    {
+        return mapping.isNamedByPath();
     }
 
     /**

@@ -192,6 +192,40 @@ class ProcessTableTest
     }
 
     @Test
+    void shouldNeverRemoveTheNameUnderAProcessThatIsAttaching() throws Exception
+    {
+        final Path stop = tempDir.resolve("stop");
+        final JvmProcess child = JvmProcess.start(FileChildren.NameChurner.class, path.toString(), stop.toString());
+        children.add(child);
+        assertTrue(child.awaitOutput("STARTED", 60, TimeUnit.SECONDS), child::output);
+        int unlinked = 0;
+        int refused = 0;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() - deadline < 0)
+        {
+            try (SharedFile file = TestObjects.openOrCreate(path, 8, 2))
+            {
+                file.attach(entry -> { });
+                file.unlink();
+                unlinked++;
+            }
+            catch (final IllegalStateException e)
+            {
+                refused++;
+            }
+        }
+        Files.createFile(stop);
+        assertTrue(child.join(60, TimeUnit.SECONDS), child::output);
+        final String done = child.outputLines().stream().filter(l -> l.startsWith("DONE ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no DONE line: " + child.output()));
+        assertTrue(done.contains(" orphaned=0 ") && done.endsWith(" failures=0"),
+            "the child ended attached to a removed file: " + done + " (unlinked " + unlinked + ", refused " +
+            refused + ")\n" + child.output());
+        assertTrue(unlinked > 0 && refused > 0 && !done.contains("opens=1 "),
+            "the race was not exercised: " + done + ", unlinked " + unlinked + ", refused " + refused);
+    }
+
+    @Test
     void shouldSeeTwoAttachmentsInOneJvmAsAlive()
     {
         createParent(CAPACITY);
