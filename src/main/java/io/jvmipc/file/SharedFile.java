@@ -2,16 +2,11 @@ package io.jvmipc.file;
 
 import io.jvmipc.internal.LibC;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
@@ -144,6 +139,37 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
+     * Builds a primitive's handle on a mapped, validated file that is not attached yet, for
+     * {@link #open(Path, ObjectKind, int, OpenMode, Spec, Binder)}: checks the kind's parameters, binds views and
+     * registers signals ({@code Signal.of}), and says how to recover a dead entry. Whatever it throws, the file is
+     * closed.
+     *
+     * @param <T> the handle's type.
+     */
+    @FunctionalInterface
+    public interface Binder<T>
+    {
+        /**
+         * Builds the handle.
+         *
+         * @param file the mapped file, not yet attached.
+         * @return the handle and its recovery, which runs only once the handle is fully built.
+         */
+        Bound<T> bind(SharedFile file);
+    }
+
+    /**
+     * What a {@link Binder} built.
+     *
+     * @param handle   the primitive's handle.
+     * @param recovery releases what a dead process held; it may use the handle, which is complete by then.
+     * @param <T>      the handle's type.
+     */
+    public record Bound<T>(T handle, DeadOwnerRecovery recovery)
+    {
+    }
+
+    /**
      * The liveness-probe cadence: each process probes a given process-table entry at most once per interval,
      * whichever of its threads and calls ask ({@link #probeDue(int)}). A dead process in the way of a caller is
      * therefore found at the caller's first attempt at least this long after the previous probe of its entry,
@@ -152,48 +178,35 @@ public final class SharedFile implements AutoCloseable
     public static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** {@link #probeDue(int)}'s entry number for a probe of every entry ({@link #recoverDeadEntries()}). */
     public static final int ANY_ENTRY = -1;
-    private static final long NEVER_PROBED = Long.MIN_VALUE;
     private static final int MAX_OPEN_ATTEMPTS = 100;
-    private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final Path path;
     private final FileMapping mapping;
     private final MemorySegment segment;
-    private final int lockFd;
     private final ObjectKind kind;
-    private final int processTableCapacity;
     private final long bodyOffset;
     private final long bodyLength;
-    /** Where each registered signal's shared waiter count lives, by signal number; -1 if none. */
-    private final long[] signalWaiters = new long[ProcessTableDescriptor.SIGNAL_COUNT];
-    /** When each entry was last probed for liveness ({@link #probeDue(int)}); the last slot is for "any". */
-    private final AtomicLongArray lastProbe;
-    private DeadOwnerRecovery recovery;
-    private int entry = -1;
+    private final ProcessTable table;
     private volatile boolean closed;
 
+    /** Reads the validated header's sizes; the caller has validated {@code mapping}. */
     private SharedFile(final Path path, final FileMapping mapping, final ObjectKind kind)
     {
         this.path = path;
         this.mapping = mapping;
         this.segment = mapping.segment();
-        this.lockFd = mapping.fd();
         this.kind = kind;
-        this.processTableCapacity = segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
         this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
         this.bodyLength = segment.get(JAVA_LONG, BODY_LENGTH_OFFSET);
-        java.util.Arrays.fill(signalWaiters, -1L);
-        this.lastProbe = new AtomicLongArray(processTableCapacity + 1);
-        for (int i = 0; i <= processTableCapacity; i++)
-        {
-            lastProbe.set(i, NEVER_PROBED);
-        }
+        this.table = new ProcessTable(path, segment, mapping.fd(), segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET),
+            bodyOffset);
     }
 
     /**
      * Maps the object at {@code path}, creating it from {@code spec} if the mode allows, and validates it.
-     * The caller then binds its views to {@link #segment()} and calls {@link #attach(DeadOwnerRecovery)}.
+     * The caller then binds its views to {@link #segment()} and calls {@link #attach(DeadOwnerRecovery)}, and
+     * closes the file if anything fails in between; {@link #open(Path, ObjectKind, int, OpenMode, Spec, Binder)}
+     * does all of that in one call.
      *
      * @param path        the object's file.
      * @param kind        the kind expected.
@@ -203,8 +216,9 @@ public final class SharedFile implements AutoCloseable
      * @return the mapped, validated file, not yet attached.
      * @throws SharedObjectExistsException  if {@code CREATE} and the name exists.
      * @throws NoSuchSharedObjectException  if {@code OPEN} and the name does not exist.
+     * @throws InsufficientSpaceException   if it is created and the file system has not room for it.
      * @throws SharedObjectException        if the file is foreign, of another version or kind, truncated or
-     *                                      corrupt.
+     *                                      corrupt, or something else than a regular file has the name.
      */
     public static SharedFile map(final Path path, final ObjectKind kind, final int kindVersion,
         final OpenMode mode, final Spec spec)
@@ -247,19 +261,87 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
+     * The one open path: maps and validates the object ({@link #map(Path, ObjectKind, int, OpenMode, Spec)}),
+     * lets {@code binder} build the handle, attaches with the handle's recovery, and closes the file if any step
+     * fails. The recovery of a dead entry found while attaching therefore runs on a complete handle, never on
+     * one still being constructed.
+     *
+     * @param path        the object's file.
+     * @param kind        the kind expected.
+     * @param kindVersion the kind's body layout version expected.
+     * @param mode        create, open, or either.
+     * @param spec        what to create; may be {@code null} with {@link OpenMode#OPEN}.
+     * @param binder      builds the handle on the mapped file.
+     * @param <T>         the handle's type.
+     * @return the attached handle.
+     * @throws SharedObjectException     as {@link #map(Path, ObjectKind, int, OpenMode, Spec)} does.
+     * @throws ProcessTableFullException if every entry is held by a live process.
+     */
+    public static <T> T open(final Path path, final ObjectKind kind, final int kindVersion, final OpenMode mode,
+        final Spec spec, final Binder<T> binder)
+    {
+        final SharedFile file = map(path, kind, kindVersion, mode, spec);
+        try
+        {
+            final Bound<T> bound = binder.bind(file);
+            file.attach(bound.recovery());
+            return bound.handle();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Maps and validates an existing object; {@code null} if there is no file of that name. */
+    private static SharedFile tryMapExisting(final Path path, final ObjectKind kind, final int kindVersion)
+    {
+        final FileMapping mapping = FileMapping.openExisting(path);
+        if (mapping == null)
+        {
+            return null;
+        }
+        boolean mappedOk = false;
+        try
+        {
+            try
+            {
+                HeaderValidator.validate(path, mapping.segment(), kind, kindVersion);
+            }
+            catch (final InternalError e)
+            {
+                throw new CorruptFileException(path, "was truncated by another program while being opened", e);
+            }
+            final SharedFile mapped = new SharedFile(path, mapping, kind);
+            mappedOk = true;
+            return mapped;
+        }
+        finally
+        {
+            if (!mappedOk)
+            {
+                mapping.close();
+            }
+        }
+    }
+
+    /**
      * Takes an entry in the process table for this attachment. If the entry's previous owner died without
-     * detaching, {@code recovery} runs for it first. The entry's waiting counts and kind words then start at
-     * zero, whatever its previous owner left in them.
+     * detaching, {@code recovery} runs for it first (if it throws, the entry is left to the next process, which
+     * runs it again). The entry's waiting counts and kind words then start at zero, whatever its previous owner
+     * left in them.
      *
      * @param recovery releases what a dead process held; also used by {@link #recoverIfDead(int)}.
      * @return the entry's index.
      * @throws ProcessTableFullException if every entry is held by a live process.
+     * @throws IllegalStateException     if already attached.
      */
     public int attach(final DeadOwnerRecovery recovery)
     {
         try
         {
-            return attachEntry(recovery);
+            return table.attach(recovery);
         }
         catch (final InternalError e)
         {
@@ -272,40 +354,6 @@ public final class SharedFile implements AutoCloseable
         }
     }
 
-    private int attachEntry(final DeadOwnerRecovery recovery)
-    {
-        if (entry >= 0)
-        {
-            throw new IllegalStateException(path + ": already attached as entry " + entry);
-        }
-        this.recovery = recovery;
-        for (int i = 0; i < processTableCapacity; i++)
-        {
-            if (OfdLocks.tryLock(lockFd, ProcessTableDescriptor.lockOffset(i)))
-            {
-                final long base = ProcessTableDescriptor.entryOffset(i);
-                // acquire: see everything the entry's previous owner wrote before it died
-                if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
-                    ProcessTableDescriptor.ATTACHED)
-                {
-                    releaseWaiters(i);
-                    recovery.recover(i);
-                }
-                clearEntryCounts(base);
-                segment.set(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET, ProcessHandle.current().pid());
-                segment.set(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET, System.currentTimeMillis());
-                // atomic add: only the lock holder writes it, but readers in other processes must see a whole value
-                LONG.getAndAdd(segment, base + ProcessTableDescriptor.GENERATION_OFFSET, 1L);
-                // release: the entry's fields are visible before it reads as attached
-                INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.ATTACHED);
-                entry = i;
-                return i;
-            }
-        }
-        throw new ProcessTableFullException(path, "all " + processTableCapacity +
-            " process-table entries are held by live processes");
-    }
-
     /**
      * If the owner of entry {@code other} is gone (dead, or detached), runs the recovery for it while holding
      * its lock (only if the entry still reads as attached, so at most once per death or detach) and marks it
@@ -314,53 +362,18 @@ public final class SharedFile implements AutoCloseable
      * @param other an entry index.
      * @return {@code true} if the entry has no live owner (now recovered), {@code false} if its owner is alive
      *         (or is this attachment, or another process is recovering it right now).
+     * @throws IllegalStateException if this attachment is closed.
      */
     public synchronized boolean recoverIfDead(final int other)
     {
+        ensureOpen();
         try
         {
-            return recoverEntryIfDead(other);
+            return table.recoverIfDead(other);
         }
         catch (final InternalError e)
         {
             throw faulted(e);
-        }
-    }
-
-    private synchronized boolean recoverEntryIfDead(final int other)
-    {
-        ensureOpen();
-        if (other == entry || other < 0 || other >= processTableCapacity)
-        {
-            return false;
-        }
-        final long lockOffset = ProcessTableDescriptor.lockOffset(other);
-        if (!OfdLocks.tryLock(lockFd, lockOffset))
-        {
-            return false;
-        }
-        try
-        {
-            final long base = ProcessTableDescriptor.entryOffset(other);
-            // acquire: see everything the entry's owner wrote before it died; an entry left FREE (never used,
-            // closed cleanly, or already recovered) has nothing to recover, and recovering twice could release
-            // twice what the dead process held
-            if (recovery != null && (int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
-                ProcessTableDescriptor.ATTACHED)
-            {
-                // waiter registrations first: whatever the kind's recovery does, no waker skips a live sleeper
-                // because of a dead one's count; both steps may be re-run by the next survivor if this process
-                // dies here (the entry stays ATTACHED until the end)
-                releaseWaiters(other);
-                recovery.recover(other);
-            }
-            // release: the recovery's effects are visible before the entry reads as free
-            INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
-            return true;
-        }
-        finally
-        {
-            OfdLocks.unlock(lockFd, lockOffset);
         }
     }
 
@@ -376,22 +389,7 @@ public final class SharedFile implements AutoCloseable
      */
     public synchronized void registerSignal(final int number, final long waitersOffset)
     {
-        if (number < 0 || number >= ProcessTableDescriptor.SIGNAL_COUNT)
-        {
-            throw new IllegalArgumentException(path + ": signal number " + number + " outside 0.." +
-                (ProcessTableDescriptor.SIGNAL_COUNT - 1));
-        }
-        if (waitersOffset < bodyOffset || waitersOffset > segment.byteSize() - Integer.BYTES)
-        {
-            throw new IllegalArgumentException(path + ": signal " + number + "'s waiter count at " + waitersOffset +
-                " is outside the body [" + bodyOffset + ", " + segment.byteSize() + ")");
-        }
-        if (signalWaiters[number] >= 0 && signalWaiters[number] != waitersOffset)
-        {
-            throw new IllegalArgumentException(path + ": signal " + number + " is registered at " +
-                signalWaiters[number] + ", not " + waitersOffset);
-        }
-        signalWaiters[number] = waitersOffset;
+        table.registerSignal(number, waitersOffset);
     }
 
     /**
@@ -402,8 +400,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long ownWaitingOffset(final int number)
     {
-        final int own = entry;
-        return own < 0 ? -1 : ProcessTableDescriptor.waitingOffset(own, number);
+        return table.ownWaitingOffset(number);
     }
 
     /**
@@ -416,15 +413,7 @@ public final class SharedFile implements AutoCloseable
      */
     public boolean probeDue(final int other)
     {
-        final int slot = probeSlot(other);
-        final long now = System.nanoTime();
-        // atomic: threads of this process share the cadence; the CAS gives each interval's probe to one of them
-        final long last = lastProbe.get(slot);
-        if (last != NEVER_PROBED && now - last < PROBE_INTERVAL_NANOS)
-        {
-            return false;
-        }
-        return lastProbe.compareAndSet(slot, last, now);
+        return table.probeDue(other);
     }
 
     /**
@@ -435,9 +424,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long nextProbeNanos(final int other)
     {
-        final long last = lastProbe.get(probeSlot(other));
-        final long now = System.nanoTime();
-        return last == NEVER_PROBED || now - last >= PROBE_INTERVAL_NANOS ? now : last + PROBE_INTERVAL_NANOS;
+        return table.nextProbeNanos(other);
     }
 
     /**
@@ -445,30 +432,24 @@ public final class SharedFile implements AutoCloseable
      * ({@link #recoverIfDead(int)}). A system call per attached entry.
      *
      * @return {@code true} if at least one entry was found dead and recovered.
+     * @throws IllegalStateException if this attachment is closed.
      */
     public boolean recoverDeadEntries()
     {
+        boolean recovered = false;
         try
         {
-            return recoverAllDeadEntries();
+            for (int i = 0; i < table.capacity(); i++)
+            {
+                if (i != table.entry() && table.readsAttached(i) && recoverIfDead(i))
+                {
+                    recovered = true;
+                }
+            }
         }
         catch (final InternalError e)
         {
             throw faulted(e);
-        }
-    }
-
-    private boolean recoverAllDeadEntries()
-    {
-        boolean recovered = false;
-        for (int i = 0; i < processTableCapacity; i++)
-        {
-            // acquire: an entry's state, to skip the system call for free ones
-            if (i != entry && (int)INT.getAcquire(segment, ProcessTableDescriptor.entryOffset(i) +
-                ProcessTableDescriptor.STATE_OFFSET) == ProcessTableDescriptor.ATTACHED && recoverIfDead(i))
-            {
-                recovered = true;
-            }
         }
         return recovered;
     }
@@ -479,35 +460,28 @@ public final class SharedFile implements AutoCloseable
      * @param other an entry index.
      * @return {@code true} if a live attachment holds it.
      * @throws IndexOutOfBoundsException if {@code other} is not an entry of the table.
+     * @throws IllegalStateException     if this attachment is closed.
      */
     public synchronized boolean isAlive(final int other)
     {
         ensureOpen();
-        // an index past the table would probe a lock byte in the body and report "dead"
-        java.util.Objects.checkIndex(other, processTableCapacity);
-        if (other == entry)
-        {
-            return true;
-        }
-        final long lockOffset = ProcessTableDescriptor.lockOffset(other);
-        if (OfdLocks.tryLock(lockFd, lockOffset))
-        {
-            OfdLocks.unlock(lockFd, lockOffset);
-            return false;
-        }
-        return true;
+        return table.isAlive(other);
     }
 
     /**
-     * The process table's entries that have ever been used, with their liveness now.
+     * The process-table generation of entry {@code other}, read with acquire: how many attaches the entry has
+     * seen, so that a word naming an owner by entry and generation tells the owner from a later process given the
+     * same entry.
      *
-     * @return the entries.
+     * @param other an entry index.
+     * @return the generation, 0 if the entry was never used.
+     * @throws IndexOutOfBoundsException if {@code other} is not an entry of the table.
      */
-    public List<ProcessEntry> processes()
+    public long generation(final int other)
     {
         try
         {
-            return listProcesses();
+            return table.generation(other);
         }
         catch (final InternalError e)
         {
@@ -515,23 +489,22 @@ public final class SharedFile implements AutoCloseable
         }
     }
 
-    private List<ProcessEntry> listProcesses()
+    /**
+     * The process table's entries that have ever been used, with their liveness now.
+     *
+     * @return the entries.
+     * @throws IllegalStateException if this attachment is closed.
+     */
+    public List<ProcessEntry> processes()
     {
-        final List<ProcessEntry> result = new ArrayList<>();
-        for (int i = 0; i < processTableCapacity; i++)
+        try
         {
-            final long base = ProcessTableDescriptor.entryOffset(i);
-            // volatile: a diagnostic snapshot; 0 means the entry was never used
-            final long generation = (long)LONG.getVolatile(segment, base + ProcessTableDescriptor.GENERATION_OFFSET);
-            if (generation == 0)
-            {
-                continue;
-            }
-            result.add(new ProcessEntry(i, segment.get(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET),
-                generation, segment.get(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET),
-                isAlive(i), i == entry));
+            return table.processes(this::isAlive);
         }
-        return result;
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
     }
 
     /**
@@ -563,7 +536,7 @@ public final class SharedFile implements AutoCloseable
         mapping.unlinkName(() ->
         {
             final List<Long> others = new ArrayList<>();
-            for (final ProcessEntry process : listProcesses())
+            for (final ProcessEntry process : table.processes(this::isAlive))
             {
                 if (process.alive() && !process.self())
                 {
@@ -627,7 +600,12 @@ public final class SharedFile implements AutoCloseable
     public SharedObjectException faulted(final InternalError fault)
     {
         final long mapped = segment.byteSize();
-        final LibC.FileStatus now = closed ? null : mapping.statusNow();
+        final LibC.FileStatus now;
+        synchronized (this)
+        {
+            // under the monitor: close() cannot release the descriptor (whose number could be reused) meanwhile
+            now = closed ? null : mapping.statusNow();
+        }
         final String state;
         if (now == null)
         {
@@ -744,7 +722,7 @@ public final class SharedFile implements AutoCloseable
      */
     public int processTableCapacity()
     {
-        return processTableCapacity;
+        return table.capacity();
     }
 
     /**
@@ -754,7 +732,7 @@ public final class SharedFile implements AutoCloseable
      */
     public int entry()
     {
-        return entry;
+        return table.entry();
     }
 
     /**
@@ -798,80 +776,6 @@ public final class SharedFile implements AutoCloseable
         catch (final InternalError e)
         {
             throw faulted(e);
-        }
-    }
-
-    private int probeSlot(final int other)
-    {
-        if (other == ANY_ENTRY)
-        {
-            return processTableCapacity;
-        }
-        return java.util.Objects.checkIndex(other, processTableCapacity);
-    }
-
-    /** Removes a dead entry's registrations from every registered signal; restartable (a swap, then a subtract). */
-    private void releaseWaiters(final int dead)
-    {
-        for (int s = 0; s < ProcessTableDescriptor.SIGNAL_COUNT; s++)
-        {
-            final long waiters = signalWaiters[s];
-            if (waiters < 0)
-            {
-                continue;
-            }
-            // atomic swap: taken once, so a second recovery cannot subtract it again
-            final int registered = (int)INT.getAndSet(segment, ProcessTableDescriptor.waitingOffset(dead, s), 0);
-            if (registered > 0)
-            {
-                // atomic: live processes register and deregister concurrently. A recoverer dying between the swap
-                // and this add leaves an over-count, which costs wakers a system call but never a wake-up
-                INT.getAndAdd(segment, waiters, -registered);
-            }
-        }
-    }
-
-    private void clearEntryCounts(final long base)
-    {
-        for (int s = 0; s < ProcessTableDescriptor.SIGNAL_COUNT; s++)
-        {
-            segment.set(JAVA_INT, base + ProcessTableDescriptor.WAITING_OFFSET + (long)s * Integer.BYTES, 0);
-        }
-        for (int w = 0; w < ProcessTableDescriptor.KIND_WORD_COUNT; w++)
-        {
-            segment.set(JAVA_LONG, base + ProcessTableDescriptor.KIND_WORDS_OFFSET + (long)w * Long.BYTES, 0L);
-        }
-    }
-
-    /** Maps and validates an existing object; {@code null} if there is no file of that name. */
-    private static SharedFile tryMapExisting(final Path path, final ObjectKind kind, final int kindVersion)
-    {
-        final FileMapping mapping = FileMapping.openExisting(path);
-        if (mapping == null)
-        {
-            return null;
-        }
-        boolean mappedOk = false;
-        try
-        {
-            try
-            {
-                HeaderValidator.validate(path, mapping.segment(), kind, kindVersion);
-            }
-            catch (final InternalError e)
-            {
-                throw new CorruptFileException(path, "was truncated by another program while being opened", e);
-            }
-            final SharedFile mapped = new SharedFile(path, mapping, kind);
-            mappedOk = true;
-            return mapped;
-        }
-        finally
-        {
-            if (!mappedOk)
-            {
-                mapping.close();
-            }
         }
     }
 

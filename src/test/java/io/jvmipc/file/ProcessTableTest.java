@@ -225,6 +225,87 @@ class ProcessTableTest
             "the race was not exercised: " + done + ", unlinked " + unlinked + ", refused " + refused);
     }
 
+    /** A handle whose recovery checks that it was fully built first. */
+    private static final class Handle
+    {
+        private final SharedFile file;
+        private final List<Integer> recovered = new ArrayList<>();
+
+        Handle(final SharedFile file)
+        {
+            this.file = file;
+        }
+
+        void recover(final int entry)
+        {
+            assertTrue(file != null, "recovery ran on a handle still being built");
+            recovered.add(entry);
+        }
+    }
+
+    @Test
+    void shouldOpenInOneCallRecoveringOnACompleteHandleAndCloseOnAnyFailure() throws Exception
+    {
+        final SharedFile detached = TestObjects.openOrCreate(path, CAPACITY, 1);
+        assertEquals(0, detached.attach(dead -> { }));
+        detached.close();
+        final Handle handle = SharedFile.open(path, TestObjects.KIND, TestObjects.KIND_VERSION,
+            SharedFile.OpenMode.OPEN, null, file ->
+            {
+                final Handle built = new Handle(file);
+                return new SharedFile.Bound<>(built, built::recover);
+            });
+        extra.add(handle.file);
+        assertEquals(List.of(0), handle.recovered, "the detached entry is recovered once the handle exists");
+        assertEquals(0, handle.file.entry());
+        final long before = openDescriptors();
+        for (int i = 0; i < 20; i++)
+        {
+            assertThrows(IncompatibleParametersException.class, () -> SharedFile.open(path, TestObjects.KIND,
+                TestObjects.KIND_VERSION, SharedFile.OpenMode.OPEN, null, file ->
+                {
+                    file.requireParameter(0, "capacity", TestObjects.PARAMETER_0 + 1);
+                    return new SharedFile.Bound<>(file, dead -> { });
+                }));
+            assertThrows(IllegalStateException.class, () -> SharedFile.open(path, TestObjects.KIND,
+                TestObjects.KIND_VERSION, SharedFile.OpenMode.OPEN, null, file ->
+                {
+                    throw new IllegalStateException("binding failed");
+                }));
+        }
+        assertTrue(openDescriptors() < before + 5, "a failed open leaked its file: " + before + " -> " +
+            openDescriptors());
+        // nobody else holds the name lock or an entry: the name can be removed at once
+        handle.file.unlink();
+        assertFalse(Files.exists(path));
+    }
+
+    @Test
+    void shouldLeaveAnEntryWhoseRecoveryFailedToTheNextAttacher()
+    {
+        final SharedFile detached = TestObjects.openOrCreate(path, 1, 1);
+        detached.attach(dead -> { });
+        detached.close();
+        final SharedFile failing = TestObjects.open(path);
+        extra.add(failing);
+        assertThrows(IllegalStateException.class, () -> failing.attach(dead ->
+        {
+            throw new IllegalStateException("recovery failed");
+        }));
+        final SharedFile next = TestObjects.open(path);
+        extra.add(next);
+        assertEquals(0, next.attach(recovered::incrementAndGet), "the entry stayed held by the failed attacher");
+        assertEquals(1, recovered.get(0), "the next attacher runs the recovery again");
+    }
+
+    private static long openDescriptors() throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd")))
+        {
+            return fds.count();
+        }
+    }
+
     @Test
     void shouldSeeTwoAttachmentsInOneJvmAsAlive()
     {
