@@ -564,6 +564,8 @@ public final class SharedFile implements AutoCloseable
     /**
      * Detaches: unmaps the file and drops this attachment's entry lock; the next process that probes or takes
      * the entry recovers whatever it still held, as for a dead process. Idempotent. The object itself stays.
+     * Always completes and never throws, even on a file truncated under it: the descriptor (and so the entry
+     * lock) is released even if the mapping cannot be.
      */
     @Override
     public synchronized void close()
