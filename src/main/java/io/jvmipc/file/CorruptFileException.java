@@ -19,4 +19,16 @@ public class CorruptFileException extends SharedObjectException
     {
         super(path, message);
     }
+
+    /**
+     * An exception about {@code path}, with its cause.
+     *
+     * @param path    the file concerned.
+     * @param message what is wrong.
+     * @param cause   the underlying failure.
+     */
+    public CorruptFileException(final Path path, final String message, final Throwable cause)
+    {
+        super(path, message, cause);
+    }
 }

@@ -47,6 +47,11 @@ package io.jvmipc.file;
  *  +---------------------------------------------------------------+
  * </pre>
  * The process table follows at {@link #LENGTH}; the body starts at a page boundary after it.
+ * <p>
+ * Byte {@link #NAME_LOCK_OFFSET} of the file also carries an open-file-description lock, the <i>name lock</i>:
+ * held shared by every opener from the moment it has checked that the name still refers to this file until it
+ * holds its process-table entry, and exclusively by {@code SharedFile.unlink()} while it checks that nobody is
+ * attached and removes the name. So the name is never removed under a process that is attaching.
  */
 public final class HeaderDescriptor
 {
@@ -89,6 +94,8 @@ public final class HeaderDescriptor
     public static final int PARAMETERS_OFFSET = KIND_VERSION_OFFSET + Integer.BYTES;
     /** How many kind parameters the header holds. */
     public static final int PARAMETER_COUNT = 8;
+    /** The byte whose open-file-description lock is the name lock (see the class comment). */
+    public static final int NAME_LOCK_OFFSET = MAGIC_OFFSET;
     /** Length of the header; the process table starts here. */
     public static final int LENGTH = 256;
     /** The body starts at a multiple of this. */

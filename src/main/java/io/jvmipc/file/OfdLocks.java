@@ -17,6 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class OfdLocks
 {
     private static final int F_OFD_SETLK = 37;
+    private static final short F_RDLCK = 0;
     private static final short F_WRLCK = 1;
     private static final short F_UNLCK = 2;
     private static final short SEEK_SET = 0;
@@ -42,7 +43,26 @@ final class OfdLocks
      */
     static boolean tryLock(final int fd, final long offset)
     {
-        final int result = LibC.fcntl(fd, F_OFD_SETLK, flock(F_WRLCK, offset));
+        return trySet(fd, offset, F_WRLCK);
+    }
+
+    /**
+     * Tries to take a shared lock on one byte without blocking: any number of opens may hold it shared at once,
+     * and none while one holds it exclusively. Through a descriptor that holds it exclusively, turns that lock
+     * into a shared one.
+     *
+     * @param fd     a descriptor of the file, from its own {@code open}.
+     * @param offset the byte.
+     * @return {@code true} if taken, {@code false} if another open of the file holds it exclusively.
+     */
+    static boolean tryLockShared(final int fd, final long offset)
+    {
+        return trySet(fd, offset, F_RDLCK);
+    }
+
+    private static boolean trySet(final int fd, final long offset, final short type)
+    {
+        final int result = LibC.fcntl(fd, F_OFD_SETLK, flock(type, offset));
         if (result == 0)
         {
             return true;
@@ -55,7 +75,8 @@ final class OfdLocks
     }
 
     /**
-     * Releases a lock taken by {@link #tryLock(int, long)} through the same descriptor.
+     * Releases a lock taken by {@link #tryLock(int, long)} or {@link #tryLockShared(int, long)} through the same
+     * descriptor.
      *
      * @param fd     the descriptor.
      * @param offset the byte.

@@ -2,40 +2,17 @@ package io.jvmipc.file;
 
 import io.jvmipc.internal.LibC;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 
 import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.CHECKSUM_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATION_TIME_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATOR_PID_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.FILE_LENGTH_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.HEADER_LENGTH_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.KIND_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.KIND_VERSION_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.LAYOUT_VERSION_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.MAGIC_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_OFFSET_OFFSET;
-import static io.jvmipc.file.HeaderDescriptor.READY_OFFSET;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -46,7 +23,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * directory, writes the ready word last, and then hard-links it to the object's name, which fails if the
  * name exists. So the name only ever refers to a complete file, and of N processes creating one name at once,
  * one wins and the others attach to its object. A creator killed mid-way leaves only a temporary file
- * ({@code .<name>.creating.<pid>.<n>}), never a half-made object.
+ * ({@code .<name>.creating.<pid>.<n>}), never a half-made object. Every block of the file is reserved
+ * ({@code fallocate}) before anything is written: a file system without room refuses the object at creation
+ * ({@link InsufficientSpaceException}); no object is ever a sparse file that faults later. The file is opened and
+ * mapped with {@code open} and {@code mmap}, not through an interruptible channel, so an opener's interrupt
+ * status neither fails the open nor is cleared by it.
  * <p>
  * <b>Attaching</b> validates everything before use: magic, layout version, ready word (waited for with a
  * deadline), kind, kind version, header checksum and every size against the real file length, so a foreign,
@@ -158,6 +139,37 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
+     * Builds a primitive's handle on a mapped, validated file that is not attached yet, for
+     * {@link #open(Path, ObjectKind, int, OpenMode, Spec, Binder)}: checks the kind's parameters, binds views and
+     * registers signals ({@code Signal.of}), and says how to recover a dead entry. Whatever it throws, the file is
+     * closed.
+     *
+     * @param <T> the handle's type.
+     */
+    @FunctionalInterface
+    public interface Binder<T>
+    {
+        /**
+         * Builds the handle.
+         *
+         * @param file the mapped file, not yet attached.
+         * @return the handle and its recovery, which runs only once the handle is fully built.
+         */
+        Bound<T> bind(SharedFile file);
+    }
+
+    /**
+     * What a {@link Binder} built.
+     *
+     * @param handle   the primitive's handle.
+     * @param recovery releases what a dead process held; it may use the handle, which is complete by then.
+     * @param <T>      the handle's type.
+     */
+    public record Bound<T>(T handle, DeadOwnerRecovery recovery)
+    {
+    }
+
+    /**
      * The liveness-probe cadence: each process probes a given process-table entry at most once per interval,
      * whichever of its threads and calls ask ({@link #probeDue(int)}). A dead process in the way of a caller is
      * therefore found at the caller's first attempt at least this long after the previous probe of its entry,
@@ -166,53 +178,35 @@ public final class SharedFile implements AutoCloseable
     public static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** {@link #probeDue(int)}'s entry number for a probe of every entry ({@link #recoverDeadEntries()}). */
     public static final int ANY_ENTRY = -1;
-    private static final long NEVER_PROBED = Long.MIN_VALUE;
-    /** How long an attacher waits for a file's ready word. */
-    static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final int ENOENT = 2;
-    private static final int ELOOP = 40;
     private static final int MAX_OPEN_ATTEMPTS = 100;
-    private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final Path path;
-    private final Arena arena;
+    private final FileMapping mapping;
     private final MemorySegment segment;
-    private final int lockFd;
     private final ObjectKind kind;
-    private final int processTableCapacity;
     private final long bodyOffset;
     private final long bodyLength;
-    /** Where each registered signal's shared waiter count lives, by signal number; -1 if none. */
-    private final long[] signalWaiters = new long[ProcessTableDescriptor.SIGNAL_COUNT];
-    /** When each entry was last probed for liveness ({@link #probeDue(int)}); the last slot is for "any". */
-    private final AtomicLongArray lastProbe;
-    private DeadOwnerRecovery recovery;
-    private int entry = -1;
+    private final ProcessTable table;
     private volatile boolean closed;
 
-    private SharedFile(final Path path, final Arena arena, final MemorySegment segment, final int lockFd,
-        final ObjectKind kind)
+    /** Reads the validated header's sizes; the caller has validated {@code mapping}. */
+    private SharedFile(final Path path, final FileMapping mapping, final ObjectKind kind)
     {
         this.path = path;
-        this.arena = arena;
-        this.segment = segment;
-        this.lockFd = lockFd;
+        this.mapping = mapping;
+        this.segment = mapping.segment();
         this.kind = kind;
-        this.processTableCapacity = segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
         this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
         this.bodyLength = segment.get(JAVA_LONG, BODY_LENGTH_OFFSET);
-        java.util.Arrays.fill(signalWaiters, -1L);
-        this.lastProbe = new AtomicLongArray(processTableCapacity + 1);
-        for (int i = 0; i <= processTableCapacity; i++)
-        {
-            lastProbe.set(i, NEVER_PROBED);
-        }
+        this.table = new ProcessTable(path, segment, mapping.fd(), segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET),
+            bodyOffset);
     }
 
     /**
      * Maps the object at {@code path}, creating it from {@code spec} if the mode allows, and validates it.
-     * The caller then binds its views to {@link #segment()} and calls {@link #attach(DeadOwnerRecovery)}.
+     * The caller then binds its views to {@link #segment()} and calls {@link #attach(DeadOwnerRecovery)}, and
+     * closes the file if anything fails in between; {@link #open(Path, ObjectKind, int, OpenMode, Spec, Binder)}
+     * does all of that in one call.
      *
      * @param path        the object's file.
      * @param kind        the kind expected.
@@ -222,8 +216,9 @@ public final class SharedFile implements AutoCloseable
      * @return the mapped, validated file, not yet attached.
      * @throws SharedObjectExistsException  if {@code CREATE} and the name exists.
      * @throws NoSuchSharedObjectException  if {@code OPEN} and the name does not exist.
+     * @throws InsufficientSpaceException   if it is created and the file system has not room for it.
      * @throws SharedObjectException        if the file is foreign, of another version or kind, truncated or
-     *                                      corrupt.
+     *                                      corrupt, or something else than a regular file has the name.
      */
     public static SharedFile map(final Path path, final ObjectKind kind, final int kindVersion,
         final OpenMode mode, final Spec spec)
@@ -247,7 +242,7 @@ public final class SharedFile implements AutoCloseable
                     throw new NoSuchSharedObjectException(path, "no such object");
                 }
             }
-            if (createIfAbsent(path, spec))
+            if (FileMapping.createIfAbsent(path, spec))
             {
                 final SharedFile created = tryMapExisting(path, kind, kindVersion);
                 if (created != null)
@@ -266,46 +261,97 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
+     * The one open path: maps and validates the object ({@link #map(Path, ObjectKind, int, OpenMode, Spec)}),
+     * lets {@code binder} build the handle, attaches with the handle's recovery, and closes the file if any step
+     * fails. The recovery of a dead entry found while attaching therefore runs on a complete handle, never on
+     * one still being constructed.
+     *
+     * @param path        the object's file.
+     * @param kind        the kind expected.
+     * @param kindVersion the kind's body layout version expected.
+     * @param mode        create, open, or either.
+     * @param spec        what to create; may be {@code null} with {@link OpenMode#OPEN}.
+     * @param binder      builds the handle on the mapped file.
+     * @param <T>         the handle's type.
+     * @return the attached handle.
+     * @throws SharedObjectException     as {@link #map(Path, ObjectKind, int, OpenMode, Spec)} does.
+     * @throws ProcessTableFullException if every entry is held by a live process.
+     */
+    public static <T> T open(final Path path, final ObjectKind kind, final int kindVersion, final OpenMode mode,
+        final Spec spec, final Binder<T> binder)
+    {
+        final SharedFile file = map(path, kind, kindVersion, mode, spec);
+        try
+        {
+            final Bound<T> bound = binder.bind(file);
+            file.attach(bound.recovery());
+            return bound.handle();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Maps and validates an existing object; {@code null} if there is no file of that name. */
+    private static SharedFile tryMapExisting(final Path path, final ObjectKind kind, final int kindVersion)
+    {
+        final FileMapping mapping = FileMapping.openExisting(path);
+        if (mapping == null)
+        {
+            return null;
+        }
+        boolean mappedOk = false;
+        try
+        {
+            try
+            {
+                HeaderValidator.validate(path, mapping.segment(), kind, kindVersion);
+            }
+            catch (final InternalError e)
+            {
+                throw new CorruptFileException(path, "was truncated by another program while being opened", e);
+            }
+            final SharedFile mapped = new SharedFile(path, mapping, kind);
+            mappedOk = true;
+            return mapped;
+        }
+        finally
+        {
+            if (!mappedOk)
+            {
+                mapping.close();
+            }
+        }
+    }
+
+    /**
      * Takes an entry in the process table for this attachment. If the entry's previous owner died without
-     * detaching, {@code recovery} runs for it first. The entry's waiting counts and kind words then start at
-     * zero, whatever its previous owner left in them.
+     * detaching, {@code recovery} runs for it first (if it throws, the entry is left to the next process, which
+     * runs it again). The entry's waiting counts and kind words then start at zero, whatever its previous owner
+     * left in them.
      *
      * @param recovery releases what a dead process held; also used by {@link #recoverIfDead(int)}.
      * @return the entry's index.
      * @throws ProcessTableFullException if every entry is held by a live process.
+     * @throws IllegalStateException     if already attached.
      */
     public int attach(final DeadOwnerRecovery recovery)
     {
-        if (entry >= 0)
+        try
         {
-            throw new IllegalStateException(path + ": already attached as entry " + entry);
+            return table.attach(recovery);
         }
-        this.recovery = recovery;
-        for (int i = 0; i < processTableCapacity; i++)
+        catch (final InternalError e)
         {
-            if (OfdLocks.tryLock(lockFd, ProcessTableDescriptor.lockOffset(i)))
-            {
-                final long base = ProcessTableDescriptor.entryOffset(i);
-                // acquire: see everything the entry's previous owner wrote before it died
-                if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
-                    ProcessTableDescriptor.ATTACHED)
-                {
-                    releaseWaiters(i);
-                    recovery.recover(i);
-                }
-                clearEntryCounts(base);
-                segment.set(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET, ProcessHandle.current().pid());
-                segment.set(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET, System.currentTimeMillis());
-                // atomic add: only the lock holder writes it, but readers in other processes must see a whole value
-                LONG.getAndAdd(segment, base + ProcessTableDescriptor.GENERATION_OFFSET, 1L);
-                // release: the entry's fields are visible before it reads as attached
-                INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.ATTACHED);
-                entry = i;
-                return i;
-            }
+            throw faulted(e);
         }
-        throw new ProcessTableFullException(path, "all " + processTableCapacity +
-            " process-table entries are held by live processes");
+        finally
+        {
+            // held since the open; from now on this attachment's entry lock is what keeps unlink away
+            mapping.releaseNameLock();
+        }
     }
 
     /**
@@ -316,41 +362,18 @@ public final class SharedFile implements AutoCloseable
      * @param other an entry index.
      * @return {@code true} if the entry has no live owner (now recovered), {@code false} if its owner is alive
      *         (or is this attachment, or another process is recovering it right now).
+     * @throws IllegalStateException if this attachment is closed.
      */
     public synchronized boolean recoverIfDead(final int other)
     {
         ensureOpen();
-        if (other == entry || other < 0 || other >= processTableCapacity)
-        {
-            return false;
-        }
-        final long lockOffset = ProcessTableDescriptor.lockOffset(other);
-        if (!OfdLocks.tryLock(lockFd, lockOffset))
-        {
-            return false;
-        }
         try
         {
-            final long base = ProcessTableDescriptor.entryOffset(other);
-            // acquire: see everything the entry's owner wrote before it died; an entry left FREE (never used,
-            // closed cleanly, or already recovered) has nothing to recover, and recovering twice could release
-            // twice what the dead process held
-            if (recovery != null && (int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
-                ProcessTableDescriptor.ATTACHED)
-            {
-                // waiter registrations first: whatever the kind's recovery does, no waker skips a live sleeper
-                // because of a dead one's count; both steps may be re-run by the next survivor if this process
-                // dies here (the entry stays ATTACHED until the end)
-                releaseWaiters(other);
-                recovery.recover(other);
-            }
-            // release: the recovery's effects are visible before the entry reads as free
-            INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
-            return true;
+            return table.recoverIfDead(other);
         }
-        finally
+        catch (final InternalError e)
         {
-            OfdLocks.unlock(lockFd, lockOffset);
+            throw faulted(e);
         }
     }
 
@@ -366,22 +389,7 @@ public final class SharedFile implements AutoCloseable
      */
     public synchronized void registerSignal(final int number, final long waitersOffset)
     {
-        if (number < 0 || number >= ProcessTableDescriptor.SIGNAL_COUNT)
-        {
-            throw new IllegalArgumentException(path + ": signal number " + number + " outside 0.." +
-                (ProcessTableDescriptor.SIGNAL_COUNT - 1));
-        }
-        if (waitersOffset < bodyOffset || waitersOffset > segment.byteSize() - Integer.BYTES)
-        {
-            throw new IllegalArgumentException(path + ": signal " + number + "'s waiter count at " + waitersOffset +
-                " is outside the body [" + bodyOffset + ", " + segment.byteSize() + ")");
-        }
-        if (signalWaiters[number] >= 0 && signalWaiters[number] != waitersOffset)
-        {
-            throw new IllegalArgumentException(path + ": signal " + number + " is registered at " +
-                signalWaiters[number] + ", not " + waitersOffset);
-        }
-        signalWaiters[number] = waitersOffset;
+        table.registerSignal(number, waitersOffset);
     }
 
     /**
@@ -392,8 +400,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long ownWaitingOffset(final int number)
     {
-        final int own = entry;
-        return own < 0 ? -1 : ProcessTableDescriptor.waitingOffset(own, number);
+        return table.ownWaitingOffset(number);
     }
 
     /**
@@ -406,15 +413,7 @@ public final class SharedFile implements AutoCloseable
      */
     public boolean probeDue(final int other)
     {
-        final int slot = probeSlot(other);
-        final long now = System.nanoTime();
-        // atomic: threads of this process share the cadence; the CAS gives each interval's probe to one of them
-        final long last = lastProbe.get(slot);
-        if (last != NEVER_PROBED && now - last < PROBE_INTERVAL_NANOS)
-        {
-            return false;
-        }
-        return lastProbe.compareAndSet(slot, last, now);
+        return table.probeDue(other);
     }
 
     /**
@@ -425,9 +424,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long nextProbeNanos(final int other)
     {
-        final long last = lastProbe.get(probeSlot(other));
-        final long now = System.nanoTime();
-        return last == NEVER_PROBED || now - last >= PROBE_INTERVAL_NANOS ? now : last + PROBE_INTERVAL_NANOS;
+        return table.nextProbeNanos(other);
     }
 
     /**
@@ -435,18 +432,24 @@ public final class SharedFile implements AutoCloseable
      * ({@link #recoverIfDead(int)}). A system call per attached entry.
      *
      * @return {@code true} if at least one entry was found dead and recovered.
+     * @throws IllegalStateException if this attachment is closed.
      */
     public boolean recoverDeadEntries()
     {
         boolean recovered = false;
-        for (int i = 0; i < processTableCapacity; i++)
+        try
         {
-            // acquire: an entry's state, to skip the system call for free ones
-            if (i != entry && (int)INT.getAcquire(segment, ProcessTableDescriptor.entryOffset(i) +
-                ProcessTableDescriptor.STATE_OFFSET) == ProcessTableDescriptor.ATTACHED && recoverIfDead(i))
+            for (int i = 0; i < table.capacity(); i++)
             {
-                recovered = true;
+                if (i != table.entry() && table.readsAttached(i) && recoverIfDead(i))
+                {
+                    recovered = true;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
         }
         return recovered;
     }
@@ -457,84 +460,112 @@ public final class SharedFile implements AutoCloseable
      * @param other an entry index.
      * @return {@code true} if a live attachment holds it.
      * @throws IndexOutOfBoundsException if {@code other} is not an entry of the table.
+     * @throws IllegalStateException     if this attachment is closed.
      */
     public synchronized boolean isAlive(final int other)
     {
         ensureOpen();
-        // an index past the table would probe a lock byte in the body and report "dead"
-        java.util.Objects.checkIndex(other, processTableCapacity);
-        if (other == entry)
+        return table.isAlive(other);
+    }
+
+    /**
+     * The process-table generation of entry {@code other}, read with acquire: how many attaches the entry has
+     * seen, so that a word naming an owner by entry and generation tells the owner from a later process given the
+     * same entry.
+     *
+     * @param other an entry index.
+     * @return the generation, 0 if the entry was never used.
+     * @throws IndexOutOfBoundsException if {@code other} is not an entry of the table.
+     */
+    public long generation(final int other)
+    {
+        try
         {
-            return true;
+            return table.generation(other);
         }
-        final long lockOffset = ProcessTableDescriptor.lockOffset(other);
-        if (OfdLocks.tryLock(lockFd, lockOffset))
+        catch (final InternalError e)
         {
-            OfdLocks.unlock(lockFd, lockOffset);
-            return false;
+            throw faulted(e);
         }
-        return true;
     }
 
     /**
      * The process table's entries that have ever been used, with their liveness now.
      *
      * @return the entries.
+     * @throws IllegalStateException if this attachment is closed.
      */
     public List<ProcessEntry> processes()
     {
-        final List<ProcessEntry> result = new ArrayList<>();
-        for (int i = 0; i < processTableCapacity; i++)
+        try
         {
-            final long base = ProcessTableDescriptor.entryOffset(i);
-            // volatile: a diagnostic snapshot; 0 means the entry was never used
-            final long generation = (long)LONG.getVolatile(segment, base + ProcessTableDescriptor.GENERATION_OFFSET);
-            if (generation == 0)
-            {
-                continue;
-            }
-            result.add(new ProcessEntry(i, segment.get(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET),
-                generation, segment.get(JAVA_LONG, base + ProcessTableDescriptor.ATTACH_TIME_OFFSET),
-                isAlive(i), i == entry));
+            return table.processes(this::isAlive);
         }
-        return result;
+        catch (final InternalError e)
+        {
+            throw faulted(e);
+        }
     }
 
     /**
      * Removes the object's name, so that no process can attach to it any more. Processes attached now keep
-     * their mapping. Refused while another live process is attached, so nothing deletes a file in use.
+     * their mapping. Refused while another live process is attached, so nothing deletes a file in use, and while
+     * another process is between opening the file and holding its process-table entry (it holds the name lock,
+     * see {@link HeaderDescriptor#NAME_LOCK_OFFSET}, for at most a second is waited): the check and the removal
+     * are made under the exclusive name lock, and an opener re-checks under its shared hold that the name still
+     * refers to the file it opened, so no process ever ends attached to a removed file while new openers create a
+     * fresh object of the same name. Does nothing if the name no longer refers to this object.
      *
-     * @throws IllegalStateException if another live process is attached.
+     * @throws IllegalStateException if another live process is attached or attaching, or this one is closed.
      */
     public void unlink()
     {
-        ensureOpen();
-        final List<Long> others = new ArrayList<>();
-        for (final ProcessEntry process : processes())
-        {
-            if (process.alive() && !process.self())
-            {
-                others.add(process.pid());
-            }
-        }
-        if (!others.isEmpty())
-        {
-            throw new IllegalStateException(path + ": still attached by live process(es) " + others +
-                "; they must close it first");
-        }
         try
         {
-            Files.deleteIfExists(path);
+            unlinkName();
         }
-        catch (final IOException e)
+        catch (final InternalError e)
         {
-            throw new UncheckedIOException("cannot remove " + path, e);
+            throw faulted(e);
         }
+    }
+
+    private void unlinkName()
+    {
+        ensureOpen();
+        mapping.unlinkName(() ->
+        {
+            final List<Long> others = new ArrayList<>();
+            for (final ProcessEntry process : table.processes(this::isAlive))
+            {
+                if (process.alive() && !process.self())
+                {
+                    others.add(process.pid());
+                }
+            }
+            if (!others.isEmpty())
+            {
+                throw new IllegalStateException(path + ": still attached by live process(es) " + others +
+                    "; they must close it first");
+            }
+        });
+    }
+
+    /**
+     * Whether the object's path still names this attachment's file (for tests of {@link #unlink()}).
+     *
+     * @return {@code true} if it does.
+     */
+    boolean isNamedByPath()
+    {
+        return mapping.isNamedByPath();
     }
 
     /**
      * Detaches: unmaps the file and drops this attachment's entry lock; the next process that probes or takes
      * the entry recovers whatever it still held, as for a dead process. Idempotent. The object itself stays.
+     * Always completes and never throws, even on a file truncated under it: the descriptor (and so the entry
+     * lock) is released even if the mapping cannot be.
      */
     @Override
     public synchronized void close()
@@ -548,9 +579,16 @@ public final class SharedFile implements AutoCloseable
         // the object's recovery for it exactly once, which frees whatever this attachment still held (a slot
         // another thread had claimed, permits, waiter registrations) just as if this process had died.
         // unmap first: once the shared arena is closed no thread of this process can still write to the object,
-        // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late
-        arena.close();
-        LibC.close(lockFd);
+        // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late.
+        // The descriptor is closed (and the lock dropped) even if the unmap fails, so close always completes
+        try
+        {
+            mapping.close();
+        }
+        catch (final RuntimeException e)
+        {
+            // the arena is held by a call in another thread of this process: the mapping stays until exit
+        }
     }
 
     /**
@@ -563,18 +601,29 @@ public final class SharedFile implements AutoCloseable
      */
     public SharedObjectException faulted(final InternalError fault)
     {
-        long now;
-        try
+        final long mapped = segment.byteSize();
+        final LibC.FileStatus now;
+        synchronized (this)
         {
-            now = Files.size(path);
+            // under the monitor: close() cannot release the descriptor (whose number could be reused) meanwhile
+            now = closed ? null : mapping.statusNow();
         }
-        catch (final IOException | RuntimeException e)
+        final String state;
+        if (now == null)
         {
-            now = -1;
+            state = "its size cannot be read";
         }
-        return new SharedObjectException(path, "cannot be read or written any more (" +
-            (now < 0 ? "the file is gone" : "the file is now " + now + " bytes") + ", mapped as " +
-            segment.byteSize() + " bytes): another program truncated or replaced it, or memory ran out", fault);
+        else if (now.size() < mapped)
+        {
+            state = "another program truncated it to " + now.size() + " bytes";
+        }
+        else
+        {
+            state = "it is still " + now.size() + " bytes long, so the system could not supply a page of it " +
+                "(out of memory or space)";
+        }
+        return new SharedObjectException(path, "cannot be read or written any more: it is mapped as " + mapped +
+            " bytes and " + state + (now != null && now.links() == 0 ? "; its name was removed" : ""), fault);
     }
 
     /**
@@ -645,7 +694,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long parameter(final int index)
     {
-        return segment.get(JAVA_LONG, HeaderDescriptor.parameterOffset(index));
+        return headerLong(HeaderDescriptor.parameterOffset(index));
     }
 
     /**
@@ -655,7 +704,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long creatorPid()
     {
-        return segment.get(JAVA_LONG, CREATOR_PID_OFFSET);
+        return headerLong(CREATOR_PID_OFFSET);
     }
 
     /**
@@ -665,7 +714,7 @@ public final class SharedFile implements AutoCloseable
      */
     public long creationTimeMillis()
     {
-        return segment.get(JAVA_LONG, CREATION_TIME_OFFSET);
+        return headerLong(CREATION_TIME_OFFSET);
     }
 
     /**
@@ -675,7 +724,7 @@ public final class SharedFile implements AutoCloseable
      */
     public int processTableCapacity()
     {
-        return processTableCapacity;
+        return table.capacity();
     }
 
     /**
@@ -685,7 +734,7 @@ public final class SharedFile implements AutoCloseable
      */
     public int entry()
     {
-        return entry;
+        return table.entry();
     }
 
     /**
@@ -720,275 +769,16 @@ public final class SharedFile implements AutoCloseable
         }
     }
 
-    private int probeSlot(final int other)
+    private long headerLong(final long offset)
     {
-        if (other == ANY_ENTRY)
-        {
-            return processTableCapacity;
-        }
-        return java.util.Objects.checkIndex(other, processTableCapacity);
-    }
-
-    /** Removes a dead entry's registrations from every registered signal; restartable (a swap, then a subtract). */
-    private void releaseWaiters(final int dead)
-    {
-        for (int s = 0; s < ProcessTableDescriptor.SIGNAL_COUNT; s++)
-        {
-            final long waiters = signalWaiters[s];
-            if (waiters < 0)
-            {
-                continue;
-            }
-            // atomic swap: taken once, so a second recovery cannot subtract it again
-            final int registered = (int)INT.getAndSet(segment, ProcessTableDescriptor.waitingOffset(dead, s), 0);
-            if (registered > 0)
-            {
-                // atomic: live processes register and deregister concurrently. A recoverer dying between the swap
-                // and this add leaves an over-count, which costs wakers a system call but never a wake-up
-                INT.getAndAdd(segment, waiters, -registered);
-            }
-        }
-    }
-
-    private void clearEntryCounts(final long base)
-    {
-        for (int s = 0; s < ProcessTableDescriptor.SIGNAL_COUNT; s++)
-        {
-            segment.set(JAVA_INT, base + ProcessTableDescriptor.WAITING_OFFSET + (long)s * Integer.BYTES, 0);
-        }
-        for (int w = 0; w < ProcessTableDescriptor.KIND_WORD_COUNT; w++)
-        {
-            segment.set(JAVA_LONG, base + ProcessTableDescriptor.KIND_WORDS_OFFSET + (long)w * Long.BYTES, 0L);
-        }
-    }
-
-    /** Builds the object under a temporary name and links it in; {@code false} if the name exists. */
-    private static boolean createIfAbsent(final Path path, final Spec spec)
-    {
-        final Path temp = path.resolveSibling("." + path.getFileName() + ".creating." +
-            ProcessHandle.current().pid() + "." + Integer.toUnsignedString(ThreadLocalRandom.current().nextInt()));
-        final long bodyOffset = HeaderDescriptor.bodyOffset(spec.processTableCapacity());
-        final long fileLength = bodyOffset + spec.bodyLength();
         try
         {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-                Arena arena = Arena.ofShared())
-            {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                final MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength, arena);
-                file.set(JAVA_LONG, MAGIC_OFFSET, HeaderDescriptor.MAGIC);
-                file.set(JAVA_INT, LAYOUT_VERSION_OFFSET, HeaderDescriptor.LAYOUT_VERSION);
-                file.set(JAVA_INT, KIND_OFFSET, spec.kind().code());
-                file.set(JAVA_INT, HEADER_LENGTH_OFFSET, HeaderDescriptor.LENGTH);
-                file.set(JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
-                file.set(JAVA_LONG, CREATION_TIME_OFFSET, System.currentTimeMillis());
-                file.set(JAVA_LONG, CREATOR_PID_OFFSET, ProcessHandle.current().pid());
-                file.set(JAVA_INT, PROCESS_TABLE_OFFSET_OFFSET, HeaderDescriptor.LENGTH);
-                file.set(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET, spec.processTableCapacity());
-                file.set(JAVA_LONG, BODY_OFFSET_OFFSET, bodyOffset);
-                file.set(JAVA_LONG, BODY_LENGTH_OFFSET, spec.bodyLength());
-                file.set(JAVA_INT, KIND_VERSION_OFFSET, spec.kindVersion());
-                for (int i = 0; i < spec.parameters().length; i++)
-                {
-                    file.set(JAVA_LONG, HeaderDescriptor.parameterOffset(i), spec.parameters()[i]);
-                }
-                file.set(JAVA_INT, CHECKSUM_OFFSET, headerChecksum(file));
-                if (spec.initializer() != null)
-                {
-                    spec.initializer().initialize(file, bodyOffset, spec.bodyLength());
-                }
-                // release: everything above is visible before the ready word
-                INT.setRelease(file, READY_OFFSET, HeaderDescriptor.READY);
-            }
-            try
-            {
-                Files.createLink(path, temp);
-                return true;
-            }
-            catch (final FileAlreadyExistsException e)
-            {
-                return false;
-            }
+            return segment.get(JAVA_LONG, offset);
         }
-        catch (final IOException e)
+        catch (final InternalError e)
         {
-            throw new UncheckedIOException("cannot create " + path, e);
+            throw faulted(e);
         }
-        finally
-        {
-            try
-            {
-                Files.deleteIfExists(temp);
-            }
-            catch (final IOException ignored)
-            {
-                // a leftover temporary file is harmless: no object refers to it
-            }
-        }
-    }
-
-    /** Maps and validates an existing object; {@code null} if there is no file of that name. */
-    private static SharedFile tryMapExisting(final Path path, final ObjectKind kind, final int kindVersion)
-    {
-        final int fd = LibC.open(path.toString(), LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOFOLLOW);
-        if (fd == -ENOENT)
-        {
-            return null;
-        }
-        if (fd == -ELOOP)
-        {
-            throw new SharedObjectException(path, "is a symbolic link; refusing to follow it");
-        }
-        if (fd < 0)
-        {
-            throw new SharedObjectException(path, "cannot be opened: errno " + -fd);
-        }
-        Arena arena = null;
-        boolean mappedOk = false;
-        try
-        {
-            final MemorySegment file;
-            // a second open of the same file (same inode, through our descriptor) only to map it
-            try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + fd),
-                StandardOpenOption.READ, StandardOpenOption.WRITE))
-            {
-                final long size = channel.size();
-                if (size < HeaderDescriptor.LENGTH)
-                {
-                    throw truncatedOrForeign(path, channel, size);
-                }
-                arena = Arena.ofShared();
-                file = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-            }
-            validate(path, file, kind, kindVersion);
-            final SharedFile mapped = new SharedFile(path, arena, file, fd, kind);
-            mappedOk = true;
-            return mapped;
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot map " + path, e);
-        }
-        finally
-        {
-            if (!mappedOk)
-            {
-                if (arena != null)
-                {
-                    arena.close();
-                }
-                LibC.close(fd);
-            }
-        }
-    }
-
-    private static SharedObjectException truncatedOrForeign(final Path path, final FileChannel channel,
-        final long size) throws IOException
-    {
-        if (size >= Long.BYTES)
-        {
-            final java.nio.ByteBuffer magic = java.nio.ByteBuffer.allocate(Long.BYTES)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            channel.read(magic, 0);
-            if (magic.getLong(0) != HeaderDescriptor.MAGIC)
-            {
-                return new ForeignFileException(path, "is not a jvmipc object (no jvmipc magic number)");
-            }
-        }
-        return new CorruptFileException(path, "is truncated: " + size + " bytes, shorter than the " +
-            HeaderDescriptor.LENGTH + "-byte header");
-    }
-
-    private static void validate(final Path path, final MemorySegment file, final ObjectKind kind,
-        final int kindVersion)
-    {
-        final long size = file.byteSize();
-        if (file.get(JAVA_LONG, MAGIC_OFFSET) != HeaderDescriptor.MAGIC)
-        {
-            throw new ForeignFileException(path, "is not a jvmipc object (no jvmipc magic number)");
-        }
-        final int layoutVersion = file.get(JAVA_INT, LAYOUT_VERSION_OFFSET);
-        if (layoutVersion != HeaderDescriptor.LAYOUT_VERSION)
-        {
-            throw new IncompatibleVersionException(path, "has layout version " + layoutVersion +
-                "; this library reads version " + HeaderDescriptor.LAYOUT_VERSION);
-        }
-        awaitReady(path, file);
-        final int kindCode = file.get(JAVA_INT, KIND_OFFSET);
-        final ObjectKind actualKind = ObjectKind.ofCode(kindCode);
-        if (actualKind != kind)
-        {
-            throw new WrongKindException(path, "holds a " + (actualKind == null ? "kind " + kindCode : actualKind) +
-                ", not a " + kind);
-        }
-        final int actualKindVersion = file.get(JAVA_INT, KIND_VERSION_OFFSET);
-        if (actualKindVersion != kindVersion)
-        {
-            throw new IncompatibleVersionException(path, "holds a " + kind + " of layout version " +
-                actualKindVersion + "; this library reads version " + kindVersion);
-        }
-        final int checksum = file.get(JAVA_INT, CHECKSUM_OFFSET);
-        if (checksum != headerChecksum(file))
-        {
-            throw new CorruptFileException(path, "header fails its checksum");
-        }
-        final long fileLength = file.get(JAVA_LONG, FILE_LENGTH_OFFSET);
-        if (fileLength != size)
-        {
-            throw new CorruptFileException(path, (size < fileLength ? "is truncated: " : "has the wrong length: ") +
-                size + " bytes, its header says " + fileLength);
-        }
-        final int headerLength = file.get(JAVA_INT, HEADER_LENGTH_OFFSET);
-        final int tableOffset = file.get(JAVA_INT, PROCESS_TABLE_OFFSET_OFFSET);
-        final int tableCapacity = file.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
-        final long bodyOffset = file.get(JAVA_LONG, BODY_OFFSET_OFFSET);
-        final long bodyLength = file.get(JAVA_LONG, BODY_LENGTH_OFFSET);
-        if (headerLength != HeaderDescriptor.LENGTH || tableOffset != HeaderDescriptor.LENGTH ||
-            tableCapacity < 1 || tableCapacity > ProcessTableDescriptor.MAX_CAPACITY ||
-            bodyOffset != HeaderDescriptor.bodyOffset(tableCapacity) || bodyLength < 0 ||
-            bodyOffset + bodyLength != fileLength)
-        {
-            throw new CorruptFileException(path, "has an inconsistent header: header length " + headerLength +
-                ", process table at " + tableOffset + " x " + tableCapacity + ", body at " + bodyOffset + " + " +
-                bodyLength + ", file " + fileLength);
-        }
-    }
-
-    private static void awaitReady(final Path path, final MemorySegment file)
-    {
-        final long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
-        int spins = 0;
-        // acquire: once ready reads as set, the creator's header and body writes are visible
-        while ((int)INT.getAcquire(file, READY_OFFSET) != HeaderDescriptor.READY)
-        {
-            if (System.nanoTime() - deadline >= 0)
-            {
-                throw new CorruptFileException(path, "never became ready (its creator died while building it, " +
-                    "or another program wrote it)");
-            }
-            if (++spins < 100)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
-        }
-    }
-
-    private static int headerChecksum(final MemorySegment file)
-    {
-        final byte[] header = file.asSlice(0, HeaderDescriptor.LENGTH).toArray(JAVA_BYTE);
-        for (int i = 0; i < Integer.BYTES; i++)
-        {
-            header[READY_OFFSET + i] = 0;
-            header[CHECKSUM_OFFSET + i] = 0;
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(header);
-        return (int)crc.getValue();
     }
 
     @Override

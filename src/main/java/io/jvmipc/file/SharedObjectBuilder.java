@@ -123,6 +123,25 @@ public abstract class SharedObjectBuilder<B extends SharedObjectBuilder<B>>
     }
 
     /**
+     * Opens the object's file at {@link #path()} in one step with
+     * {@link SharedFile#open(Path, ObjectKind, int, SharedFile.OpenMode, SharedFile.Spec, SharedFile.Binder)}:
+     * maps and validates it, lets {@code binder} build the handle, attaches with the handle's recovery, and closes
+     * the file if any step fails.
+     *
+     * @param spec   the layout to create with (its kind and version are also what an existing file must hold).
+     * @param mode   whether to create, open or do either.
+     * @param binder builds the handle on the mapped file.
+     * @param <T>    the handle's type.
+     * @return the attached handle.
+     * @throws SharedObjectException if the file cannot be created or is not a usable object of that kind.
+     */
+    protected final <T> T openFile(final SharedFile.Spec spec, final SharedFile.OpenMode mode,
+        final SharedFile.Binder<T> binder)
+    {
+        return SharedFile.open(path(), spec.kind(), spec.kindVersion(), mode, spec, binder);
+    }
+
+    /**
      * This builder as its concrete type, for the setters' return values.
      *
      * @return {@code this}.

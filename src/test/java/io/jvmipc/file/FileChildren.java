@@ -66,4 +66,54 @@ public final class FileChildren
             new CountDownLatch(1).await();
         }
     }
+
+    /**
+     * Args: object path, stop file. Until the stop file exists: opens or creates the object, lingers a little
+     * between mapping and attaching (as a slow binder of views would), attaches, and checks that the path still
+     * names the file it is attached to; closes. Prints STARTED after the first attach, then at the end
+     * DONE opens=n orphaned=k failures=f.
+     */
+    public static final class NameChurner
+    {
+        private NameChurner()
+        {
+        }
+
+        public static void main(final String[] args)
+        {
+            final Path path = Path.of(args[0]);
+            final Path stop = Path.of(args[1]);
+            long opens = 0;
+            long orphaned = 0;
+            long failures = 0;
+            final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            while (!java.nio.file.Files.exists(stop))
+            {
+                try (SharedFile file = TestObjects.openOrCreate(path, 8, 1))
+                {
+                    final long until = System.nanoTime() + random.nextLong(200_000);
+                    while (System.nanoTime() < until)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    file.attach(entry -> { });
+                    if (!file.isNamedByPath())
+                    {
+                        orphaned++;
+                    }
+                    if (opens++ == 0)
+                    {
+                        System.out.println("STARTED");
+                        System.out.flush();
+                    }
+                }
+                catch (final SharedObjectException e)
+                {
+                    failures++;
+                    System.out.println("FAILURE " + e);
+                }
+            }
+            System.out.println("DONE opens=" + opens + " orphaned=" + orphaned + " failures=" + failures);
+        }
+    }
 }

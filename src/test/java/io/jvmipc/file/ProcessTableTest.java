@@ -192,6 +192,121 @@ class ProcessTableTest
     }
 
     @Test
+    void shouldNeverRemoveTheNameUnderAProcessThatIsAttaching() throws Exception
+    {
+        final Path stop = tempDir.resolve("stop");
+        final JvmProcess child = JvmProcess.start(FileChildren.NameChurner.class, path.toString(), stop.toString());
+        children.add(child);
+        assertTrue(child.awaitOutput("STARTED", 60, TimeUnit.SECONDS), child::output);
+        int unlinked = 0;
+        int refused = 0;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() - deadline < 0)
+        {
+            try (SharedFile file = TestObjects.openOrCreate(path, 8, 2))
+            {
+                file.attach(entry -> { });
+                file.unlink();
+                unlinked++;
+            }
+            catch (final IllegalStateException e)
+            {
+                refused++;
+            }
+        }
+        Files.createFile(stop);
+        assertTrue(child.join(60, TimeUnit.SECONDS), child::output);
+        final String done = child.outputLines().stream().filter(l -> l.startsWith("DONE ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no DONE line: " + child.output()));
+        assertTrue(done.contains(" orphaned=0 ") && done.endsWith(" failures=0"),
+            "the child ended attached to a removed file: " + done + " (unlinked " + unlinked + ", refused " +
+            refused + ")\n" + child.output());
+        assertTrue(unlinked > 0 && refused > 0 && !done.contains("opens=1 "),
+            "the race was not exercised: " + done + ", unlinked " + unlinked + ", refused " + refused);
+    }
+
+    /** A handle whose recovery checks that it was fully built first. */
+    private static final class Handle
+    {
+        private final SharedFile file;
+        private final List<Integer> recovered = new ArrayList<>();
+
+        Handle(final SharedFile file)
+        {
+            this.file = file;
+        }
+
+        void recover(final int entry)
+        {
+            assertTrue(file != null, "recovery ran on a handle still being built");
+            recovered.add(entry);
+        }
+    }
+
+    @Test
+    void shouldOpenInOneCallRecoveringOnACompleteHandleAndCloseOnAnyFailure() throws Exception
+    {
+        final SharedFile detached = TestObjects.openOrCreate(path, CAPACITY, 1);
+        assertEquals(0, detached.attach(dead -> { }));
+        detached.close();
+        final Handle handle = SharedFile.open(path, TestObjects.KIND, TestObjects.KIND_VERSION,
+            SharedFile.OpenMode.OPEN, null, file ->
+            {
+                final Handle built = new Handle(file);
+                return new SharedFile.Bound<>(built, built::recover);
+            });
+        extra.add(handle.file);
+        assertEquals(List.of(0), handle.recovered, "the detached entry is recovered once the handle exists");
+        assertEquals(0, handle.file.entry());
+        final long before = openDescriptors();
+        for (int i = 0; i < 20; i++)
+        {
+            assertThrows(IncompatibleParametersException.class, () -> SharedFile.open(path, TestObjects.KIND,
+                TestObjects.KIND_VERSION, SharedFile.OpenMode.OPEN, null, file ->
+                {
+                    file.requireParameter(0, "capacity", TestObjects.PARAMETER_0 + 1);
+                    return new SharedFile.Bound<>(file, dead -> { });
+                }));
+            assertThrows(IllegalStateException.class, () -> SharedFile.open(path, TestObjects.KIND,
+                TestObjects.KIND_VERSION, SharedFile.OpenMode.OPEN, null, file ->
+                {
+                    throw new IllegalStateException("binding failed");
+                }));
+        }
+        assertTrue(openDescriptors() < before + 5, "a failed open leaked its file: " + before + " -> " +
+            openDescriptors());
+        // nobody else holds the name lock or an entry: the name can be removed at once
+        handle.file.unlink();
+        assertFalse(Files.exists(path));
+    }
+
+    @Test
+    void shouldLeaveAnEntryWhoseRecoveryFailedToTheNextAttacher()
+    {
+        final SharedFile detached = TestObjects.openOrCreate(path, 1, 1);
+        detached.attach(dead -> { });
+        detached.close();
+        final SharedFile failing = TestObjects.open(path);
+        extra.add(failing);
+        assertThrows(IllegalStateException.class, () -> failing.attach(dead ->
+        {
+            throw new IllegalStateException("recovery failed");
+        }));
+        final SharedFile next = TestObjects.open(path);
+        extra.add(next);
+        assertEquals(0, next.attach(recovered::incrementAndGet), "the entry stayed held by the failed attacher");
+        assertEquals(1, recovered.get(0), "the next attacher runs the recovery again");
+    }
+
+    private static long openDescriptors() throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd")))
+        {
+            return fds.count();
+        }
+    }
+
+    @Test
     void shouldSeeTwoAttachmentsInOneJvmAsAlive()
     {
         createParent(CAPACITY);

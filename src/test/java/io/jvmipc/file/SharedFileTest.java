@@ -329,7 +329,8 @@ class SharedFileTest
                 () -> directory.resolve(name), name);
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> directory.resolve(null));
+        assertThrows(NullPointerException.class, () -> directory.resolve(null));
+        assertThrows(NullPointerException.class, () -> SharedDirectory.requireValidName(null));
         assertEquals(tempDir.resolve("ok.name_1-2"), directory.resolve("ok.name_1-2"));
         assertEquals(tempDir.resolve("x".repeat(200)), directory.resolve("x".repeat(200)));
     }
