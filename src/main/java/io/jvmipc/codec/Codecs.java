@@ -1,5 +1,8 @@
 package io.jvmipc.codec;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
 /**
  * The codecs that come with the library. Each is thread-safe and stateless.
  * <table>
@@ -13,13 +16,76 @@ package io.jvmipc.codec;
  *   <tr><td>{@link #serializable(Class[])}</td><td>allow-listed {@code Serializable} classes</td>
  *       <td>Java serialisation stream</td><td>streams / the object graph</td></tr>
  * </table>
+ * Their {@linkplain Codec#identity() identities}: {@code jvmipc.bytes/1}, {@code jvmipc.utf8/1},
+ * {@code jvmipc.long-le/1}, {@code jvmipc.int-le/1}, and for the serialisation codec
+ * {@code jvmipc.serializable/1[}<i>the listed classes' names, sorted, comma-separated</i>{@code ]}, so that a
+ * queue created with one allow-list cannot be opened with another.
+ * <p>
  * Python's {@code multiprocessing} pickles every object it sends; these codecs are its counterpart, with Java
  * serialisation only when asked for, behind an allow-list.
  */
 public final class Codecs
 {
+    /** FNV-1a's 64-bit offset basis and prime: the hash is stored in files, so it is fixed forever. */
+    private static final long FNV_OFFSET_BASIS = 0xCBF2_9CE4_8422_2325L;
+    private static final long FNV_PRIME = 0x0000_0100_0000_01B3L;
+
+    private static final Map<Long, Codec<?>> BUILT_IN = Map.of(
+        identityHash(ByteArrayCodec.INSTANCE), ByteArrayCodec.INSTANCE,
+        identityHash(Utf8Codec.INSTANCE), Utf8Codec.INSTANCE,
+        identityHash(LongCodec.INSTANCE), LongCodec.INSTANCE,
+        identityHash(IntCodec.INSTANCE), IntCodec.INSTANCE);
+
     private Codecs()
     {
+    }
+
+    /**
+     * The 64-bit hash of a codec's {@linkplain Codec#identity() identity} that queues and pipes store when they
+     * are created (FNV-1a over the identity's UTF-8 bytes; the same in every process and release).
+     *
+     * @param codec the codec.
+     * @return the hash of {@code codec.identity()}.
+     * @throws NullPointerException if {@code codec} or its identity is {@code null}.
+     */
+    public static long identityHash(final Codec<?> codec)
+    {
+        final String identity = codec.identity();
+        if (identity == null)
+        {
+            throw new NullPointerException(codec.getClass().getName() + ".identity() returned null");
+        }
+        long hash = FNV_OFFSET_BASIS;
+        for (final byte b : identity.getBytes(StandardCharsets.UTF_8))
+        {
+            hash = (hash ^ (b & 0xFF)) * FNV_PRIME;
+        }
+        return hash;
+    }
+
+    /**
+     * Names a codec for a message: its {@code toString()}, identity and identity hash.
+     *
+     * @param codec the codec.
+     * @return for example {@code "Codecs.utf8() (identity jvmipc.utf8/1, hash 0x...)"}.
+     */
+    public static String describe(final Codec<?> codec)
+    {
+        return String.format("%s (identity %s, hash 0x%016x)", codec, codec.identity(), identityHash(codec));
+    }
+
+    /**
+     * Names the codec whose identity hashes to {@code hash}, as read from a file: {@link #describe(Codec)} of
+     * the library's codec of that identity if there is one, else only the hash (a hash cannot be reversed).
+     *
+     * @param hash an identity hash.
+     * @return a description for a message.
+     */
+    public static String describeIdentity(final long hash)
+    {
+        final Codec<?> codec = BUILT_IN.get(hash);
+        return codec != null ? describe(codec) : String.format("a codec of identity hash 0x%016x (not one of " +
+            "the library's)", hash);
     }
 
     /**

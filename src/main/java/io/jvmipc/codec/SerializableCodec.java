@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -26,26 +27,38 @@ final class SerializableCodec<T> implements Codec<T>
 {
     /** The deepest object graph decoded. */
     static final int MAX_DEPTH = 64;
+    /** The identity's name and version; the sorted allow-list follows in brackets. */
+    static final String IDENTITY_PREFIX = "jvmipc.serializable/1";
 
     private static final List<Class<?>> ALWAYS_ALLOWED = List.of(String.class, Boolean.class, Byte.class,
         Character.class, Short.class, Integer.class, Long.class, Float.class, Double.class, Number.class, Enum.class);
 
     private final Set<Class<?>> allowed = new HashSet<>();
     private final String description;
+    private final String identity;
 
     SerializableCodec(final Class<?>... classes)
     {
         allowed.addAll(ALWAYS_ALLOWED);
         final StringBuilder names = new StringBuilder();
+        final Set<String> sorted = new TreeSet<>();
         for (final Class<?> type : classes)
         {
             names.append(names.isEmpty() ? "" : ", ").append(type.getName());
+            sorted.add(type.getName());
             for (Class<?> c = type; c != null && Serializable.class.isAssignableFrom(c); c = c.getSuperclass())
             {
                 allowed.add(c);
             }
         }
         description = "Codecs.serializable(" + names + ")";
+        identity = IDENTITY_PREFIX + "[" + String.join(",", sorted) + "]";
+    }
+
+    @Override
+    public String identity()
+    {
+        return identity;
     }
 
     @Override

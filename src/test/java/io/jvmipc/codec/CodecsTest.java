@@ -281,4 +281,48 @@ class CodecsTest
         final Codec<Object> codec = Codecs.serializable(Point.class);
         assertThrows(IllegalArgumentException.class, () -> codec.encode(new Object(), segment, 0, 1000));
     }
+
+    @Test
+    void shouldDeclareStableIdentitiesWithAFixedHash()
+    {
+        assertEquals("jvmipc.bytes/1", Codecs.bytes().identity());
+        assertEquals("jvmipc.utf8/1", Codecs.utf8().identity());
+        assertEquals("jvmipc.long-le/1", Codecs.ofLong().identity());
+        assertEquals("jvmipc.int-le/1", Codecs.ofInt().identity());
+        assertEquals("jvmipc.serializable/1[io.jvmipc.codec.CodecsTest$Line,io.jvmipc.codec.CodecsTest$Point]",
+            Codecs.serializable(Point.class, Line.class, Point.class).identity());
+        assertEquals(Codecs.serializable(Point.class, Line.class).identity(),
+            Codecs.serializable(Line.class, Point.class).identity());
+        // FNV-1a 64 test vectors: the hash is stored in files and may never change
+        assertEquals(0xCBF2_9CE4_8422_2325L, Codecs.identityHash(withIdentity("")));
+        assertEquals(0xAF63_DC4C_8601_EC8CL, Codecs.identityHash(withIdentity("a")));
+        assertEquals(0x8594_4171_F739_67E8L, Codecs.identityHash(withIdentity("foobar")));
+        assertTrue(Codecs.describeIdentity(Codecs.identityHash(Codecs.utf8())).contains("Codecs.utf8()"));
+        assertThrows(NullPointerException.class, () -> Codecs.identityHash(withIdentity(null)));
+    }
+
+    private static Codec<byte[]> withIdentity(final String identity)
+    {
+        return new Codec<>()
+        {
+            @Override
+            public int encode(final byte[] value, final MemorySegment destination, final long offset,
+                final int maxLength)
+            {
+                return Codecs.bytes().encode(value, destination, offset, maxLength);
+            }
+
+            @Override
+            public byte[] decode(final MemorySegment source, final long offset, final int length)
+            {
+                return Codecs.bytes().decode(source, offset, length);
+            }
+
+            @Override
+            public String identity()
+            {
+                return identity;
+            }
+        };
+    }
 }
