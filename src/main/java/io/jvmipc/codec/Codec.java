@@ -25,6 +25,8 @@ public interface Codec<T>
      * @return the number of bytes written.
      * @throws io.jvmipc.MessageTooLargeException if the encoded value needs more than {@code maxLength} bytes;
      *                                            nothing the caller published is affected.
+     * @throws CodecException                    if the codec refuses the value (for example a class the
+     *                                            receiver's allow-list would refuse).
      * @throws IllegalArgumentException           if the value cannot be encoded.
      */
     int encode(T value, MemorySegment destination, long offset, int maxLength);

@@ -134,23 +134,35 @@ public final class Codecs
     }
 
     /**
-     * Java serialisation, decoded behind an {@link java.io.ObjectInputFilter} that admits only:
+     * Java serialisation behind an allow-list, checked by the receiver's {@link java.io.ObjectInputFilter} and
+     * first by the sender, so that a value the receiver would refuse is refused at {@code encode}, before
+     * anything is sent. The allow-list admits only:
      * <ul>
      *   <li>the classes listed (exactly those, not their subclasses), and their serialisable superclasses;</li>
      *   <li>{@code String}, the boxed primitives ({@code Boolean}, {@code Byte}, {@code Character},
      *       {@code Short}, {@code Integer}, {@code Long}, {@code Float}, {@code Double}), {@code Number} (their
      *       superclass) and {@code Enum} (the superclass of every enum, which still has to be listed);</li>
-     *   <li>arrays, of any dimension, of primitives or of any class above.</li>
+     *   <li>arrays, of any dimension, of primitives, of any class above, of {@code Object} or of an interface
+     *       (an array instantiates nothing but itself, and each element is checked on its own).</li>
      * </ul>
-     * Anything else, collections such as {@code java.util.ArrayList} included (list them if you need them),
-     * makes decoding throw {@link CodecException} before an instance of it is created. Limits: object graphs
-     * nested at most {@value SerializableCodec#MAX_DEPTH} deep, and no array longer than the message has bytes
-     * (so a forged length cannot make the decoder allocate a huge array). Encoding throws
-     * {@link io.jvmipc.MessageTooLargeException} (naming both sizes) if the stream does not fit, and
-     * {@link IllegalArgumentException} if the value is not serialisable. The decoded value is cast to
-     * {@code T} unchecked: list only classes that are {@code T}s.
+     * Collections must be listed: {@code java.util.ArrayList.class}, {@code HashMap.class}... (their internal
+     * {@code Object[]} or {@code Map.Entry[]} arrays are admitted by the array rule). {@code List.of},
+     * {@code Set.of}, {@code Map.of}, their {@code copyOf} and {@code Stream.toList()} travel as
+     * {@code java.util.CollSer}, a package-private class: list it as {@code Class.forName("java.util.CollSer")}
+     * (that admits the immutable classes it resolves to, and its elements are checked as any others). A class of
+     * your own that travels as a proxy ({@code writeReplace} / {@code readResolve}) needs both listed: the
+     * receiver checks the proxy and what it resolves to, and the sender, which writes only the proxy, cannot
+     * see the latter. Limits: object graphs nested at most
+     * {@value SerializableCodec#MAX_DEPTH} deep (the value itself is at depth 1), and no array longer than the
+     * message has bytes (so a forged length cannot make the decoder allocate a huge array).
+     * <p>
+     * Encoding throws {@link CodecException} naming the class (or the depth) for a value the receiver would
+     * refuse, {@link io.jvmipc.MessageTooLargeException} (naming both sizes) if the stream does not fit, and
+     * {@link IllegalArgumentException} if the value is not serialisable. Decoding throws {@link CodecException}
+     * naming the refused class or limit, before an instance of a refused class is created. The decoded value is
+     * cast to {@code T} unchecked: list only classes that are {@code T}s.
      *
-     * @param allowed the classes that may be decoded.
+     * @param allowed the classes that may be sent and decoded.
      * @param <T>     the type of values.
      * @return the codec.
      */
