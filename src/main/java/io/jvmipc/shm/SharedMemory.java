@@ -87,6 +87,7 @@ public final class SharedMemory implements AutoCloseable
      * @param name the segment's name.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {

@@ -114,6 +114,14 @@ class SharedMemoryTest
     }
 
     @Test
+    void shouldThrowNullPointerExceptionForANullName()
+    {
+        assertThrows(NullPointerException.class, () -> SharedMemory.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedMemory.create(null, 4096));
+        assertThrows(NullPointerException.class, () -> SharedMemory.open(null));
+    }
+
+    @Test
     void shouldThrowNamingTheFileWhenUsedAfterClose()
     {
         final SharedMemory m = memory("m").size(64).track(false).create();
