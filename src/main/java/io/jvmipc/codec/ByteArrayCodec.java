@@ -10,6 +10,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 final class ByteArrayCodec implements Codec<byte[]>
 {
     static final ByteArrayCodec INSTANCE = new ByteArrayCodec();
+    /** See {@link Codec#identity()}. */
+    static final String IDENTITY = "jvmipc.bytes/1";
 
     private ByteArrayCodec()
     {
@@ -38,6 +40,12 @@ final class ByteArrayCodec implements Codec<byte[]>
     public int encodedLength(final byte[] value)
     {
         return value.length;
+    }
+
+    @Override
+    public String identity()
+    {
+        return IDENTITY;
     }
 
     @Override

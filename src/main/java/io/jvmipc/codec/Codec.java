@@ -7,6 +7,9 @@ import java.lang.foreign.MemorySegment;
  * slot or ring space they have claimed, so a codec for bytes or buffers copies once and allocates nothing.
  * <p>
  * Implementations must be thread-safe and stateless (or use only thread-confined scratch space).
+ * <p>
+ * A codec has an {@linkplain #identity() identity}: a queue or pipe records it when created and refuses to be
+ * opened with a codec of another identity, so that a process cannot decode another encoding's bytes.
  *
  * @param <T> the type of value.
  */
@@ -22,6 +25,8 @@ public interface Codec<T>
      * @return the number of bytes written.
      * @throws io.jvmipc.MessageTooLargeException if the encoded value needs more than {@code maxLength} bytes;
      *                                            nothing the caller published is affected.
+     * @throws CodecException                    if the codec refuses the value (for example a class the
+     *                                            receiver's allow-list would refuse).
      * @throws IllegalArgumentException           if the value cannot be encoded.
      */
     int encode(T value, MemorySegment destination, long offset, int maxLength);
@@ -48,5 +53,29 @@ public interface Codec<T>
     default int encodedLength(final T value)
     {
         return -1;
+    }
+
+    /**
+     * The codec's stable identity: the name of its encoding and the encoding's version, by convention written
+     * {@code name/version} ({@code "jvmipc.utf8/1"}). A {@link io.jvmipc.queue.SharedQueue} or
+     * {@link io.jvmipc.pipe.Pipe} stores its 64-bit hash ({@link Codecs#identityHash(Codec)}) when it is created;
+     * opening it with a codec of another identity throws {@link io.jvmipc.file.IncompatibleParametersException}
+     * naming both. The byte paths of a queue or pipe ({@code offerBytes}, {@code sendBytes}...) do not decode and
+     * are not checked against it.
+     * <p>
+     * Two codecs with one identity must write and read the same bytes: change the version whenever the encoding
+     * changes. The library's codecs declare {@code jvmipc.*} identities (see {@link Codecs}); do not use that
+     * prefix.
+     * <p>
+     * The default is the implementing class's binary name, {@code getClass().getName()}. It changes when the class
+     * is renamed or moved, and for an anonymous class ({@code Outer$1}) when another anonymous class is added
+     * before it in the source: override this method with a constant to keep existing queues readable across
+     * such changes, or to let two classes that read the same bytes share a queue.
+     *
+     * @return the identity; never {@code null}.
+     */
+    default String identity()
+    {
+        return getClass().getName();
     }
 }

@@ -1,8 +1,9 @@
 package io.jvmipc.codec;
 
 /**
- * A message's bytes could not be decoded (or a value could not be encoded) by its codec. The message itself is
- * consumed: the transport's state is intact, and the next message can be read.
+ * A message's bytes could not be decoded, or a value was refused for encoding, by its codec. On decode the
+ * message itself is consumed: the transport's state is intact, and the next message can be read. On encode
+ * nothing is sent.
  */
 public class CodecException extends RuntimeException
 {

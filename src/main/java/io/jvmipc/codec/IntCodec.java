@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 final class IntCodec implements Codec<Integer>
 {
     static final IntCodec INSTANCE = new IntCodec();
+    /** See {@link Codec#identity()}. */
+    static final String IDENTITY = "jvmipc.int-le/1";
     private static final ValueLayout.OfInt LAYOUT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private IntCodec()
@@ -41,6 +43,12 @@ final class IntCodec implements Codec<Integer>
     public int encodedLength(final Integer value)
     {
         return Integer.BYTES;
+    }
+
+    @Override
+    public String identity()
+    {
+        return IDENTITY;
     }
 
     @Override

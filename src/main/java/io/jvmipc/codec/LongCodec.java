@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 final class LongCodec implements Codec<Long>
 {
     static final LongCodec INSTANCE = new LongCodec();
+    /** See {@link Codec#identity()}. */
+    static final String IDENTITY = "jvmipc.long-le/1";
     private static final ValueLayout.OfLong LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private LongCodec()
@@ -41,6 +43,12 @@ final class LongCodec implements Codec<Long>
     public int encodedLength(final Long value)
     {
         return Long.BYTES;
+    }
+
+    @Override
+    public String identity()
+    {
+        return IDENTITY;
     }
 
     @Override

@@ -15,6 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 final class Utf8Codec implements Codec<String>
 {
     static final Utf8Codec INSTANCE = new Utf8Codec();
+    /** See {@link Codec#identity()}. */
+    static final String IDENTITY = "jvmipc.utf8/1";
 
     /** Strict decoders (malformed input is reported, not replaced), one per thread: they are stateful. */
     private static final ThreadLocal<CharsetDecoder> DECODER = ThreadLocal.withInitial(
@@ -146,6 +148,12 @@ final class Utf8Codec implements Codec<String>
         }
         throw new IllegalArgumentException(String.format("unpaired surrogate U+%04X at index %d: the string has no " +
             "UTF-8 encoding", (int)high, i));
+    }
+
+    @Override
+    public String identity()
+    {
+        return IDENTITY;
     }
 
     @Override

@@ -122,8 +122,8 @@ final class HeaderValidator
         final ObjectKind actualKind = ObjectKind.ofCode(kindCode);
         if (actualKind != kind)
         {
-            throw new WrongKindException(path, "holds a " + (actualKind == null ? "kind " + kindCode : actualKind) +
-                ", not a " + kind);
+            throw new WrongKindException(path, "holds an object of kind " + (actualKind == null ? "code " +
+                kindCode + " (unknown to this library)" : actualKind) + ", not of kind " + kind);
         }
         final int actualKindVersion = file.get(JAVA_INT, KIND_VERSION_OFFSET);
         if (actualKindVersion != kindVersion)

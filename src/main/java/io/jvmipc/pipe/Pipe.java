@@ -3,6 +3,7 @@ package io.jvmipc.pipe;
 import io.jvmipc.codec.Codec;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.CorruptFileException;
+import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
@@ -80,9 +81,12 @@ public final class Pipe<T> implements AutoCloseable
      * @param name      the pipe's name.
      * @param end       the end to take.
      * @return the connection.
-     * @throws io.jvmipc.file.NoSuchSharedObjectException if there is no such pipe.
-     * @throws io.jvmipc.file.SharedObjectException       if the file is foreign, of another version or kind,
-     *                                                    truncated or corrupt.
+     * @throws io.jvmipc.file.NoSuchSharedObjectException     if there is no such pipe.
+     * @throws IncompatibleParametersException                if the pipe was created with a codec of another
+     *                                                        {@linkplain Codec#identity() identity} than
+     *                                                        {@link Codecs#bytes()}.
+     * @throws io.jvmipc.file.SharedObjectException           if the file is foreign, of another version or kind,
+     *                                                        truncated or corrupt.
      * @throws IllegalStateException                      if the end is held by a live process, or was closed.
      */
     public static Connection<byte[]> attach(final SharedDirectory directory, final String name, final End end)
@@ -226,6 +230,8 @@ public final class Pipe<T> implements AutoCloseable
          *
          * @param end the end to take.
          * @return the connection.
+         * @throws IncompatibleParametersException     if the pipe exists with a codec of another
+         *                                              {@linkplain Codec#identity() identity}.
          * @throws io.jvmipc.file.SharedObjectException if the existing file is foreign, of another version or
          *                                              kind, truncated or corrupt.
          * @throws IllegalStateException                if the end is held by a live process, or was closed.
@@ -241,6 +247,8 @@ public final class Pipe<T> implements AutoCloseable
          * @param end the end to take.
          * @return the connection.
          * @throws io.jvmipc.file.NoSuchSharedObjectException if there is no such pipe.
+         * @throws IncompatibleParametersException            if the pipe was created with a codec of another
+         *                                                    {@linkplain Codec#identity() identity}.
          * @throws io.jvmipc.file.SharedObjectException       if the file is foreign, of another version or
          *                                                    kind, truncated or corrupt.
          * @throws IllegalStateException                      if the end is held by a live process, or was closed.
@@ -270,13 +278,26 @@ public final class Pipe<T> implements AutoCloseable
             }
         }
 
+        /** Refuses a codec of another identity than the creator's: its messages would be lost at decode. */
+        private void requireCodec(final SharedFile file)
+        {
+            final long fileHash = file.parameter(PipeDescriptor.PARAM_CODEC);
+            if (fileHash != Codecs.identityHash(codec))
+            {
+                throw new IncompatibleParametersException(file.path(), "was created with codec " +
+                    Codecs.describeIdentity(fileHash) + ", not with " + Codecs.describe(codec) +
+                    ": both ends must use a codec of the same identity");
+            }
+        }
+
         private Connection<T> connect(final End end, final SharedFile.OpenMode mode)
         {
             Objects.requireNonNull(end, "end");
             final SharedDirectory dir = directory != null ? directory : SharedDirectory.defaultDirectory();
             final Path path = dir.resolve(name);
             final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.PIPE, PipeDescriptor.VERSION,
-                new long[] {capacity, duplex ? 1 : 0, maxMessageLength}, PipeDescriptor.bodyLength(capacity),
+                new long[] {capacity, duplex ? 1 : 0, maxMessageLength, Codecs.identityHash(codec)},
+                PipeDescriptor.bodyLength(capacity),
                 ProcessTableDescriptor.DEFAULT_CAPACITY, null);
             final SharedFile file = SharedFile.map(path, ObjectKind.PIPE, PipeDescriptor.VERSION, mode,
                 mode == SharedFile.OpenMode.OPEN ? null : spec);
@@ -293,6 +314,7 @@ public final class Pipe<T> implements AutoCloseable
                     throw new CorruptFileException(path, "has impossible pipe parameters: capacity " + fileCapacity +
                         ", duplex " + fileDuplex + ", max message " + fileMax + ", body " + file.bodyLength());
                 }
+                requireCodec(file);
                 final int ringCapacity = (int)fileCapacity;
                 final long body = file.bodyOffset();
                 file.attach(entry -> EndClaim.recover(file.segment(), body, ringCapacity, entry));

@@ -21,13 +21,14 @@ package io.jvmipc.pipe;
  *  |  Ring B to A (RingDescriptor.length(capacity) bytes)         ...|
  *  +---------------------------------------------------------------+
  * </pre>
- * Kind parameters: 0 ring capacity, 1 duplex (1) or one-way (0), 2 maximum message length.
+ * Kind parameters: 0 ring capacity, 1 duplex (1) or one-way (0), 2 maximum message length, 3 the hash of the
+ * identity of the codec the pipe was created with ({@link io.jvmipc.codec.Codecs#identityHash}).
  * Process-table signal numbers: ring A to B uses 0 (data) and 1 (space), ring B to A 2 and 3.
  */
 final class PipeDescriptor
 {
-    /** Layout version of the pipe body. */
-    static final int VERSION = 1;
+    /** Layout version of the pipe body and parameters (2: parameter 3 holds the codec's identity hash). */
+    static final int VERSION = 2;
 
     /** Kind parameter: data capacity of each ring. */
     static final int PARAM_CAPACITY = 0;
@@ -35,6 +36,8 @@ final class PipeDescriptor
     static final int PARAM_DUPLEX = 1;
     /** Kind parameter: the largest message. */
     static final int PARAM_MAX_MESSAGE = 2;
+    /** Kind parameter: the identity hash of the codec the pipe was created with. */
+    static final int PARAM_CODEC = 3;
 
     /** Offset of the holder word in an end block. */
     static final int HOLDER_FIELD = 0;

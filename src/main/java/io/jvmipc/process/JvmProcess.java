@@ -10,11 +10,13 @@ import java.lang.reflect.Modifier;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -120,25 +122,30 @@ public final class JvmProcess implements AutoCloseable
     /**
      * Waits for the child to exit, for at most {@code timeout}. Python's {@code Process.join(timeout)}, except
      * that it says whether the child exited. Once it returns {@code true}, {@link #output()} holds everything the
-     * child printed (unless a grandchild of its keeps the output open past the timeout).
+     * child printed, unless its last lines were still being read when the timeout passed (or a grandchild of
+     * its keeps the output open): the rest of the timeout is given to reading them.
      *
-     * @param timeout how long to wait; zero or negative only checks.
+     * @param timeout how long to wait; zero or negative does not wait (as {@code java.util.concurrent}), it only
+     *                checks whether the child has exited.
      * @param unit    the unit of {@code timeout}.
      * @return {@code true} if the child has exited, {@code false} if the timeout passed first.
      * @throws InterruptedException if the thread is interrupted while waiting.
+     * @throws NullPointerException if {@code unit} is null.
      */
     public boolean join(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         final long start = System.nanoTime();
-        if (!process.waitFor(timeout, unit))
+        final long timeoutNanos = unit.toNanos(timeout);
+        if (!process.waitFor(timeoutNanos, TimeUnit.NANOSECONDS))
         {
             return false;
         }
         if (reader != null)
         {
-            // the output ends with the process (unless a grandchild holds it open): wait what is left of the timeout
-            final long remaining = Math.max(0, unit.toNanos(timeout)) - (System.nanoTime() - start);
-            reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+            // the output ends with the process (unless a grandchild holds it open): wait what is left of the
+            // timeout; a duration of zero or less does not wait
+            final long remaining = timeoutNanos <= 0 ? 0 : timeoutNanos - (System.nanoTime() - start);
+            reader.join(Duration.ofNanos(remaining));
         }
         return true;
     }
@@ -255,16 +262,18 @@ public final class JvmProcess implements AutoCloseable
      * child prints {@code HOLDING} once it holds a lock, and the parent kills it then.
      *
      * @param substring the text to look for within one line.
-     * @param timeout   how long to wait; zero or negative only checks.
+     * @param timeout   how long to wait; zero or negative does not wait, it only checks the lines printed so far.
      * @param unit      the unit of {@code timeout}.
      * @return {@code true} once such a line was printed; {@code false} if the timeout passed first or the child's
      *         output ended (it exited) without one.
      * @throws InterruptedException  if the thread is interrupted while waiting.
      * @throws IllegalStateException if the output is not captured ({@link Builder#inheritIO()}).
+     * @throws NullPointerException  if {@code substring} or {@code unit} is null.
      */
     public boolean awaitOutput(final String substring, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
+        Objects.requireNonNull(substring, "substring");
         requireCaptured();
         long remaining = Math.max(0, unit.toNanos(timeout));
         lock.lock();

@@ -35,12 +35,13 @@ import io.jvmipc.wait.SignalDescriptor;
  * Slot states, for the position {@code p} held in the word: FREE (a producer may claim {@code p}), WRITING (a
  * producer, whose process-table entry is the owner, is filling it), READY (message {@code p} is published),
  * READING (a consumer, the owner, is reading it). A consumer done with {@code p} stores FREE for
- * {@code p + capacity}. Header parameters: 0 = capacity (slots), 1 = max message size, 2 = slot length.
+ * {@code p + capacity}. Header parameters: 0 = capacity (slots), 1 = max message size, 2 = slot length,
+ * 3 = the hash of the identity of the codec the queue was created with ({@link io.jvmipc.codec.Codecs#identityHash}).
  */
 public final class QueueDescriptor
 {
-    /** Layout version of a queue's body. */
-    public static final int KIND_VERSION = 1;
+    /** Layout version of a queue's body and parameters (2: parameter 3 holds the codec's identity hash). */
+    public static final int KIND_VERSION = 2;
 
     /** Offset of the tail hint. */
     public static final int TAIL_OFFSET = 0;
@@ -73,6 +74,8 @@ public final class QueueDescriptor
     public static final int MAX_MESSAGE_SIZE_PARAMETER = 1;
     /** Header parameter: the slot length in bytes. */
     public static final int SLOT_LENGTH_PARAMETER = 2;
+    /** Header parameter: the identity hash of the codec the queue was created with. */
+    public static final int CODEC_PARAMETER = 3;
 
     /** The largest capacity. */
     public static final int MAX_CAPACITY = 1 << 30;

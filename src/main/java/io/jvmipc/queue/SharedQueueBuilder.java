@@ -1,7 +1,9 @@
 package io.jvmipc.queue;
 
 import io.jvmipc.codec.Codec;
+import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.CorruptFileException;
+import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectBuilder;
@@ -100,7 +102,9 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
      *
      * @return the queue, attached.
      * @throws io.jvmipc.file.NoSuchSharedObjectException     if it does not exist.
-     * @throws io.jvmipc.file.IncompatibleParametersException if a size set here differs from the queue's.
+     * @throws io.jvmipc.file.IncompatibleParametersException if a size set here differs from the queue's, or
+     *                                                        the queue was created with a codec of another
+     *                                                        {@linkplain Codec#identity() identity}.
      * @throws SharedObjectException                          if the file is not a valid queue.
      */
     public SharedQueue<T> open()
@@ -113,7 +117,9 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
      * on one queue.
      *
      * @return the queue, attached.
-     * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other sizes than set here.
+     * @throws io.jvmipc.file.IncompatibleParametersException if it exists with other sizes than set here, or
+     *                                                        with a codec of another
+     *                                                        {@linkplain Codec#identity() identity}.
      * @throws SharedObjectException                          if the file is not a valid queue.
      */
     public SharedQueue<T> openOrCreate()
@@ -123,6 +129,7 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
 
     private SharedQueue<T> build(final SharedFile.OpenMode mode)
     {
+        final long codecHash = Codecs.identityHash(codec);
         final int slotLength = QueueDescriptor.slotLength(maxMessageSize);
         final long bodyLength = QueueDescriptor.bodyLength(capacity, slotLength);
         if (bodyLength > QueueDescriptor.MAX_BODY_LENGTH)
@@ -132,11 +139,12 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         }
         final int slots = capacity;
         final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
-            new long[] {capacity, maxMessageSize, slotLength}, bodyLength, processTableCapacity(),
+            new long[] {capacity, maxMessageSize, slotLength, codecHash}, bodyLength, processTableCapacity(),
             (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
         final SharedFile file = SharedFile.map(path(), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
             mode, spec);
         validate(file, mode);
+        requireCodec(file, codecHash);
         try
         {
             return new SharedQueue<>(file, codec, waitStrategy, name());
@@ -145,6 +153,20 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         {
             file.close();
             throw e;
+        }
+    }
+
+    /** Refuses, at open, a codec of another identity than the creator's: its messages would be lost at decode. */
+    private void requireCodec(final SharedFile file, final long codecHash)
+    {
+        final long fileHash = file.parameter(QueueDescriptor.CODEC_PARAMETER);
+        if (fileHash != codecHash)
+        {
+            final Path path = file.path();
+            file.close();
+            throw new IncompatibleParametersException(path, "was created with codec " +
+                Codecs.describeIdentity(fileHash) + ", not with " + Codecs.describe(codec) +
+                ": every process must open it with a codec of the same identity");
         }
     }
 

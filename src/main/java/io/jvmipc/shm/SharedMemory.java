@@ -7,6 +7,7 @@ import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.file.SharedFile.ProcessEntry;
 import io.jvmipc.file.SharedObjectBuilder;
+import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.file.SharedObjectExistsException;
 
 import java.lang.foreign.MemorySegment;
@@ -33,7 +34,9 @@ import java.nio.file.Path;
  * <p>
  * <b>Crashes.</b> The segment has no structure, so a process killed mid-write leaves whatever it had written.
  * <b>Errors.</b> Use after {@link #close()} throws {@link IllegalStateException} naming the file (accessing a
- * segment obtained before the close throws {@link IllegalStateException} too, never crashes the JVM).
+ * segment obtained before the close throws {@link IllegalStateException} too, never crashes the JVM). A file
+ * truncated under a live process makes this class's methods throw {@link SharedObjectException} naming the file,
+ * and accesses to {@link #segment()} throw the JVM's {@code InternalError}: see {@link #segment()}.
  * Thread-safe.
  */
 public final class SharedMemory implements AutoCloseable
@@ -87,6 +90,7 @@ public final class SharedMemory implements AutoCloseable
      * @param name the segment's name.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -96,6 +100,22 @@ public final class SharedMemory implements AutoCloseable
     /**
      * The shared bytes. Valid until {@link #close()}; any access after that throws
      * {@link IllegalStateException}.
+     * <p>
+     * <b>Faults.</b> Your accesses to the segment are your code's, and the library cannot intercept them: if
+     * another program truncates or replaces the file while it is mapped (or memory for its pages runs out), they
+     * throw the JVM's {@code java.lang.InternalError} ("a fault occurred in an unsafe memory access
+     * operation"), which names no file. Catch it around your accesses and throw {@link #faulted(InternalError)}
+     * to get the library's exception naming the file and its sizes:
+     * <pre>{@code
+     * try
+     * {
+     *     memory.segment().set(JAVA_LONG, 0, 42L);
+     * }
+     * catch (InternalError e)
+     * {
+     *     throw memory.faulted(e);
+     * }
+     * }</pre>
      *
      * @return a segment of {@link #size()} bytes, 4096-byte aligned.
      * @throws IllegalStateException if closed.
@@ -104,6 +124,19 @@ public final class SharedMemory implements AutoCloseable
     {
         file.ensureOpen();
         return data;
+    }
+
+    /**
+     * Turns the JVM's {@code InternalError} for a fault in an access to {@link #segment()} (the file was truncated
+     * or replaced by another program, or memory ran out) into a {@link SharedObjectException} naming the file, its
+     * size now and the size mapped. Does not check that the error came from this segment.
+     *
+     * @param fault the error an access to the segment raised.
+     * @return the exception to throw (with {@code fault} as its cause).
+     */
+    public SharedObjectException faulted(final InternalError fault)
+    {
+        return file.faulted(fault);
     }
 
     /**
@@ -145,12 +178,21 @@ public final class SharedMemory implements AutoCloseable
      */
     public void unlink()
     {
-        file.unlink();
+        try
+        {
+            file.unlink();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
      * Detaches this process; a tracked attachment that is the last live one also unlinks the segment (see the
-     * class comment). Idempotent. Python's {@code close()}.
+     * class comment). Idempotent. Python's {@code close()}. Always detaches: if the file was truncated under
+     * this process (so that its process table cannot be read), it only detaches, and leaves the file for
+     * {@link #unlink()}.
      */
     @Override
     public synchronized void close()
@@ -169,6 +211,10 @@ public final class SharedMemory implements AutoCloseable
         catch (final IllegalStateException raceLost)
         {
             // another process attached between our check and the unlink: it keeps the segment
+        }
+        catch (final InternalError fault)
+        {
+            // the file was truncated under us: who else is attached cannot be read, so leave the name in place
         }
         finally
         {

@@ -2,10 +2,12 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.sync.SharedLock;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * What every shared value and array shares: its attached file, and close/unlink.
@@ -65,25 +67,39 @@ abstract class AbstractSharedValue implements AutoCloseable
      */
     public final void unlink()
     {
-        file.unlink();
+        try
+        {
+            file.unlink();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
-     * Detaches this process (and from the associated lock, if it was opened): unmaps the file. Idempotent. The object and
-     * its value stay for other processes. Any later use of this attachment throws
-     * {@link IllegalStateException} naming the file.
+     * Detaches this process (and from the associated lock, if it was opened): unmaps the file. Idempotent. The
+     * object and its value stay for other processes. Any later use of this attachment throws
+     * {@link IllegalStateException} naming the file. Always detaches, also from a file truncated under it; an
+     * exception from closing the associated lock is thrown once this object's file is closed.
      */
     @Override
     public final void close()
     {
-        synchronized (this)
+        try
         {
-            if (lock != null)
+            synchronized (this)
             {
-                lock.close();
+                if (lock != null)
+                {
+                    lock.close();
+                }
             }
         }
-        file.close();
+        finally
+        {
+            file.close();
+        }
     }
 
     /**
@@ -99,6 +115,25 @@ abstract class AbstractSharedValue implements AutoCloseable
     final void ensureOpen()
     {
         file.ensureOpen();
+    }
+
+    /**
+     * A value's {@code toString}: its name and current value, or why it has none. Never throws.
+     *
+     * @param value reads the current value.
+     * @return the description.
+     */
+    final String describe(final Supplier<?> value)
+    {
+        final String name = getClass().getSimpleName() + " " + file.path();
+        try
+        {
+            return name + " = " + value.get();
+        }
+        catch (final IllegalStateException | SharedObjectException e)
+        {
+            return name + (file.isClosed() ? " (closed)" : " (unreadable: the file was truncated or replaced)");
+        }
     }
 
     @Override

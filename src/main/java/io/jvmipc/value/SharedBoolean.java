@@ -39,6 +39,7 @@ public final class SharedBoolean extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -53,9 +54,16 @@ public final class SharedBoolean extends AbstractSharedValue
      */
     public boolean get()
     {
-        ensureOpen();
-        // volatile: sequentially consistent read
-        return (int)INT.getVolatile(segment, offset) != 0;
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent read
+            return (int)INT.getVolatile(segment, offset) != 0;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -66,9 +74,16 @@ public final class SharedBoolean extends AbstractSharedValue
      */
     public boolean getAcquire()
     {
-        ensureOpen();
-        // acquire: pairs with a writer's setRelease
-        return (int)INT.getAcquire(segment, offset) != 0;
+        try
+        {
+            ensureOpen();
+            // acquire: pairs with a writer's setRelease
+            return (int)INT.getAcquire(segment, offset) != 0;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -79,9 +94,16 @@ public final class SharedBoolean extends AbstractSharedValue
      */
     public void set(final boolean value)
     {
-        ensureOpen();
-        // volatile: sequentially consistent write
-        INT.setVolatile(segment, offset, value ? 1 : 0);
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent write
+            INT.setVolatile(segment, offset, value ? 1 : 0);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -92,9 +114,16 @@ public final class SharedBoolean extends AbstractSharedValue
      */
     public void setRelease(final boolean value)
     {
-        ensureOpen();
-        // release: publishes this thread's earlier writes with the flag
-        INT.setRelease(segment, offset, value ? 1 : 0);
+        try
+        {
+            ensureOpen();
+            // release: publishes this thread's earlier writes with the flag
+            INT.setRelease(segment, offset, value ? 1 : 0);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -106,9 +135,16 @@ public final class SharedBoolean extends AbstractSharedValue
      */
     public boolean getAndSet(final boolean value)
     {
-        ensureOpen();
-        // volatile read-modify-write
-        return (int)INT.getAndSet(segment, offset, value ? 1 : 0) != 0;
+        try
+        {
+            ensureOpen();
+            // volatile read-modify-write
+            return (int)INT.getAndSet(segment, offset, value ? 1 : 0) != 0;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -121,15 +157,24 @@ public final class SharedBoolean extends AbstractSharedValue
      */
     public boolean compareAndSet(final boolean expect, final boolean update)
     {
-        ensureOpen();
-        // volatile CAS
-        return INT.compareAndSet(segment, offset, expect ? 1 : 0, update ? 1 : 0);
+        try
+        {
+            ensureOpen();
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_INT, offset);
+            // volatile CAS
+            return INT.compareAndSet(segment, offset, expect ? 1 : 0, update ? 1 : 0);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     @Override
     public String toString()
     {
-        return file.isClosed() ? super.toString() + " (closed)" : super.toString() + " = " + get();
+        return describe(this::get);
     }
 
     /**

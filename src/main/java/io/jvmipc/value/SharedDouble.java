@@ -45,6 +45,7 @@ public final class SharedDouble extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -59,9 +60,16 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public double get()
     {
-        ensureOpen();
-        // volatile: sequentially consistent read of the raw bits
-        return Double.longBitsToDouble((long)LONG.getVolatile(segment, offset));
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent read of the raw bits
+            return Double.longBitsToDouble((long)LONG.getVolatile(segment, offset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -72,9 +80,16 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public double getAcquire()
     {
-        ensureOpen();
-        // acquire: pairs with a writer's setRelease
-        return Double.longBitsToDouble((long)LONG.getAcquire(segment, offset));
+        try
+        {
+            ensureOpen();
+            // acquire: pairs with a writer's setRelease
+            return Double.longBitsToDouble((long)LONG.getAcquire(segment, offset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -85,8 +100,15 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public double getPlain()
     {
-        ensureOpen();
-        return Double.longBitsToDouble(segment.get(JAVA_LONG, offset));
+        try
+        {
+            ensureOpen();
+            return Double.longBitsToDouble(segment.get(JAVA_LONG, offset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -97,9 +119,16 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public void set(final double value)
     {
-        ensureOpen();
-        // volatile: sequentially consistent write of the raw bits
-        LONG.setVolatile(segment, offset, Double.doubleToRawLongBits(value));
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent write of the raw bits
+            LONG.setVolatile(segment, offset, Double.doubleToRawLongBits(value));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -110,9 +139,16 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public void setRelease(final double value)
     {
-        ensureOpen();
-        // release: publishes this thread's earlier writes with the value
-        LONG.setRelease(segment, offset, Double.doubleToRawLongBits(value));
+        try
+        {
+            ensureOpen();
+            // release: publishes this thread's earlier writes with the value
+            LONG.setRelease(segment, offset, Double.doubleToRawLongBits(value));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -124,9 +160,16 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public double getAndSet(final double value)
     {
-        ensureOpen();
-        // volatile read-modify-write of the raw bits
-        return Double.longBitsToDouble((long)LONG.getAndSet(segment, offset, Double.doubleToRawLongBits(value)));
+        try
+        {
+            ensureOpen();
+            // volatile read-modify-write of the raw bits
+            return Double.longBitsToDouble((long)LONG.getAndSet(segment, offset, Double.doubleToRawLongBits(value)));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -140,10 +183,19 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public boolean compareAndSet(final double expect, final double update)
     {
-        ensureOpen();
-        // volatile CAS on the raw bits
-        return LONG.compareAndSet(segment, offset, Double.doubleToRawLongBits(expect),
-            Double.doubleToRawLongBits(update));
+        try
+        {
+            ensureOpen();
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_LONG, offset);
+            // volatile CAS on the raw bits
+            return LONG.compareAndSet(segment, offset, Double.doubleToRawLongBits(expect),
+                Double.doubleToRawLongBits(update));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -155,17 +207,24 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public double getAndAdd(final double delta)
     {
-        ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current bits, for the CAS below
-            final long bits = (long)LONG.getVolatile(segment, offset);
-            final double current = Double.longBitsToDouble(bits);
-            // volatile CAS: succeeds only if no process changed the bits in between
-            if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(current + delta)))
+            ensureOpen();
+            while (true)
             {
-                return current;
+                // volatile: the current bits, for the CAS below
+                final long bits = (long)LONG.getVolatile(segment, offset);
+                final double current = Double.longBitsToDouble(bits);
+                // volatile CAS: succeeds only if no process changed the bits in between
+                if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(current + delta)))
+                {
+                    return current;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -191,24 +250,31 @@ public final class SharedDouble extends AbstractSharedValue
      */
     public double updateAndGet(final DoubleUnaryOperator function)
     {
-        ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current bits, for the CAS below
-            final long bits = (long)LONG.getVolatile(segment, offset);
-            final double next = function.applyAsDouble(Double.longBitsToDouble(bits));
-            // volatile CAS: succeeds only if no process changed the bits in between
-            if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(next)))
+            ensureOpen();
+            while (true)
             {
-                return next;
+                // volatile: the current bits, for the CAS below
+                final long bits = (long)LONG.getVolatile(segment, offset);
+                final double next = function.applyAsDouble(Double.longBitsToDouble(bits));
+                // volatile CAS: succeeds only if no process changed the bits in between
+                if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(next)))
+                {
+                    return next;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
     @Override
     public String toString()
     {
-        return file.isClosed() ? super.toString() + " (closed)" : super.toString() + " = " + get();
+        return describe(this::get);
     }
 
     /**

@@ -46,6 +46,7 @@ public final class SharedDoubleArray extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -72,9 +73,16 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public double get(final int index)
     {
-        final long offset = offset(index);
-        // volatile: sequentially consistent read
-        return Double.longBitsToDouble((long)LONG.getVolatile(segment, offset));
+        try
+        {
+            final long offset = offset(index);
+            // volatile: sequentially consistent read
+            return Double.longBitsToDouble((long)LONG.getVolatile(segment, offset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -87,9 +95,16 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public double getAcquire(final int index)
     {
-        final long offset = offset(index);
-        // acquire: pairs with a writer's setRelease
-        return Double.longBitsToDouble((long)LONG.getAcquire(segment, offset));
+        try
+        {
+            final long offset = offset(index);
+            // acquire: pairs with a writer's setRelease
+            return Double.longBitsToDouble((long)LONG.getAcquire(segment, offset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -102,9 +117,16 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public void set(final int index, final double value)
     {
-        final long offset = offset(index);
-        // volatile: sequentially consistent write
-        LONG.setVolatile(segment, offset, Double.doubleToRawLongBits(value));
+        try
+        {
+            final long offset = offset(index);
+            // volatile: sequentially consistent write
+            LONG.setVolatile(segment, offset, Double.doubleToRawLongBits(value));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -117,9 +139,16 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public void setRelease(final int index, final double value)
     {
-        final long offset = offset(index);
-        // release: publishes this thread's earlier writes with the element
-        LONG.setRelease(segment, offset, Double.doubleToRawLongBits(value));
+        try
+        {
+            final long offset = offset(index);
+            // release: publishes this thread's earlier writes with the element
+            LONG.setRelease(segment, offset, Double.doubleToRawLongBits(value));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -133,9 +162,16 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public double getAndSet(final int index, final double value)
     {
-        final long offset = offset(index);
-        // volatile read-modify-write
-        return Double.longBitsToDouble((long)LONG.getAndSet(segment, offset, Double.doubleToRawLongBits(value)));
+        try
+        {
+            final long offset = offset(index);
+            // volatile read-modify-write
+            return Double.longBitsToDouble((long)LONG.getAndSet(segment, offset, Double.doubleToRawLongBits(value)));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -151,10 +187,19 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public boolean compareAndSet(final int index, final double expect, final double update)
     {
-        final long offset = offset(index);
-        // volatile CAS on the raw bits
-        return LONG.compareAndSet(segment, offset, Double.doubleToRawLongBits(expect),
-            Double.doubleToRawLongBits(update));
+        try
+        {
+            final long offset = offset(index);
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_LONG, offset);
+            // volatile CAS on the raw bits
+            return LONG.compareAndSet(segment, offset, Double.doubleToRawLongBits(expect),
+                Double.doubleToRawLongBits(update));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -169,17 +214,24 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public double getAndAdd(final int index, final double delta)
     {
-        final long offset = offset(index);
-        while (true)
+        try
         {
-            // volatile: the current bits, for the CAS below
-            final long bits = (long)LONG.getVolatile(segment, offset);
-            final double current = Double.longBitsToDouble(bits);
-            // volatile CAS: succeeds only if no process changed the element in between
-            if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(current + delta)))
+            final long offset = offset(index);
+            while (true)
             {
-                return current;
+                // volatile: the current bits, for the CAS below
+                final long bits = (long)LONG.getVolatile(segment, offset);
+                final double current = Double.longBitsToDouble(bits);
+                // volatile CAS: succeeds only if no process changed the element in between
+                if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(current + delta)))
+                {
+                    return current;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -212,13 +264,20 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public void copyTo(final int srcIndex, final double[] dst, final int dstIndex, final int count)
     {
-        ensureOpen();
-        Objects.checkFromIndexSize(srcIndex, count, length);
-        Objects.checkFromIndexSize(dstIndex, count, dst.length);
-        long offset = base + ((long)srcIndex << SHIFT);
-        for (int i = 0; i < count; i++, offset += Long.BYTES)
+        try
         {
-            dst[dstIndex + i] = Double.longBitsToDouble(segment.get(JAVA_LONG, offset));
+            ensureOpen();
+            Objects.checkFromIndexSize(srcIndex, count, length);
+            Objects.checkFromIndexSize(dstIndex, count, dst.length);
+            long offset = base + ((long)srcIndex << SHIFT);
+            for (int i = 0; i < count; i++, offset += Long.BYTES)
+            {
+                dst[dstIndex + i] = Double.longBitsToDouble(segment.get(JAVA_LONG, offset));
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -235,13 +294,20 @@ public final class SharedDoubleArray extends AbstractSharedValue
      */
     public void copyFrom(final double[] src, final int srcIndex, final int dstIndex, final int count)
     {
-        ensureOpen();
-        Objects.checkFromIndexSize(srcIndex, count, src.length);
-        Objects.checkFromIndexSize(dstIndex, count, length);
-        long offset = base + ((long)dstIndex << SHIFT);
-        for (int i = 0; i < count; i++, offset += Long.BYTES)
+        try
         {
-            segment.set(JAVA_LONG, offset, Double.doubleToRawLongBits(src[srcIndex + i]));
+            ensureOpen();
+            Objects.checkFromIndexSize(srcIndex, count, src.length);
+            Objects.checkFromIndexSize(dstIndex, count, length);
+            long offset = base + ((long)dstIndex << SHIFT);
+            for (int i = 0; i < count; i++, offset += Long.BYTES)
+            {
+                segment.set(JAVA_LONG, offset, Double.doubleToRawLongBits(src[srcIndex + i]));
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 

@@ -44,6 +44,7 @@ public final class SharedInt extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -58,9 +59,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int get()
     {
-        ensureOpen();
-        // volatile: sequentially consistent read, sees every write that happened-before in any process
-        return (int)INT.getVolatile(segment, offset);
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent read, sees every write that happened-before in any process
+            return (int)INT.getVolatile(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -71,9 +79,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int getAcquire()
     {
-        ensureOpen();
-        // acquire: pairs with a writer's setRelease
-        return (int)INT.getAcquire(segment, offset);
+        try
+        {
+            ensureOpen();
+            // acquire: pairs with a writer's setRelease
+            return (int)INT.getAcquire(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -84,8 +99,15 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int getPlain()
     {
-        ensureOpen();
-        return segment.get(JAVA_INT, offset);
+        try
+        {
+            ensureOpen();
+            return segment.get(JAVA_INT, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -96,9 +118,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public void set(final int value)
     {
-        ensureOpen();
-        // volatile: sequentially consistent write
-        INT.setVolatile(segment, offset, value);
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent write
+            INT.setVolatile(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -110,9 +139,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public void setRelease(final int value)
     {
-        ensureOpen();
-        // release: publishes this thread's earlier writes with the value
-        INT.setRelease(segment, offset, value);
+        try
+        {
+            ensureOpen();
+            // release: publishes this thread's earlier writes with the value
+            INT.setRelease(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -124,9 +160,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int getAndSet(final int value)
     {
-        ensureOpen();
-        // volatile read-modify-write
-        return (int)INT.getAndSet(segment, offset, value);
+        try
+        {
+            ensureOpen();
+            // volatile read-modify-write
+            return (int)INT.getAndSet(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -139,9 +182,18 @@ public final class SharedInt extends AbstractSharedValue
      */
     public boolean compareAndSet(final int expect, final int update)
     {
-        ensureOpen();
-        // volatile CAS
-        return INT.compareAndSet(segment, offset, expect, update);
+        try
+        {
+            ensureOpen();
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_INT, offset);
+            // volatile CAS
+            return INT.compareAndSet(segment, offset, expect, update);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -153,9 +205,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int getAndAdd(final int delta)
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, delta);
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, delta);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -167,9 +226,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int addAndGet(final int delta)
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, delta) + delta;
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, delta) + delta;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -180,9 +246,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int incrementAndGet()
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, 1) + 1;
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, 1) + 1;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -193,9 +266,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int getAndIncrement()
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, 1);
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, 1);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -206,9 +286,16 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int decrementAndGet()
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, -1) - 1;
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, -1) - 1;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -221,24 +308,31 @@ public final class SharedInt extends AbstractSharedValue
      */
     public int updateAndGet(final IntUnaryOperator function)
     {
-        ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current value, for the CAS below
-            final int current = (int)INT.getVolatile(segment, offset);
-            final int next = function.applyAsInt(current);
-            // volatile CAS: succeeds only if no other process changed the value in between
-            if (INT.compareAndSet(segment, offset, current, next))
+            ensureOpen();
+            while (true)
             {
-                return next;
+                // volatile: the current value, for the CAS below
+                final int current = (int)INT.getVolatile(segment, offset);
+                final int next = function.applyAsInt(current);
+                // volatile CAS: succeeds only if no other process changed the value in between
+                if (INT.compareAndSet(segment, offset, current, next))
+                {
+                    return next;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
     @Override
     public String toString()
     {
-        return file.isClosed() ? super.toString() + " (closed)" : super.toString() + " = " + get();
+        return describe(this::get);
     }
 
     /**

@@ -46,6 +46,7 @@ public final class SharedIntArray extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -72,9 +73,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public int get(final int index)
     {
-        final long offset = offset(index);
-        // volatile: sequentially consistent read
-        return (int)INT.getVolatile(segment, offset);
+        try
+        {
+            final long offset = offset(index);
+            // volatile: sequentially consistent read
+            return (int)INT.getVolatile(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -87,9 +95,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public int getAcquire(final int index)
     {
-        final long offset = offset(index);
-        // acquire: pairs with a writer's setRelease
-        return (int)INT.getAcquire(segment, offset);
+        try
+        {
+            final long offset = offset(index);
+            // acquire: pairs with a writer's setRelease
+            return (int)INT.getAcquire(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -102,9 +117,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public void set(final int index, final int value)
     {
-        final long offset = offset(index);
-        // volatile: sequentially consistent write
-        INT.setVolatile(segment, offset, value);
+        try
+        {
+            final long offset = offset(index);
+            // volatile: sequentially consistent write
+            INT.setVolatile(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -117,9 +139,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public void setRelease(final int index, final int value)
     {
-        final long offset = offset(index);
-        // release: publishes this thread's earlier writes with the element
-        INT.setRelease(segment, offset, value);
+        try
+        {
+            final long offset = offset(index);
+            // release: publishes this thread's earlier writes with the element
+            INT.setRelease(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -133,9 +162,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public int getAndSet(final int index, final int value)
     {
-        final long offset = offset(index);
-        // volatile read-modify-write
-        return (int)INT.getAndSet(segment, offset, value);
+        try
+        {
+            final long offset = offset(index);
+            // volatile read-modify-write
+            return (int)INT.getAndSet(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -150,9 +186,18 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public boolean compareAndSet(final int index, final int expect, final int update)
     {
-        final long offset = offset(index);
-        // volatile CAS
-        return INT.compareAndSet(segment, offset, expect, update);
+        try
+        {
+            final long offset = offset(index);
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_INT, offset);
+            // volatile CAS
+            return INT.compareAndSet(segment, offset, expect, update);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -166,9 +211,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public int getAndAdd(final int index, final int delta)
     {
-        final long offset = offset(index);
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, delta);
+        try
+        {
+            final long offset = offset(index);
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, delta);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -182,9 +234,16 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public int addAndGet(final int index, final int delta)
     {
-        final long offset = offset(index);
-        // volatile atomic add (lock xadd)
-        return (int)INT.getAndAdd(segment, offset, delta) + delta;
+        try
+        {
+            final long offset = offset(index);
+            // volatile atomic add (lock xadd)
+            return (int)INT.getAndAdd(segment, offset, delta) + delta;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -226,13 +285,20 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public void copyTo(final int srcIndex, final int[] dst, final int dstIndex, final int count)
     {
-        ensureOpen();
-        Objects.checkFromIndexSize(srcIndex, count, length);
-        Objects.checkFromIndexSize(dstIndex, count, dst.length);
-        long offset = base + ((long)srcIndex << SHIFT);
-        for (int i = 0; i < count; i++, offset += Integer.BYTES)
+        try
         {
-            dst[dstIndex + i] = segment.get(JAVA_INT, offset);
+            ensureOpen();
+            Objects.checkFromIndexSize(srcIndex, count, length);
+            Objects.checkFromIndexSize(dstIndex, count, dst.length);
+            long offset = base + ((long)srcIndex << SHIFT);
+            for (int i = 0; i < count; i++, offset += Integer.BYTES)
+            {
+                dst[dstIndex + i] = segment.get(JAVA_INT, offset);
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -249,13 +315,20 @@ public final class SharedIntArray extends AbstractSharedValue
      */
     public void copyFrom(final int[] src, final int srcIndex, final int dstIndex, final int count)
     {
-        ensureOpen();
-        Objects.checkFromIndexSize(srcIndex, count, src.length);
-        Objects.checkFromIndexSize(dstIndex, count, length);
-        long offset = base + ((long)dstIndex << SHIFT);
-        for (int i = 0; i < count; i++, offset += Integer.BYTES)
+        try
         {
-            segment.set(JAVA_INT, offset, src[srcIndex + i]);
+            ensureOpen();
+            Objects.checkFromIndexSize(srcIndex, count, src.length);
+            Objects.checkFromIndexSize(dstIndex, count, length);
+            long offset = base + ((long)dstIndex << SHIFT);
+            for (int i = 0; i < count; i++, offset += Integer.BYTES)
+            {
+                segment.set(JAVA_INT, offset, src[srcIndex + i]);
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 

@@ -44,6 +44,7 @@ public final class SharedLong extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -58,9 +59,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long get()
     {
-        ensureOpen();
-        // volatile: sequentially consistent read, sees every write that happened-before in any process
-        return (long)LONG.getVolatile(segment, offset);
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent read, sees every write that happened-before in any process
+            return (long)LONG.getVolatile(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -71,9 +79,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long getAcquire()
     {
-        ensureOpen();
-        // acquire: pairs with a writer's setRelease
-        return (long)LONG.getAcquire(segment, offset);
+        try
+        {
+            ensureOpen();
+            // acquire: pairs with a writer's setRelease
+            return (long)LONG.getAcquire(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -84,8 +99,15 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long getPlain()
     {
-        ensureOpen();
-        return segment.get(JAVA_LONG, offset);
+        try
+        {
+            ensureOpen();
+            return segment.get(JAVA_LONG, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -96,9 +118,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public void set(final long value)
     {
-        ensureOpen();
-        // volatile: sequentially consistent write
-        LONG.setVolatile(segment, offset, value);
+        try
+        {
+            ensureOpen();
+            // volatile: sequentially consistent write
+            LONG.setVolatile(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -110,9 +139,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public void setRelease(final long value)
     {
-        ensureOpen();
-        // release: publishes this thread's earlier writes with the value
-        LONG.setRelease(segment, offset, value);
+        try
+        {
+            ensureOpen();
+            // release: publishes this thread's earlier writes with the value
+            LONG.setRelease(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -124,9 +160,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long getAndSet(final long value)
     {
-        ensureOpen();
-        // volatile read-modify-write
-        return (long)LONG.getAndSet(segment, offset, value);
+        try
+        {
+            ensureOpen();
+            // volatile read-modify-write
+            return (long)LONG.getAndSet(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -139,9 +182,18 @@ public final class SharedLong extends AbstractSharedValue
      */
     public boolean compareAndSet(final long expect, final long update)
     {
-        ensureOpen();
-        // volatile CAS
-        return LONG.compareAndSet(segment, offset, expect, update);
+        try
+        {
+            ensureOpen();
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_LONG, offset);
+            // volatile CAS
+            return LONG.compareAndSet(segment, offset, expect, update);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -153,9 +205,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long getAndAdd(final long delta)
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, delta);
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, delta);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -167,9 +226,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long addAndGet(final long delta)
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, delta) + delta;
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, delta) + delta;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -180,9 +246,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long incrementAndGet()
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, 1L) + 1;
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, 1L) + 1;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -193,9 +266,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long getAndIncrement()
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, 1L);
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, 1L);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -206,9 +286,16 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long decrementAndGet()
     {
-        ensureOpen();
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, -1L) - 1;
+        try
+        {
+            ensureOpen();
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, -1L) - 1;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -221,24 +308,31 @@ public final class SharedLong extends AbstractSharedValue
      */
     public long updateAndGet(final LongUnaryOperator function)
     {
-        ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current value, for the CAS below
-            final long current = (long)LONG.getVolatile(segment, offset);
-            final long next = function.applyAsLong(current);
-            // volatile CAS: succeeds only if no other process changed the value in between
-            if (LONG.compareAndSet(segment, offset, current, next))
+            ensureOpen();
+            while (true)
             {
-                return next;
+                // volatile: the current value, for the CAS below
+                final long current = (long)LONG.getVolatile(segment, offset);
+                final long next = function.applyAsLong(current);
+                // volatile CAS: succeeds only if no other process changed the value in between
+                if (LONG.compareAndSet(segment, offset, current, next))
+                {
+                    return next;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
     @Override
     public String toString()
     {
-        return file.isClosed() ? super.toString() + " (closed)" : super.toString() + " = " + get();
+        return describe(this::get);
     }
 
     /**

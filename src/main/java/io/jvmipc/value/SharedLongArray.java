@@ -46,6 +46,7 @@ public final class SharedLongArray extends AbstractSharedValue
      * @param name the object's name in its directory.
      * @return a builder.
      * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
      */
     public static Builder builder(final String name)
     {
@@ -72,9 +73,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public long get(final int index)
     {
-        final long offset = offset(index);
-        // volatile: sequentially consistent read
-        return (long)LONG.getVolatile(segment, offset);
+        try
+        {
+            final long offset = offset(index);
+            // volatile: sequentially consistent read
+            return (long)LONG.getVolatile(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -87,9 +95,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public long getAcquire(final int index)
     {
-        final long offset = offset(index);
-        // acquire: pairs with a writer's setRelease
-        return (long)LONG.getAcquire(segment, offset);
+        try
+        {
+            final long offset = offset(index);
+            // acquire: pairs with a writer's setRelease
+            return (long)LONG.getAcquire(segment, offset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -102,9 +117,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public void set(final int index, final long value)
     {
-        final long offset = offset(index);
-        // volatile: sequentially consistent write
-        LONG.setVolatile(segment, offset, value);
+        try
+        {
+            final long offset = offset(index);
+            // volatile: sequentially consistent write
+            LONG.setVolatile(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -117,9 +139,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public void setRelease(final int index, final long value)
     {
-        final long offset = offset(index);
-        // release: publishes this thread's earlier writes with the element
-        LONG.setRelease(segment, offset, value);
+        try
+        {
+            final long offset = offset(index);
+            // release: publishes this thread's earlier writes with the element
+            LONG.setRelease(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -133,9 +162,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public long getAndSet(final int index, final long value)
     {
-        final long offset = offset(index);
-        // volatile read-modify-write
-        return (long)LONG.getAndSet(segment, offset, value);
+        try
+        {
+            final long offset = offset(index);
+            // volatile read-modify-write
+            return (long)LONG.getAndSet(segment, offset, value);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -150,9 +186,18 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public boolean compareAndSet(final int index, final long expect, final long update)
     {
-        final long offset = offset(index);
-        // volatile CAS
-        return LONG.compareAndSet(segment, offset, expect, update);
+        try
+        {
+            final long offset = offset(index);
+            // plain load first: the interpreter's CAS crashes the JVM on a truncated file, a load throws
+            segment.get(JAVA_LONG, offset);
+            // volatile CAS
+            return LONG.compareAndSet(segment, offset, expect, update);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -166,9 +211,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public long getAndAdd(final int index, final long delta)
     {
-        final long offset = offset(index);
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, delta);
+        try
+        {
+            final long offset = offset(index);
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, delta);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -182,9 +234,16 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public long addAndGet(final int index, final long delta)
     {
-        final long offset = offset(index);
-        // volatile atomic add (lock xadd)
-        return (long)LONG.getAndAdd(segment, offset, delta) + delta;
+        try
+        {
+            final long offset = offset(index);
+            // volatile atomic add (lock xadd)
+            return (long)LONG.getAndAdd(segment, offset, delta) + delta;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -226,13 +285,20 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public void copyTo(final int srcIndex, final long[] dst, final int dstIndex, final int count)
     {
-        ensureOpen();
-        Objects.checkFromIndexSize(srcIndex, count, length);
-        Objects.checkFromIndexSize(dstIndex, count, dst.length);
-        long offset = base + ((long)srcIndex << SHIFT);
-        for (int i = 0; i < count; i++, offset += Long.BYTES)
+        try
         {
-            dst[dstIndex + i] = segment.get(JAVA_LONG, offset);
+            ensureOpen();
+            Objects.checkFromIndexSize(srcIndex, count, length);
+            Objects.checkFromIndexSize(dstIndex, count, dst.length);
+            long offset = base + ((long)srcIndex << SHIFT);
+            for (int i = 0; i < count; i++, offset += Long.BYTES)
+            {
+                dst[dstIndex + i] = segment.get(JAVA_LONG, offset);
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -249,13 +315,20 @@ public final class SharedLongArray extends AbstractSharedValue
      */
     public void copyFrom(final long[] src, final int srcIndex, final int dstIndex, final int count)
     {
-        ensureOpen();
-        Objects.checkFromIndexSize(srcIndex, count, src.length);
-        Objects.checkFromIndexSize(dstIndex, count, length);
-        long offset = base + ((long)dstIndex << SHIFT);
-        for (int i = 0; i < count; i++, offset += Long.BYTES)
+        try
         {
-            segment.set(JAVA_LONG, offset, src[srcIndex + i]);
+            ensureOpen();
+            Objects.checkFromIndexSize(srcIndex, count, src.length);
+            Objects.checkFromIndexSize(dstIndex, count, length);
+            long offset = base + ((long)dstIndex << SHIFT);
+            for (int i = 0; i < count; i++, offset += Long.BYTES)
+            {
+                segment.set(JAVA_LONG, offset, src[srcIndex + i]);
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 

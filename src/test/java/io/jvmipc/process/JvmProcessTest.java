@@ -1,5 +1,6 @@
 package io.jvmipc.process;
 
+import io.jvmipc.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,42 @@ class JvmProcessTest
             assertFalse(child.join(200, TimeUnit.MILLISECONDS));
             assertTrue(child.isAlive());
             assertThrows(IllegalStateException.class, child::exitValue);
+        }
+    }
+
+    @Test
+    void shouldOnlyCheckForTimeoutsOfZeroOrLess() throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class))
+        {
+            assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
+            for (final long timeout : new long[] {0, -1, Long.MIN_VALUE})
+            {
+                assertFalse(child.join(timeout, TimeUnit.NANOSECONDS), "join(" + timeout + ")");
+                assertFalse(child.join(timeout, TimeUnit.DAYS), "join(" + timeout + " days)");
+                assertFalse(child.awaitOutput("NEVER PRINTED", timeout, TimeUnit.DAYS), "awaitOutput(" + timeout + ")");
+                assertTrue(child.awaitOutput("READY", timeout, TimeUnit.DAYS), "a line already printed counts");
+            }
+            assertThrows(NullPointerException.class, () -> child.join(1, null));
+            assertThrows(NullPointerException.class, () -> child.awaitOutput(null, 1, TimeUnit.SECONDS));
+            child.kill();
+            Await.until("the killed child is seen exited by join(Long.MIN_VALUE)",
+                () -> joinNow(child, Long.MIN_VALUE), JOIN_SECONDS, TimeUnit.SECONDS);
+            assertTrue(child.join(0, TimeUnit.SECONDS));
+            assertTrue(child.join(-1, TimeUnit.SECONDS));
+        }
+    }
+
+    private static boolean joinNow(final JvmProcess child, final long timeout)
+    {
+        try
+        {
+            return child.join(timeout, TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -1,8 +1,10 @@
 package io.jvmipc.shm;
 
+import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.NoSuchSharedObjectException;
 import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.file.SharedObjectExistsException;
 import io.jvmipc.file.WrongKindException;
 import io.jvmipc.process.JvmProcess;
@@ -12,15 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +117,36 @@ class SharedMemoryTest
         {
             assertThrows(WrongKindException.class, () -> memory("i").open());
         }
+    }
+
+    @Test
+    void shouldCloseAndNameTheFileWhenTheFileIsTruncatedUnderALiveHandle() throws IOException
+    {
+        final SharedMemory memory = memory("t").size(8192).create();
+        memory.segment().set(JAVA_LONG, 0, 1L);
+        try (FileChannel channel = FileChannel.open(memory.path(), StandardOpenOption.WRITE))
+        {
+            channel.truncate(HeaderDescriptor.LENGTH);
+        }
+        final InternalError raw = assertThrows(InternalError.class, () -> memory.segment().get(JAVA_LONG, 0),
+            "the library cannot intercept the user's own accesses");
+        final SharedObjectException named = memory.faulted(raw);
+        assertTrue(named.getMessage().contains(memory.path().toString()), named.getMessage());
+        assertSame(raw, named.getCause());
+        final SharedObjectException unlink = assertThrows(SharedObjectException.class, memory::unlink);
+        assertTrue(unlink.getMessage().contains(memory.path().toString()), unlink.getMessage());
+        memory.close();
+        assertTrue(memory.isClosed(), "close completes although the process table cannot be read");
+        assertTrue(Files.exists(memory.path()), "a tracked close that cannot see the others leaves the name");
+        Files.delete(memory.path());
+    }
+
+    @Test
+    void shouldThrowNullPointerExceptionForANullName()
+    {
+        assertThrows(NullPointerException.class, () -> SharedMemory.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedMemory.create(null, 4096));
+        assertThrows(NullPointerException.class, () -> SharedMemory.open(null));
     }
 
     @Test

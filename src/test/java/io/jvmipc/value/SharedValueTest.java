@@ -175,9 +175,28 @@ class SharedValueTest
         try (var _ = SharedIntArray.builder("a").directory(dir).length(4).create();
             var _ = SharedInt.builder("v").directory(dir).create())
         {
-            assertThrows(WrongKindException.class, () -> SharedInt.builder("a").directory(dir).open());
-            assertThrows(WrongKindException.class, () -> SharedIntArray.builder("v").directory(dir).open());
+            final WrongKindException value = assertThrows(WrongKindException.class,
+                () -> SharedInt.builder("a").directory(dir).open());
+            assertTrue(value.getMessage().startsWith(tempDir.resolve("a") + ": "), value.getMessage());
+            assertTrue(value.getMessage().contains("holds an object of kind ARRAY, not of kind VALUE"),
+                value.getMessage());
+            final WrongKindException array = assertThrows(WrongKindException.class,
+                () -> SharedIntArray.builder("v").directory(dir).open());
+            assertTrue(array.getMessage().contains("holds an object of kind VALUE, not of kind ARRAY"),
+                array.getMessage());
         }
+    }
+
+    @Test
+    void shouldThrowNullPointerExceptionForANullName()
+    {
+        assertThrows(NullPointerException.class, () -> SharedInt.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedLong.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedDouble.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedBoolean.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedIntArray.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedLongArray.builder(null));
+        assertThrows(NullPointerException.class, () -> SharedDoubleArray.builder(null));
     }
 
     @Test
