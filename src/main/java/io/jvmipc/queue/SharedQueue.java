@@ -1111,7 +1111,18 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     @Override
     public String toString()
     {
-        return file.isClosed() ? describe() : super.toString();
+        if (file.isClosed())
+        {
+            return describe();
+        }
+        try
+        {
+            return super.toString();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**

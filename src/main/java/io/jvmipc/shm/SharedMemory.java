@@ -212,9 +212,10 @@ public final class SharedMemory implements AutoCloseable
         {
             // another process attached between our check and the unlink: it keeps the segment
         }
-        catch (final InternalError fault)
+        catch (final InternalError | SharedObjectException fault)
         {
-            // the file was truncated under us: who else is attached cannot be read, so leave the name in place
+            // the file was truncated under us (the file layer reports it as SharedObjectException, our own reads
+            // as InternalError): who else is attached cannot be read, so leave the name in place
         }
         finally
         {
