@@ -152,6 +152,8 @@ final class CountersCore
 
     void unlockAllocation()
     {
+        // a plain read first: a fault of a truncated file raises InternalError here instead of crashing the CAS
+        segment.get(JAVA_LONG, lockOffset);
         // volatile CAS: releases the allocation; fails only if a recovery broke the lock of a predecessor entry
         LONG.compareAndSet(segment, lockOffset, ownerWord, 0L);
         signal.signalAll();

@@ -3,6 +3,7 @@ package io.jvmipc.counters;
 import java.lang.foreign.MemorySegment;
 
 import static io.jvmipc.counters.CounterSlots.LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A handle to one counter of a {@link SharedCounters} region, from {@link SharedCounters#counter(String)}: a
@@ -405,7 +406,8 @@ public final class SharedCounter
         try
         {
             region.ensureOpen();
-            return region.core().free(index, allocatedState);
+            // the state read first also turns a truncated file into an InternalError rather than a crash in the CAS
+            return currentState() == allocatedState && region.core().free(index, allocatedState);
         }
         catch (final InternalError e)
         {
@@ -448,6 +450,9 @@ public final class SharedCounter
     {
         region.ensureOpen();
         ensureAllocated();
+        // a plain read of the word about to be written: if the file was truncated, this read raises the JVM's
+        // InternalError, where the interpreter's atomic instructions would crash the JVM on the same fault
+        segment.get(JAVA_LONG, valueOffset);
     }
 
     private void ensureAllocated()
