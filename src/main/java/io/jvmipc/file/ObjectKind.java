@@ -31,7 +31,9 @@ public enum ObjectKind
     /** A cyclic barrier. */
     BARRIER(12),
     /** A queue with a count of unfinished tasks. */
-    JOINABLE_QUEUE(13);
+    JOINABLE_QUEUE(13),
+    /** A region of named counters ({@code io.jvmipc.counters.SharedCounters}). */
+    COUNTERS(14);
 
     private final int code;
 
