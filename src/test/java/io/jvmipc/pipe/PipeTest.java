@@ -407,13 +407,19 @@ class PipeTest
     }
 
     @Test
-    void shouldRejectNegativeTimeoutsAndWrongUse() throws Exception
+    void shouldTreatTimeoutsOfZeroOrLessAsTryOnceAndRejectWrongUse() throws Exception
     {
         try (Pipe<byte[]> pipe = builder("neg").duplex(false).open())
         {
-            assertThrows(IllegalArgumentException.class, () -> pipe.a().poll(-1, TimeUnit.MILLISECONDS));
-            assertThrows(IllegalArgumentException.class,
-                () -> Connection.wait(List.of(pipe.a()), -1, TimeUnit.MILLISECONDS));
+            assertFalse(pipe.a().poll(-1, TimeUnit.MILLISECONDS));
+            assertFalse(pipe.a().poll(Long.MIN_VALUE, TimeUnit.NANOSECONDS));
+            assertEquals(List.of(), Connection.wait(List.of(pipe.a()), -1, TimeUnit.MILLISECONDS));
+            assertEquals(List.of(), Connection.wait(List.of(pipe.a()), Long.MIN_VALUE, TimeUnit.DAYS));
+            pipe.b().sendBytes(new byte[] {1});
+            assertTrue(pipe.a().poll(-1, TimeUnit.MILLISECONDS));
+            assertEquals(List.of(pipe.a()), Connection.wait(List.of(pipe.a()), -5, TimeUnit.SECONDS));
+            assertThrows(NullPointerException.class, () -> pipe.a().poll(1, null));
+            assertThrows(NullPointerException.class, () -> Connection.wait(List.of(pipe.a()), 1, null));
             assertThrows(IllegalStateException.class,
                 () -> Connection.wait(List.of(pipe.b()), 1, TimeUnit.MILLISECONDS), "sending end cannot be waited on");
             assertThrows(IllegalArgumentException.class, () -> builder("x").capacity(5000));

@@ -1,6 +1,7 @@
 package io.jvmipc.pipe;
 
 import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.wait.RemoteBarrier;
 import io.jvmipc.process.JvmProcess;
 
 import java.io.EOFException;
