@@ -194,10 +194,15 @@ final class EndClaim
      */
     static void close(final MemorySegment segment, final long claimOffset, final long claimed)
     {
-        // CAS, release: every message this end published is visible before the peer can see it closed; it fails
-        // only if the word is no longer ours, which nothing does to a live holder
-        LONG.compareAndSet(segment, claimOffset, claimed,
-            word(PipeDescriptor.CLOSED, holder(claimed), generation(claimed)));
+        // read first: on a file truncated under us the read raises the JVM's InternalError, where an interpreted
+        // CAS would crash the JVM with SIGBUS (the VM's CAS entry is not guarded as unsafe gets and puts are)
+        if (read(segment, claimOffset) == claimed)
+        {
+            // CAS, release: every message this end published is visible before the peer can see it closed; it
+            // fails only if the word is no longer ours, which nothing does to a live holder
+            LONG.compareAndSet(segment, claimOffset, claimed,
+                word(PipeDescriptor.CLOSED, holder(claimed), generation(claimed)));
+        }
     }
 
     /**
@@ -217,10 +222,13 @@ final class EndClaim
         final long held = word(PipeDescriptor.OPEN, entry, generation);
         for (final End end : End.values())
         {
-            // CAS: only the dead holder's own OPEN word becomes DIED; a clean close stays CLOSED, and an end a
-            // later process claimed names another entry or generation
-            LONG.compareAndSet(segment, body + PipeDescriptor.endOffset(end) + PipeDescriptor.CLAIM_FIELD, held,
-                word(PipeDescriptor.DIED, entry, generation));
+            final long claimOffset = body + PipeDescriptor.endOffset(end) + PipeDescriptor.CLAIM_FIELD;
+            // read first (see close); CAS: only the dead holder's own OPEN word becomes DIED; a clean close stays
+            // CLOSED, and an end a later process claimed names another entry or generation
+            if (read(segment, claimOffset) == held)
+            {
+                LONG.compareAndSet(segment, claimOffset, held, word(PipeDescriptor.DIED, entry, generation));
+            }
         }
         for (final End sender : End.values())
         {
