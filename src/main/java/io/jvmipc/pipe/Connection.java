@@ -474,8 +474,7 @@ public final class Connection<T> implements AutoCloseable
                 final int total = reader.info();
                 if (total > buffer.length - offset)
                 {
-                    throw new MessageTooLargeException("a buffer of " + (buffer.length - offset) + " bytes", total,
-                        buffer.length - offset);
+                    throw new MessageTooLargeException(room(buffer, offset), total, buffer.length - offset);
                 }
                 if (assemble(payload, buffer, offset))
                 {
@@ -883,6 +882,14 @@ public final class Connection<T> implements AutoCloseable
         {
             throw new IllegalStateException(describe() + " is the sending end of a one-way pipe; it cannot receive");
         }
+    }
+
+    /** The space recvBytesInto has, for messages: the bytes from the offset, and the buffer they are in. */
+    private static String room(final byte[] buffer, final int offset)
+    {
+        return offset == 0 ? "a buffer of " + buffer.length + " bytes" :
+            "the " + (buffer.length - offset) + " bytes from offset " + offset + " of a buffer of " + buffer.length +
+                " bytes";
     }
 
     private String describe()

@@ -4,6 +4,7 @@ import io.jvmipc.Await;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
+import io.jvmipc.wait.FutexWaitStrategy;
 import io.jvmipc.wait.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -283,7 +284,9 @@ class PipeProcessTest
      */
     private void assertShortPollsSeeADeadSender(final String name, final ReadinessCheck check) throws Exception
     {
-        try (Connection<byte[]> a = connectA(name, 4096);
+        // no spinning or yielding before the sleep: a short call then lasts about its timeout, even on a busy machine
+        try (Connection<byte[]> a = Pipe.builder(name).directory(SharedDirectory.of(tempDir)).capacity(4096)
+            .waitStrategy(new FutexWaitStrategy(0, 0, TimeUnit.MILLISECONDS.toNanos(50))).connect(End.A);
             JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), name, "0"))
         {
             assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
