@@ -519,6 +519,10 @@ public final class Connection<T> implements AutoCloseable
     {
         final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
         ensureCanReceive();
+        if (readyNow())
+        {
+            return true;
+        }
         try
         {
             return !WaitLoop.isWait(WaitLoop.await(file, reader.dataSignal(), readStrategy, this, NEXT_RECORD,

@@ -56,14 +56,14 @@ final class ConnectionWaiter
         {
             connection.ensureReceivable();
         }
-        if (Thread.interrupted())
-        {
-            throw new InterruptedException();
-        }
         List<Connection<?>> ready = readyAfterProbes(all);
         if (!ready.isEmpty() || all.isEmpty() || timeoutNanos <= 0)
         {
             return ready;
+        }
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
         }
         final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
             WaitStrategy.deadline(timeoutNanos);

@@ -6,7 +6,7 @@ package io.jvmipc.pipe;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |  End A: Claim word (long), changed only by CAS of all of it:   |  0
+ *  |  End A: Claim (long), changed only by one CAS of all of it:    |  0
  *  |    bits 0-7 state (OPEN, CLOSED, DIED), bits 16-31 holder's   |
  *  |    process-table entry + 1 (0 = never attached), bits 32-63   |
  *  |    the holder entry's generation when it claimed the end      |
