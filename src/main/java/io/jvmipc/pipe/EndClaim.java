@@ -129,6 +129,7 @@ final class EndClaim
         final long claimOffset = block + PipeDescriptor.CLAIM_FIELD;
         final int mine = file.entry();
         final long claimed = word(PipeDescriptor.OPEN, mine, generationOf(segment, mine));
+        long recoveredFor = claimed;
         while (true)
         {
             final long seen = read(segment, claimOffset);
@@ -147,11 +148,12 @@ final class EndClaim
                         pidOf(segment, holder) + "; an end has one holder at a time");
                 }
                 // the holder is gone: run its recovery (which marks the end DIED) if its entry has not been reused
-                // and nobody else runs it now, then look again; otherwise the CAS below takes the end as it is
-                if (holder != mine && holder < file.processTableCapacity() &&
-                    generationOf(segment, holder) == generation(seen) &&
-                    file.recoverIfDead(holder))
+                // and nobody else runs it now, then look again, once per word seen; otherwise the CAS below takes
+                // the end as it is
+                if (holder != mine && holder < file.processTableCapacity() && recoveredFor != seen &&
+                    generationOf(segment, holder) == generation(seen) && file.recoverIfDead(holder))
                 {
+                    recoveredFor = seen;
                     continue;
                 }
             }
