@@ -3,15 +3,15 @@ package io.jvmipc.pipe;
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
 import io.jvmipc.file.CorruptFileException;
-import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * One end of a {@link Pipe}: Python's {@code multiprocessing.connection.Connection}, between JVM processes over
@@ -34,9 +33,18 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <b>End of file</b>: once the peer has closed its end, or its process has died, and every message it sent has
  * been received, {@code recv*} throw {@link EOFException} (Python's {@code EOFError}) instead of blocking, and
  * {@code send*} throw {@link BrokenPipeException}. A closed peer is seen at once. A dead peer is detected by a
- * liveness check (a system call that PID reuse cannot fool) made only while this end would otherwise block:
- * within {@link #LIVENESS_INTERVAL_MILLIS} ms of blocking plus one futex sleep slice (50 ms by default). A send
- * to a dead peer that does not block succeeds silently unless the death is already known.
+ * liveness probe (a system call that PID reuse cannot fool) made whenever this end cannot proceed: by every
+ * blocking or timed call ({@link #recv}, {@link #poll(long, TimeUnit)} with any timeout, zero included,
+ * {@link #wait(Collection, long, TimeUnit)}, a send into a full ring), at most once per
+ * {@link SharedFile#PROBE_INTERVAL_NANOS} (10 ms) per peer, shared by all calls and threads of the process, on the
+ * first attempt, while waiting and at the deadline. So a receiver that blocks, or polls in a loop with any
+ * timeout, sees end-of-file within 10 ms of the first attempt after the death plus scheduling delay, whatever the
+ * timeout. A send that does not block, and {@link #poll()}, make no probe: a send to a dead peer that does not
+ * block succeeds silently unless the death is already known.
+ * <p>
+ * <b>Faults</b>: if the file is truncated or replaced under this process, every method throws a
+ * {@link SharedObjectException} naming the file (never the JVM's {@link InternalError}); {@link #close()} still
+ * completes.
  * <p>
  * <b>Crash</b>: a message whose send returned is delivered unless the receiving process dies while receiving it
  * (a receiver taking over the dead one's end then receives it again). A large message whose sender died part-way
@@ -47,93 +55,106 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Connection<T> implements AutoCloseable
 {
-    /** How often, at most, a blocked end checks whether the peer's process is still alive. */
-    public static final long LIVENESS_INTERVAL_MILLIS = 20;
-
-    private static final long LIVENESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(LIVENESS_INTERVAL_MILLIS);
-    private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long EOF_READY = -2;
+    private static final long BROKEN = -3;
     private static final int QUICK_SPINS = 32;
-    private static final int CLOCK_EVERY = 64;
-    private static final long NOT_ARMED = Long.MIN_VALUE;
+    private static final WaitLoop.Attempt<Connection<?>> NEXT_RECORD = Connection::tryRecord;
+    private static final WaitLoop.Attempt<Connection<?>> SPACE = Connection::trySpace;
 
     private final SharedFile file;
     private final MemorySegment segment;
     private final End end;
     private final Codec<T> codec;
-    private final WaitStrategy strategy;
     private final int maxMessage;
     private final RingWriter writer;
     private final RingReader reader;
-    private final long myStateOffset;
-    private final long peerStateOffset;
-    private final long peerHolderOffset;
+    private final WaitStrategy readStrategy;
+    private final WaitStrategy writeStrategy;
+    private final long myClaimOffset;
+    private final long peerClaimOffset;
+    private final long claimed;
     private final Signal[] allSignals;
     private final long readSignalOffset;
-    private final long spaceSignalOffset;
     private byte[] scratch = new byte[0];
+    /** The space the sending thread waits for; read by {@link #trySpace()}. */
+    private int wantedSpace;
     private volatile boolean closed;
 
     Connection(final SharedFile file, final End end, final boolean duplex, final int capacity, final int maxMessage,
-        final Codec<T> codec, final WaitStrategy strategy)
+        final Codec<T> codec, final WaitStrategy strategy, final Signal[] signals, final long claimed)
     {
         this.file = file;
         this.segment = file.segment();
         this.end = end;
         this.codec = codec;
-        this.strategy = strategy;
         this.maxMessage = maxMessage;
+        this.claimed = claimed;
         final long body = file.bodyOffset();
         final End peer = end.peer();
-        this.myStateOffset = body + PipeDescriptor.endOffset(end) + PipeDescriptor.STATE_FIELD;
-        this.peerStateOffset = body + PipeDescriptor.endOffset(peer) + PipeDescriptor.STATE_FIELD;
-        this.peerHolderOffset = body + PipeDescriptor.endOffset(peer) + PipeDescriptor.HOLDER_FIELD;
-        final long peerFlags = body + PipeDescriptor.endOffset(peer) + PipeDescriptor.FLAGS_FIELD;
+        this.myClaimOffset = body + PipeDescriptor.endOffset(end) + PipeDescriptor.CLAIM_FIELD;
+        this.peerClaimOffset = body + PipeDescriptor.endOffset(peer) + PipeDescriptor.CLAIM_FIELD;
         final long outRing = body + PipeDescriptor.ringOffset(end, capacity);
         final long inRing = body + PipeDescriptor.ringOffset(peer, capacity);
-        final Signal outData = signal(outRing + RingDescriptor.DATA_SIGNAL_OFFSET, end, PipeDescriptor.DATA_SIGNAL);
-        final Signal outSpace = signal(outRing + RingDescriptor.SPACE_SIGNAL_OFFSET, end, PipeDescriptor.SPACE_SIGNAL);
-        final Signal inData = signal(inRing + RingDescriptor.DATA_SIGNAL_OFFSET, peer, PipeDescriptor.DATA_SIGNAL);
-        final Signal inSpace = signal(inRing + RingDescriptor.SPACE_SIGNAL_OFFSET, peer, PipeDescriptor.SPACE_SIGNAL);
-        this.allSignals = new Signal[] {outData, outSpace, inData, inSpace};
+        final Signal outData = signals[PipeDescriptor.signalNumber(end, PipeDescriptor.DATA_SIGNAL)];
+        final Signal outSpace = signals[PipeDescriptor.signalNumber(end, PipeDescriptor.SPACE_SIGNAL)];
+        final Signal inData = signals[PipeDescriptor.signalNumber(peer, PipeDescriptor.DATA_SIGNAL)];
+        final Signal inSpace = signals[PipeDescriptor.signalNumber(peer, PipeDescriptor.SPACE_SIGNAL)];
+        this.allSignals = signals.clone();
         this.readSignalOffset = inRing + RingDescriptor.DATA_SIGNAL_OFFSET;
-        this.spaceSignalOffset = outRing + RingDescriptor.SPACE_SIGNAL_OFFSET;
         final boolean sends = duplex || end == End.B;
         final boolean receives = duplex || end == End.A;
-        this.writer = sends ? new RingWriter(segment, outRing, capacity, peerFlags, outData, outSpace) : null;
+        this.writer = sends ? new RingWriter(segment, outRing, capacity, outData, outSpace) : null;
         this.reader = receives ?
-            new RingReader(segment, file.path(), inRing, capacity, peerFlags, inData, inSpace) : null;
+            new RingReader(segment, file.path(), inRing, capacity, maxMessage, inData, inSpace) : null;
+        this.readStrategy = new SleeperStrategy(strategy, segment, inRing + RingDescriptor.DATA_SIGNAL_OFFSET);
+        this.writeStrategy = new SleeperStrategy(strategy, segment, outRing + RingDescriptor.SPACE_SIGNAL_OFFSET);
     }
 
-    private Signal signal(final long offset, final End sender, final int which)
+    /**
+     * Binds the pipe's four ring signals with its file, as signals 0 to 3 ({@link PipeDescriptor#signalNumber}),
+     * so that the file's recovery of a dead entry removes its waiter registrations. Call before
+     * {@link SharedFile#attach(SharedFile.DeadOwnerRecovery)}.
+     *
+     * @param file     the pipe's file.
+     * @param capacity ring capacity.
+     * @return the signals, indexed by signal number.
+     */
+    static Signal[] bindSignals(final SharedFile file, final int capacity)
     {
-        return new Signal(segment, offset,
-            ProcessTableDescriptor.waitingOffset(file.entry(), PipeDescriptor.signalNumber(sender, which)));
+        final Signal[] signals = new Signal[4];
+        for (final End sender : End.values())
+        {
+            final long ring = file.bodyOffset() + PipeDescriptor.ringOffset(sender, capacity);
+            signals[PipeDescriptor.signalNumber(sender, PipeDescriptor.DATA_SIGNAL)] = Signal.of(file,
+                PipeDescriptor.signalNumber(sender, PipeDescriptor.DATA_SIGNAL), ring + RingDescriptor.DATA_SIGNAL_OFFSET);
+            signals[PipeDescriptor.signalNumber(sender, PipeDescriptor.SPACE_SIGNAL)] = Signal.of(file,
+                PipeDescriptor.signalNumber(sender, PipeDescriptor.SPACE_SIGNAL),
+                ring + RingDescriptor.SPACE_SIGNAL_OFFSET);
+        }
+        return signals;
     }
 
     /**
      * Waits until at least one of {@code connections} has a message or end-of-file to report, like Python's
      * {@code multiprocessing.connection.wait}. Sleeps on all their futex words at once with Linux
      * {@code futex_waitv} where available; elsewhere it re-polls every connection between 1 ms sleeps on one of
-     * them (see {@link ConnectionWaiter}). Checks dead peers as {@link #recv()} does.
+     * them (see {@link ConnectionWaiter}). Probes dead peers as {@link #recv()} does, whatever the timeout: a
+     * caller looping with short timeouts sees a dead peer's end-of-file within the same bound.
      *
      * @param connections receiving ends, open, at most 128.
-     * @param timeout     how long to wait; zero polls once.
+     * @param timeout     how long to wait; zero or less: check once (with a due liveness probe), no wait.
      * @param unit        the unit of {@code timeout}.
      * @return the ready connections, in the order given; empty on timeout.
-     * @throws InterruptedException     if interrupted while waiting.
-     * @throws IllegalArgumentException if the timeout is negative, or there are more than 128 connections.
-     * @throws IllegalStateException    if a connection is closed, or cannot receive (the sending end of a one-way
-     *                                  pipe).
+     * @throws InterruptedException                 if interrupted while waiting.
+     * @throws IllegalArgumentException             if there are more than 128 connections.
+     * @throws IllegalStateException                if a connection is closed, or cannot receive (the sending end
+     *                                              of a one-way pipe).
+     * @throws io.jvmipc.file.SharedObjectException if a connection's file was truncated or replaced.
      */
     public static List<Connection<?>> wait(final Collection<? extends Connection<?>> connections, final long timeout,
         final TimeUnit unit) throws InterruptedException
     {
-        if (timeout < 0)
-        {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout + " " + unit);
-        }
-        return ConnectionWaiter.await(connections, WaitStrategy.deadline(unit.toNanos(timeout)));
+        return ConnectionWaiter.await(connections, WaitStrategy.timeoutNanos(timeout, unit));
     }
 
     /**
@@ -141,61 +162,72 @@ public final class Connection<T> implements AutoCloseable
      *
      * @param connections receiving ends, open, at most 128.
      * @return the ready connections, never empty.
-     * @throws InterruptedException     if interrupted while waiting.
-     * @throws IllegalArgumentException if there are more than 128 connections.
-     * @throws IllegalStateException    if a connection is closed, or cannot receive.
+     * @throws InterruptedException                 if interrupted while waiting.
+     * @throws IllegalArgumentException             if there are more than 128 connections.
+     * @throws IllegalStateException                if a connection is closed, or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if a connection's file was truncated or replaced.
      */
     public static List<Connection<?>> wait(final Collection<? extends Connection<?>> connections)
         throws InterruptedException
     {
-        return ConnectionWaiter.await(connections, WaitStrategy.NO_DEADLINE);
+        return ConnectionWaiter.await(connections, Long.MAX_VALUE);
     }
 
     /**
      * Sends {@code value}, encoded with the pipe's codec. Blocks while the ring is full.
      *
      * @param value the value, not {@code null}.
-     * @throws BrokenPipeException       if the peer closed its end or its process died.
-     * @throws MessageTooLargeException  if the encoding exceeds the pipe's maximum message length; nothing is sent.
-     * @throws InterruptedException      if interrupted while waiting for space; nothing is sent.
-     * @throws IllegalStateException     if this end is closed or cannot send (receiving end of a one-way pipe).
+     * @throws BrokenPipeException                  if the peer closed its end or its process died.
+     * @throws MessageTooLargeException             if the encoding exceeds the pipe's maximum message length;
+     *                                              nothing is sent.
+     * @throws InterruptedException                 if interrupted while waiting for space; nothing is sent.
+     * @throws IllegalStateException                if this end is closed or cannot send (receiving end of a
+     *                                              one-way pipe).
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public void send(final T value) throws BrokenPipeException, InterruptedException
     {
         Objects.requireNonNull(value, "value");
         ensureCanSend();
-        final int known = codec.encodedLength(value);
-        if (known >= 0 && known <= writer.maxFragment() && known <= maxMessage)
+        try
         {
-            checkPeerForSend();
-            final long payload = claim(known);
-            final int written = codec.encode(value, segment, payload, known);
-            writer.commit(payload, written, written);
-            writer.wakeConsumer();
-            return;
-        }
-        int length = Math.max(256, Math.min(known, maxMessage));
-        while (true)
-        {
-            if (scratch.length < length)
+            final int known = codec.encodedLength(value);
+            if (known >= 0 && known <= writer.maxFragment() && known <= maxMessage)
             {
-                scratch = new byte[length];
-            }
-            try
-            {
-                final int written = codec.encode(value, MemorySegment.ofArray(scratch), 0,
-                    Math.min(scratch.length, maxMessage));
-                sendFrom(scratch, 0, written);
+                checkPeerForSend();
+                final long payload = claim(known);
+                final int written = codec.encode(value, segment, payload, known);
+                writer.commit(payload, written, written);
+                writer.wakeConsumer();
                 return;
             }
-            catch (final MessageTooLargeException e)
+            int length = Math.max(256, Math.min(known, maxMessage));
+            while (true)
             {
-                if (scratch.length >= maxMessage)
+                if (scratch.length < length)
                 {
-                    throw new MessageTooLargeException(describe(), e.length(), maxMessage);
+                    scratch = new byte[length];
                 }
-                length = (int)Math.min(maxMessage, 2L * scratch.length);
+                try
+                {
+                    final int written = codec.encode(value, MemorySegment.ofArray(scratch), 0,
+                        Math.min(scratch.length, maxMessage));
+                    sendFrom(scratch, 0, written);
+                    return;
+                }
+                catch (final MessageTooLargeException e)
+                {
+                    if (scratch.length >= maxMessage)
+                    {
+                        throw new MessageTooLargeException(describe(), e.length(), maxMessage);
+                    }
+                    length = (int)Math.min(maxMessage, 2L * scratch.length);
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -203,10 +235,11 @@ public final class Connection<T> implements AutoCloseable
      * Sends all of {@code bytes} as one message.
      *
      * @param bytes the message.
-     * @throws BrokenPipeException      if the peer closed its end or its process died.
-     * @throws MessageTooLargeException if longer than the pipe's maximum message length.
-     * @throws InterruptedException     if interrupted while waiting for space.
-     * @throws IllegalStateException    if this end is closed or cannot send.
+     * @throws BrokenPipeException                  if the peer closed its end or its process died.
+     * @throws MessageTooLargeException             if longer than the pipe's maximum message length.
+     * @throws InterruptedException                 if interrupted while waiting for space.
+     * @throws IllegalStateException                if this end is closed or cannot send.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public void sendBytes(final byte[] bytes) throws BrokenPipeException, InterruptedException
     {
@@ -221,19 +254,28 @@ public final class Connection<T> implements AutoCloseable
      * @param bytes  the source.
      * @param offset where the message starts.
      * @param length its length.
-     * @throws BrokenPipeException       if the peer closed its end or its process died (a fragmented message
-     *                                   interrupted this way is discarded by the receiver).
-     * @throws MessageTooLargeException  if longer than the pipe's maximum message length; nothing is sent.
-     * @throws IndexOutOfBoundsException if the range is outside {@code bytes}.
-     * @throws InterruptedException      if interrupted while waiting for space.
-     * @throws IllegalStateException     if this end is closed or cannot send.
+     * @throws BrokenPipeException                  if the peer closed its end or its process died (a fragmented
+     *                                              message interrupted this way is discarded by the receiver).
+     * @throws MessageTooLargeException             if longer than the pipe's maximum message length; nothing is
+     *                                              sent.
+     * @throws IndexOutOfBoundsException            if the range is outside {@code bytes}.
+     * @throws InterruptedException                 if interrupted while waiting for space.
+     * @throws IllegalStateException                if this end is closed or cannot send.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public void sendBytes(final byte[] bytes, final int offset, final int length)
         throws BrokenPipeException, InterruptedException
     {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         ensureCanSend();
-        sendFrom(bytes, offset, length);
+        try
+        {
+            sendFrom(bytes, offset, length);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     private void sendFrom(final byte[] bytes, final int offset, final int length)
@@ -247,11 +289,7 @@ public final class Connection<T> implements AutoCloseable
         final int maxFragment = writer.maxFragment();
         if (length <= maxFragment)
         {
-            long payload = writer.claim(length);
-            if (payload < 0)
-            {
-                payload = awaitSpace(length);
-            }
+            final long payload = claim(length);
             MemorySegment.copy(bytes, offset, segment, JAVA_BYTE, payload, length);
             writer.commit(payload, length, length);
             writer.wakeConsumer();
@@ -274,34 +312,44 @@ public final class Connection<T> implements AutoCloseable
      * consumed even if decoding fails.
      *
      * @return the value.
-     * @throws EOFException                      if the peer closed or died and everything it sent has been read.
-     * @throws io.jvmipc.codec.CodecException    if the bytes do not decode.
-     * @throws InterruptedException              if interrupted while waiting; nothing is consumed.
-     * @throws IllegalStateException             if this end is closed or cannot receive.
+     * @throws EOFException                         if the peer closed or died and everything it sent has been
+     *                                              read.
+     * @throws io.jvmipc.codec.CodecException       if the bytes do not decode.
+     * @throws CorruptFileException                 if the ring holds a record the pipe could not have written.
+     * @throws InterruptedException                 if interrupted while waiting; nothing is consumed.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public T recv() throws EOFException, InterruptedException
     {
         ensureCanReceive();
-        while (true)
+        try
         {
-            final long payload = firstRecord();
-            final int total = reader.info();
-            if (total == reader.length())
+            while (true)
             {
-                try
+                final long payload = firstRecord();
+                final int total = reader.info();
+                if (total == reader.length())
                 {
-                    return codec.decode(segment, payload, total);
+                    try
+                    {
+                        return codec.decode(segment, payload, total);
+                    }
+                    finally
+                    {
+                        reader.advance();
+                    }
                 }
-                finally
+                final byte[] whole = new byte[total];
+                if (assemble(payload, whole, 0))
                 {
-                    reader.advance();
+                    return codec.decode(MemorySegment.ofArray(whole), 0, total);
                 }
             }
-            final byte[] whole = new byte[total];
-            if (assemble(payload, whole, 0))
-            {
-                return codec.decode(MemorySegment.ofArray(whole), 0, total);
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -309,9 +357,12 @@ public final class Connection<T> implements AutoCloseable
      * Receives one message as a new array (Python's {@code recv_bytes()}). Blocks while none is available.
      *
      * @return the message.
-     * @throws EOFException          if the peer closed or died and everything it sent has been read.
-     * @throws InterruptedException  if interrupted while waiting; nothing is consumed.
-     * @throws IllegalStateException if this end is closed or cannot receive.
+     * @throws EOFException                         if the peer closed or died and everything it sent has been
+     *                                              read.
+     * @throws CorruptFileException                 if the ring holds a record the pipe could not have written.
+     * @throws InterruptedException                 if interrupted while waiting; nothing is consumed.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public byte[] recvBytes() throws EOFException, InterruptedException
     {
@@ -323,11 +374,15 @@ public final class Connection<T> implements AutoCloseable
      *
      * @param maxLength the longest message accepted, at least 0.
      * @return the message.
-     * @throws MessageTooLargeException if the next message is longer; it stays in the pipe, unconsumed.
-     * @throws EOFException             if the peer closed or died and everything it sent has been read.
-     * @throws InterruptedException     if interrupted while waiting; nothing is consumed.
-     * @throws IllegalArgumentException if {@code maxLength} is negative.
-     * @throws IllegalStateException    if this end is closed or cannot receive.
+     * @throws MessageTooLargeException             if the next message is longer; it stays in the pipe,
+     *                                              unconsumed.
+     * @throws EOFException                         if the peer closed or died and everything it sent has been
+     *                                              read.
+     * @throws CorruptFileException                 if the ring holds a record the pipe could not have written.
+     * @throws InterruptedException                 if interrupted while waiting; nothing is consumed.
+     * @throws IllegalArgumentException             if {@code maxLength} is negative.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public byte[] recvBytes(final int maxLength) throws EOFException, InterruptedException
     {
@@ -336,19 +391,27 @@ public final class Connection<T> implements AutoCloseable
             throw new IllegalArgumentException("maxLength must not be negative: " + maxLength);
         }
         ensureCanReceive();
-        while (true)
+        try
         {
-            final long payload = firstRecord();
-            final int total = reader.info();
-            if (total > maxLength)
+            while (true)
             {
-                throw new MessageTooLargeException("the maxLength of recvBytes on " + describe(), total, maxLength);
+                final long payload = firstRecord();
+                final int total = reader.info();
+                if (total > maxLength)
+                {
+                    throw new MessageTooLargeException("the maxLength of recvBytes on " + describe(), total,
+                        maxLength);
+                }
+                final byte[] message = new byte[total];
+                if (assemble(payload, message, 0))
+                {
+                    return message;
+                }
             }
-            final byte[] message = new byte[total];
-            if (assemble(payload, message, 0))
-            {
-                return message;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -357,10 +420,14 @@ public final class Connection<T> implements AutoCloseable
      *
      * @param buffer where to copy the message.
      * @return the message's length.
-     * @throws MessageTooLargeException if the message does not fit; it stays in the pipe, unconsumed.
-     * @throws EOFException             if the peer closed or died and everything it sent has been read.
-     * @throws InterruptedException     if interrupted while waiting; nothing is consumed.
-     * @throws IllegalStateException    if this end is closed or cannot receive.
+     * @throws MessageTooLargeException             if the message does not fit; it stays in the pipe,
+     *                                              unconsumed.
+     * @throws EOFException                         if the peer closed or died and everything it sent has been
+     *                                              read.
+     * @throws CorruptFileException                 if the ring holds a record the pipe could not have written.
+     * @throws InterruptedException                 if interrupted while waiting; nothing is consumed.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public int recvBytesInto(final byte[] buffer) throws EOFException, InterruptedException
     {
@@ -373,50 +440,62 @@ public final class Connection<T> implements AutoCloseable
      * @param buffer where to copy the message.
      * @param offset where in {@code buffer} it starts.
      * @return the message's length.
-     * @throws MessageTooLargeException  if the message does not fit; it stays in the pipe, unconsumed.
-     * @throws IndexOutOfBoundsException if {@code offset} is outside the buffer.
-     * @throws EOFException              if the peer closed or died and everything it sent has been read.
-     * @throws InterruptedException      if interrupted while waiting; nothing is consumed.
-     * @throws IllegalStateException     if this end is closed or cannot receive.
+     * @throws MessageTooLargeException             if the message does not fit; it stays in the pipe,
+     *                                              unconsumed.
+     * @throws IndexOutOfBoundsException            if {@code offset} is outside the buffer.
+     * @throws EOFException                         if the peer closed or died and everything it sent has been
+     *                                              read.
+     * @throws CorruptFileException                 if the ring holds a record the pipe could not have written.
+     * @throws InterruptedException                 if interrupted while waiting; nothing is consumed.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public int recvBytesInto(final byte[] buffer, final int offset) throws EOFException, InterruptedException
     {
         Objects.checkIndex(offset, buffer.length + 1);
         ensureCanReceive();
-        final long first = reader.peek();
-        if (first >= 0)
+        try
         {
-            // fast path: a whole message is waiting in one record and fits
-            final int length = reader.length();
-            if (reader.info() == length && length <= buffer.length - offset)
+            final long first = reader.peek();
+            if (first >= 0)
             {
-                MemorySegment.copy(segment, JAVA_BYTE, first, buffer, offset, length);
-                reader.advance();
-                return length;
+                // fast path: a whole message is waiting in one record and fits
+                final int length = reader.length();
+                if (reader.info() == length && length <= buffer.length - offset)
+                {
+                    MemorySegment.copy(segment, JAVA_BYTE, first, buffer, offset, length);
+                    reader.advance();
+                    return length;
+                }
+            }
+            while (true)
+            {
+                final long payload = firstRecord();
+                final int total = reader.info();
+                if (total > buffer.length - offset)
+                {
+                    throw new MessageTooLargeException(room(buffer, offset), total, buffer.length - offset);
+                }
+                if (assemble(payload, buffer, offset))
+                {
+                    return total;
+                }
             }
         }
-        while (true)
+        catch (final InternalError e)
         {
-            final long payload = firstRecord();
-            final int total = reader.info();
-            if (total > buffer.length - offset)
-            {
-                throw new MessageTooLargeException("a buffer of " + (buffer.length - offset) + " bytes", total,
-                    buffer.length - offset);
-            }
-            if (assemble(payload, buffer, offset))
-            {
-                return total;
-            }
+            throw file.faulted(e);
         }
     }
 
     /**
      * Whether {@link #recv()} would return at once: a message is waiting, or the peer has closed or is known to
-     * have died (then {@code recv} reports end-of-file). Never blocks; makes no system call.
+     * have died (then {@code recv} reports end-of-file). Never blocks; makes no system call, so it does not probe
+     * the peer's liveness: {@link #poll(long, TimeUnit)} with a zero timeout does.
      *
      * @return {@code true} if readable.
-     * @throws IllegalStateException if this end is closed or cannot receive.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public boolean poll()
     {
@@ -426,21 +505,19 @@ public final class Connection<T> implements AutoCloseable
 
     /**
      * Waits up to {@code timeout} until {@link #poll()} would return {@code true} (Python's {@code poll(timeout)}).
-     * Checks the peer's liveness while waiting, as {@link #recv()} does.
+     * Probes the peer's liveness as {@link #recv()} does, with any timeout: a caller polling in a loop with short
+     * (or zero) timeouts sees a dead peer's end-of-file within the bound stated in the class comment.
      *
-     * @param timeout how long to wait, at least 0.
+     * @param timeout how long to wait; zero or less: check once (with a due liveness probe), no wait.
      * @param unit    the unit of {@code timeout}.
      * @return {@code true} if readable, {@code false} on timeout.
-     * @throws InterruptedException     if interrupted while waiting.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
-     * @throws IllegalStateException    if this end is closed or cannot receive.
+     * @throws InterruptedException                 if interrupted while waiting.
+     * @throws IllegalStateException                if this end is closed or cannot receive.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public boolean poll(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        if (timeout < 0)
-        {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout + " " + unit);
-        }
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
         ensureCanReceive();
         if (readyNow())
         {
@@ -448,17 +525,20 @@ public final class Connection<T> implements AutoCloseable
         }
         try
         {
-            return awaitRecord(WaitStrategy.deadline(unit.toNanos(timeout)), true) != -1;
+            return !WaitLoop.isWait(WaitLoop.await(file, reader.dataSignal(), readStrategy, this, NEXT_RECORD,
+                timeoutNanos, true));
         }
-        catch (final EOFException impossible)
+        catch (final InternalError e)
         {
-            throw new AssertionError(impossible);
+            throw file.faulted(e);
         }
     }
 
     /**
      * Closes this end (Python's {@code close()}): the peer's receives report end-of-file once they have read what
      * this end sent, and its sends fail. Detaches from the file. Idempotent; the end cannot be attached again.
+     * Always completes: if the file was truncated or replaced under this process, the end is not marked closed
+     * (the peer then sees it as dead) and the file is still closed here.
      */
     @Override
     public synchronized void close()
@@ -468,13 +548,22 @@ public final class Connection<T> implements AutoCloseable
             return;
         }
         closed = true;
-        // release: every message this end published is visible before the peer can see it closed
-        INT.setRelease(segment, myStateOffset, PipeDescriptor.CLOSED);
-        for (final Signal signal : allSignals)
+        try
         {
-            signal.signalAll();
+            EndClaim.close(segment, myClaimOffset, claimed);
+            for (final Signal signal : allSignals)
+            {
+                signal.signalAll();
+            }
         }
-        file.close();
+        catch (final InternalError e)
+        {
+            // the mapping is gone: nothing more can be told to the peer through it
+        }
+        finally
+        {
+            file.close();
+        }
     }
 
     /**
@@ -490,11 +579,19 @@ public final class Connection<T> implements AutoCloseable
     /**
      * Removes the pipe's name so no process can attach to it any more; attached processes keep working.
      *
-     * @throws IllegalStateException if another live process is attached, or this end is closed.
+     * @throws IllegalStateException                if another live process is attached, or this end is closed.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public void unlink()
     {
-        file.unlink();
+        try
+        {
+            file.unlink();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -543,13 +640,19 @@ public final class Connection<T> implements AutoCloseable
         return describe();
     }
 
-    // ---- package-private, for ConnectionWaiter ----
+    // ---- package-private, for ConnectionWaiter and tests ----
 
     boolean readyNow()
     {
         ensureOpen();
-        // acquire: a closed state is published after everything the peer sent
-        return reader.peek() >= 0 || (int)INT.getAcquire(segment, peerStateOffset) != PipeDescriptor.OPEN;
+        try
+        {
+            return reader.peek() >= 0 || EndClaim.state(peerWord()) != PipeDescriptor.OPEN;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     Signal readSignal()
@@ -572,22 +675,87 @@ public final class Connection<T> implements AutoCloseable
         return segment;
     }
 
+    SharedObjectException faulted(final InternalError fault)
+    {
+        return file.faulted(fault);
+    }
+
     void ensureReceivable()
     {
         ensureCanReceive();
     }
 
-    void checkPeerAlive()
+    /**
+     * Probes the peer's process if it holds its end and the file's cadence says a probe is due.
+     *
+     * @return {@code true} if the probe found it dead and recovered it (its end now reads DIED).
+     */
+    boolean probePeer()
     {
-        // acquire: the holder as last claimed
-        final int holder = (int)INT.getAcquire(segment, peerHolderOffset);
-        if (holder != 0)
+        final long word = peerWord();
+        final int holder = EndClaim.holder(word);
+        return holder >= 0 && EndClaim.state(word) == PipeDescriptor.OPEN && WaitLoop.probe(file, holder);
+    }
+
+    /**
+     * When the peer's process is next due for a probe.
+     *
+     * @return a {@link System#nanoTime()} value, or {@link WaitStrategy#NO_DEADLINE} if nobody holds the peer end.
+     */
+    long nextPeerProbe()
+    {
+        final long word = peerWord();
+        final int holder = EndClaim.holder(word);
+        if (holder < 0 || EndClaim.state(word) != PipeDescriptor.OPEN)
         {
-            file.recoverIfDead(holder - 1);
+            return WaitStrategy.NO_DEADLINE;
         }
+        return file.nextProbeNanos(holder < file.processTableCapacity() ? holder : SharedFile.ANY_ENTRY);
     }
 
     // ---- internals ----
+
+    private long peerWord()
+    {
+        return EndClaim.read(segment, peerClaimOffset);
+    }
+
+    /** "Not yet" because of the peer: blame its holder's process, or nobody if the end was never claimed. */
+    private static long blame(final long peerWord)
+    {
+        final int holder = EndClaim.holder(peerWord);
+        return holder < 0 ? WaitLoop.WAIT : WaitLoop.waitFor(holder);
+    }
+
+    /** Attempt: the next record's payload offset, {@link #EOF_READY}, or "wait" (blaming the peer). */
+    private long tryRecord()
+    {
+        final long payload = reader.peek();
+        if (payload >= 0)
+        {
+            return payload;
+        }
+        final long word = peerWord();
+        if (EndClaim.state(word) != PipeDescriptor.OPEN)
+        {
+            // the peer published CLOSED (or recovery DIED) after its last message: look once more
+            final long last = reader.peek();
+            return last >= 0 ? last : EOF_READY;
+        }
+        return blame(word);
+    }
+
+    /** Attempt: a claimed record's payload offset for {@link #wantedSpace} bytes, {@link #BROKEN}, or "wait". */
+    private long trySpace()
+    {
+        final long payload = writer.claim(wantedSpace);
+        if (payload >= 0)
+        {
+            return payload;
+        }
+        final long word = peerWord();
+        return EndClaim.state(word) != PipeDescriptor.OPEN ? BROKEN : blame(word);
+    }
 
     private long firstRecord() throws EOFException, InterruptedException
     {
@@ -596,14 +764,10 @@ public final class Connection<T> implements AutoCloseable
             long payload = reader.peek();
             if (payload < 0)
             {
-                payload = awaitRecord(WaitStrategy.NO_DEADLINE, false);
+                payload = awaitRecord();
             }
             if (reader.info() != RingDescriptor.CONTINUATION)
             {
-                if (reader.info() < reader.length())
-                {
-                    throw corrupt();
-                }
                 return payload;
             }
             // a fragment of a message whose sender died part-way: discard it
@@ -624,18 +788,15 @@ public final class Connection<T> implements AutoCloseable
             long next = reader.peek();
             if (next < 0)
             {
-                next = awaitRecord(WaitStrategy.NO_DEADLINE, false);
+                next = awaitRecord();
             }
             if (reader.info() != RingDescriptor.CONTINUATION)
             {
                 // the sender died part-way and a new holder of its end started another message
                 return false;
             }
+            reader.checkContinuation(got, total);
             final int length = reader.length();
-            if (length > total - got)
-            {
-                throw corrupt();
-            }
             MemorySegment.copy(segment, JAVA_BYTE, next, destination, offset + got, length);
             reader.advance();
             got += length;
@@ -643,8 +804,8 @@ public final class Connection<T> implements AutoCloseable
         return true;
     }
 
-    /** Blocks for the next record; returns its payload offset, -1 on timeout, or EOF_READY when polling. */
-    private long awaitRecord(final long deadline, final boolean polling) throws EOFException, InterruptedException
+    /** Blocks for the next record and returns its payload offset. */
+    private long awaitRecord() throws EOFException, InterruptedException
     {
         // short spin without the clock or the strategy: a streaming peer is usually about to publish
         for (int i = 0; i < QUICK_SPINS; i++)
@@ -656,127 +817,36 @@ public final class Connection<T> implements AutoCloseable
                 return payload;
             }
         }
-        final Signal signal = reader.dataSignal();
-        long state = WaitStrategy.INITIAL;
-        long armed = NOT_ARMED;
-        int idles = 0;
-        long nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
-        try
+        final long result = WaitLoop.await(file, reader.dataSignal(), readStrategy, this, NEXT_RECORD,
+            Long.MAX_VALUE, true);
+        if (result == EOF_READY)
         {
-            while (true)
-            {
-                long payload = reader.peek();
-                if (payload >= 0)
-                {
-                    return payload;
-                }
-                // acquire: the peer publishes CLOSED after its last message
-                if ((int)INT.getAcquire(segment, peerStateOffset) != PipeDescriptor.OPEN)
-                {
-                    payload = reader.peek();
-                    if (payload >= 0)
-                    {
-                        return payload;
-                    }
-                    if (polling)
-                    {
-                        return EOF_READY;
-                    }
-                    throw new EOFException(describe() + ": the peer " + peerFate() +
-                        " and everything it sent has been received");
-                }
-                ensureOpen();
-                state = strategy.idle(signal, state, deadline);
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    return -1;
-                }
-                armed = arm(signal, readSignalOffset, armed);
-                if (timeToCheck(armed != NOT_ARMED, ++idles, nextCheck))
-                {
-                    nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
-                    checkPeerAlive();
-                }
-            }
+            throw new EOFException(describe() + ": the peer " + peerFate() +
+                " and everything it sent has been received");
         }
-        finally
-        {
-            strategy.done(signal, state);
-        }
+        return result;
     }
 
     private long claim(final int length) throws BrokenPipeException, InterruptedException
     {
         final long payload = writer.claim(length);
-        return payload >= 0 ? payload : awaitSpace(length);
-    }
-
-    private long awaitSpace(final int length) throws BrokenPipeException, InterruptedException
-    {
-        final Signal signal = writer.spaceSignal();
-        long state = WaitStrategy.INITIAL;
-        long armed = NOT_ARMED;
-        int idles = 0;
-        long nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
-        try
+        if (payload >= 0)
         {
-            while (true)
-            {
-                final long payload = writer.claim(length);
-                if (payload >= 0)
-                {
-                    return payload;
-                }
-                checkPeerForSend();
-                ensureOpen();
-                state = strategy.idle(signal, state, WaitStrategy.NO_DEADLINE);
-                armed = arm(signal, spaceSignalOffset, armed);
-                if (timeToCheck(armed != NOT_ARMED, ++idles, nextCheck))
-                {
-                    nextCheck = System.nanoTime() + LIVENESS_INTERVAL_NANOS;
-                    checkPeerAlive();
-                }
-            }
+            return payload;
         }
-        finally
+        wantedSpace = length;
+        final long result = WaitLoop.await(file, writer.spaceSignal(), writeStrategy, this, SPACE, Long.MAX_VALUE,
+            true);
+        if (result == BROKEN)
         {
-            strategy.done(signal, state);
+            throw new BrokenPipeException(describe() + ": cannot send, the peer " + peerFate());
         }
-    }
-
-    /**
-     * Whether a waiting loop should check the peer's liveness now. Reads the clock only every
-     * {@value #CLOCK_EVERY} idles while spinning, and after every idle once registered to sleep (each such idle
-     * is a futex sleep), so the check stays within {@link #LIVENESS_INTERVAL_MILLIS} plus one sleep slice.
-     */
-    private static boolean timeToCheck(final boolean sleeping, final int idles, final long nextCheck)
-    {
-        return (sleeping || (idles & (CLOCK_EVERY - 1)) == 0) && System.nanoTime() - nextCheck >= 0;
-    }
-
-    /**
-     * The sleeper's half of the wake-up handshake (see {@link Doorbell}): once this thread has registered with
-     * {@code signal} (the waiter count is then non-zero: only this end's thread waits on it), and again whenever
-     * the sequence moved since our last bump (we were woken and keep waiting), bump it and issue a barrier before
-     * the caller's next re-check.
-     *
-     * @return the sequence after our last bump, or {@link #NOT_ARMED} while not registered.
-     */
-    private long arm(final Signal signal, final long signalOffset, final long armed)
-    {
-        if (signal.waiters() == 0 || (armed != NOT_ARMED && signal.sequence() == (int)armed))
-        {
-            return armed;
-        }
-        final int sequence = Doorbell.bump(segment, signalOffset);
-        Doorbell.barrier();
-        return sequence;
+        return result;
     }
 
     private void checkPeerForSend() throws BrokenPipeException
     {
-        // acquire: the peer's closing or death as published
-        if ((int)INT.getAcquire(segment, peerStateOffset) != PipeDescriptor.OPEN)
+        if (EndClaim.state(peerWord()) != PipeDescriptor.OPEN)
         {
             throw new BrokenPipeException(describe() + ": cannot send, the peer " + peerFate());
         }
@@ -784,12 +854,12 @@ public final class Connection<T> implements AutoCloseable
 
     private String peerFate()
     {
-        // acquire: pairs with the peer's release of its end state; read only to word the exception message
-        final int state = (int)INT.getAcquire(segment, peerStateOffset);
-        final int holder = (int)INT.getAcquire(segment, peerHolderOffset);
-        final String who = "end " + end.peer() + (holder == 0 ? "" : " (pid " + EndClaim.pidOf(segment, holder - 1) +
-            ")");
-        return who + (state == PipeDescriptor.CLOSED ? " closed its end" : " died without closing its end");
+        final long word = peerWord();
+        final int holder = EndClaim.holder(word);
+        final String who = "end " + end.peer() + (holder < 0 || holder >= file.processTableCapacity() ? "" :
+            " (pid " + EndClaim.pidOf(segment, holder) + ")");
+        return who + (EndClaim.state(word) == PipeDescriptor.CLOSED ? " closed its end" :
+            " died without closing its end");
     }
 
     private void ensureOpen()
@@ -818,10 +888,12 @@ public final class Connection<T> implements AutoCloseable
         }
     }
 
-    private CorruptFileException corrupt()
+    /** The space recvBytesInto has, for messages: the bytes from the offset, and the buffer they are in. */
+    private static String room(final byte[] buffer, final int offset)
     {
-        return new CorruptFileException(file.path(), "has an inconsistent message record (length " +
-            reader.length() + ", info " + reader.info() + ")");
+        return offset == 0 ? "a buffer of " + buffer.length + " bytes" :
+            "the " + (buffer.length - offset) + " bytes from offset " + offset + " of a buffer of " + buffer.length +
+                " bytes";
     }
 
     private String describe()

@@ -1,5 +1,6 @@
 package io.jvmipc.pipe;
 
+import io.jvmipc.wait.Doorbell;
 import io.jvmipc.wait.FutexWaitv;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.SignalDescriptor;
@@ -7,19 +8,27 @@ import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waiting on many connections at once ({@link Connection#wait(java.util.Collection, long, TimeUnit)}).
+ * Waiting on many connections at once ({@link Connection#wait(Collection, long, TimeUnit)}).
  * <p>
  * Checks every connection, spins and yields briefly, then registers as a waiter on each connection's data
- * signal, issues one remote barrier (see {@link RingWriter}), re-checks, and sleeps. With {@code futex_waitv}
+ * signal, bumps each signal's sequence (see {@link Doorbell}), re-checks, and sleeps. With {@code futex_waitv}
  * ({@link FutexWaitv}) the thread sleeps on every signal's futex word at once and any send or close wakes it.
  * Without it (kernels before 5.16, or a seccomp filter refusing the call), the documented fallback sleeps on the
  * first connection's signal for at most {@value #FALLBACK_SLICE_MILLIS} ms at a time and re-checks all of them
  * in between, so readiness of another connection is seen within that bound. Sleeps are cut into 50 ms slices
- * so interrupts are honoured; a dead peer is detected as in {@link Connection#recv()}.
+ * so interrupts are honoured.
+ * <p>
+ * <b>Liveness</b>, by the rule of {@link io.jvmipc.wait.WaitLoop} (which cannot serve here, as it waits on one
+ * signal): each connection's peer is probed whenever its file's cadence says it is due
+ * ({@link io.jvmipc.file.SharedFile#probeDue(int)}), on the first pass, while waiting (no sleep lasts past the
+ * earliest next probe) and before returning at the deadline, and everything is re-checked at once after a probe
+ * that recovered a dead peer. So a caller looping with short or zero timeouts sees a dead peer as
+ * {@link Connection#recv()} does.
  */
 final class ConnectionWaiter
 {
@@ -34,8 +43,8 @@ final class ConnectionWaiter
     {
     }
 
-    static List<Connection<?>> await(final java.util.Collection<? extends Connection<?>> connections,
-        final long deadline) throws InterruptedException
+    static List<Connection<?>> await(final Collection<? extends Connection<?>> connections, final long timeoutNanos)
+        throws InterruptedException
     {
         final List<Connection<?>> all = List.copyOf(connections);
         if (all.size() > FutexWaitv.MAX_FUTEXES)
@@ -47,8 +56,18 @@ final class ConnectionWaiter
         {
             connection.ensureReceivable();
         }
-        List<Connection<?>> ready = ready(all);
-        for (int i = 0; ready.isEmpty() && i < SPINS + YIELDS && System.nanoTime() - deadline < 0; i++)
+        List<Connection<?>> ready = readyAfterProbes(all);
+        if (!ready.isEmpty() || all.isEmpty() || timeoutNanos <= 0)
+        {
+            return ready;
+        }
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
+            WaitStrategy.deadline(timeoutNanos);
+        for (int i = 0; ready.isEmpty() && i < SPINS + YIELDS && !expired(deadline); i++)
         {
             if (i < SPINS)
             {
@@ -60,7 +79,7 @@ final class ConnectionWaiter
             }
             ready = ready(all);
         }
-        if (!ready.isEmpty() || all.isEmpty() || System.nanoTime() - deadline >= 0)
+        if (!ready.isEmpty())
         {
             return ready;
         }
@@ -79,23 +98,21 @@ final class ConnectionWaiter
         {
             for (final Connection<?> connection : all)
             {
-                final Signal signal = connection.readSignal();
-                keys[registered] = signal.prepareWait();
+                keys[registered] = register(connection);
                 segments[registered] = connection.segment();
-                offsets[registered] = sequenceOffset(connection);
+                offsets[registered] = connection.readSignalOffset() + SignalDescriptor.SEQUENCE_OFFSET;
                 registered++;
             }
             for (final Connection<?> connection : all)
             {
-                // a new registration bumps the sequence, then one barrier before the re-check (see Doorbell);
-                // a wake-up always means a connection became ready, so no bump is needed after one
-                Doorbell.bump(connection.segment(), connection.readSignalOffset());
+                // a new registration bumps the sequence before the re-check (see Doorbell); a wake-up always means
+                // a connection became ready, so no bump is needed after one
+                bump(connection);
             }
-            Doorbell.barrier();
-            long nextCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Connection.LIVENESS_INTERVAL_MILLIS);
             while (true)
             {
-                final List<Connection<?>> ready = ready(all);
+                // also at the deadline: the timeout return never skips a last check and a due probe
+                final List<Connection<?>> ready = readyAfterProbes(all);
                 if (!ready.isEmpty())
                 {
                     return ready;
@@ -110,28 +127,21 @@ final class ConnectionWaiter
                 {
                     return ready;
                 }
-                if (now - nextCheck >= 0)
-                {
-                    nextCheck = now + TimeUnit.MILLISECONDS.toNanos(Connection.LIVENESS_INTERVAL_MILLIS);
-                    for (final Connection<?> connection : all)
-                    {
-                        connection.checkPeerAlive();
-                    }
-                    continue;
-                }
-                final long slice = Math.min(remaining, Math.min(SLICE_NANOS, nextCheck - now));
+                // a dead peer never signals: sleep no longer than until the earliest probe is due
+                final long untilProbe = earliestProbe(all, now) - now;
+                final long slice = Math.max(1, Math.min(remaining, Math.min(SLICE_NANOS, untilProbe)));
                 if (FutexWaitv.isAvailable())
                 {
-                    FutexWaitv.await(segments, offsets, keys, count, Math.max(1, slice));
+                    FutexWaitv.await(segments, offsets, keys, count, slice);
                 }
                 else
                 {
                     all.get(0).readSignal().await(keys[0],
-                        Math.max(1, Math.min(slice, TimeUnit.MILLISECONDS.toNanos(FALLBACK_SLICE_MILLIS))));
+                        Math.min(slice, TimeUnit.MILLISECONDS.toNanos(FALLBACK_SLICE_MILLIS)));
                 }
                 for (int i = 0; i < count; i++)
                 {
-                    keys[i] = all.get(i).readSignal().sequence();
+                    keys[i] = sequence(all.get(i));
                 }
             }
         }
@@ -139,14 +149,107 @@ final class ConnectionWaiter
         {
             for (int i = 0; i < registered; i++)
             {
-                all.get(i).readSignal().cancelWait();
+                cancel(all.get(i));
             }
         }
     }
 
-    private static long sequenceOffset(final Connection<?> connection)
+    /** The ready connections; if none, probes the peers that are due, and checks again if one was recovered. */
+    private static List<Connection<?>> readyAfterProbes(final List<Connection<?>> all)
     {
-        return connection.readSignalOffset() + SignalDescriptor.SEQUENCE_OFFSET;
+        final List<Connection<?>> ready = ready(all);
+        if (!ready.isEmpty())
+        {
+            return ready;
+        }
+        boolean recovered = false;
+        for (final Connection<?> connection : all)
+        {
+            try
+            {
+                recovered |= connection.probePeer();
+            }
+            catch (final InternalError e)
+            {
+                throw connection.faulted(e);
+            }
+        }
+        return recovered ? ready(all) : ready;
+    }
+
+    private static long earliestProbe(final List<Connection<?>> all, final long now)
+    {
+        long earliest = now + SLICE_NANOS;
+        for (final Connection<?> connection : all)
+        {
+            final long next;
+            try
+            {
+                next = connection.nextPeerProbe();
+            }
+            catch (final InternalError e)
+            {
+                throw connection.faulted(e);
+            }
+            if (next != WaitStrategy.NO_DEADLINE && next - earliest < 0)
+            {
+                earliest = next;
+            }
+        }
+        return earliest;
+    }
+
+    private static int register(final Connection<?> connection)
+    {
+        try
+        {
+            return connection.readSignal().prepareWait();
+        }
+        catch (final InternalError e)
+        {
+            throw connection.faulted(e);
+        }
+    }
+
+    private static void bump(final Connection<?> connection)
+    {
+        try
+        {
+            Doorbell.bump(connection.segment(), connection.readSignalOffset());
+        }
+        catch (final InternalError e)
+        {
+            throw connection.faulted(e);
+        }
+    }
+
+    private static int sequence(final Connection<?> connection)
+    {
+        try
+        {
+            return connection.readSignal().sequence();
+        }
+        catch (final InternalError e)
+        {
+            throw connection.faulted(e);
+        }
+    }
+
+    private static void cancel(final Connection<?> connection)
+    {
+        try
+        {
+            connection.readSignal().cancelWait();
+        }
+        catch (final InternalError e)
+        {
+            // the mapping is gone; the registration went with it. The fault is reported by the check that hit it
+        }
+    }
+
+    private static boolean expired(final long deadline)
+    {
+        return deadline != WaitStrategy.NO_DEADLINE && System.nanoTime() - deadline >= 0;
     }
 
     private static List<Connection<?>> ready(final List<Connection<?>> all)

@@ -9,6 +9,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.wait.FutexWaitStrategy;
+import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.nio.file.Path;
@@ -317,14 +318,21 @@ public final class Pipe<T> implements AutoCloseable
                 requireCodec(file);
                 final int ringCapacity = (int)fileCapacity;
                 final long body = file.bodyOffset();
+                final Signal[] signals = Connection.bindSignals(file, ringCapacity);
                 file.attach(entry -> EndClaim.recover(file.segment(), body, ringCapacity, entry));
-                EndClaim.claim(file, end);
-                return new Connection<>(file, end, fileDuplex == 1, ringCapacity, (int)fileMax, codec, waitStrategy);
+                final long claimed = EndClaim.claim(file, end);
+                return new Connection<>(file, end, fileDuplex == 1, ringCapacity, (int)fileMax, codec, waitStrategy,
+                    signals, claimed);
             }
             catch (final RuntimeException e)
             {
                 file.close();
                 throw e;
+            }
+            catch (final InternalError e)
+            {
+                file.close();
+                throw file.faulted(e);
             }
         }
     }

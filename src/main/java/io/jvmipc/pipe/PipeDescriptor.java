@@ -6,13 +6,12 @@ package io.jvmipc.pipe;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |  End A: Holder (process-table entry + 1, 0 = never attached)  |  0
+ *  |  End A: Claim (long), changed only by one CAS of all of it:    |  0
+ *  |    bits 0-7 state (OPEN, CLOSED, DIED), bits 16-31 holder's   |
+ *  |    process-table entry + 1 (0 = never attached), bits 32-63   |
+ *  |    the holder entry's generation when it claimed the end      |
  *  +---------------------------------------------------------------+
- *  |  End A: State (OPEN, CLOSED, DIED), written with release      |  4
- *  +---------------------------------------------------------------+
- *  |  End A: Flags (BARRIER: its process issues remote barriers)   |  8
- *  +---------------------------------------------------------------+
- *  |  End A: Reserved up to 128 bytes                             ...|
+ *  |  End A: Reserved up to 128 bytes                             ...|  8
  *  +---------------------------------------------------------------+
  *  |  End B: same fields                                          ...| 128
  *  +---------------------------------------------------------------+
@@ -27,7 +26,10 @@ package io.jvmipc.pipe;
  */
 final class PipeDescriptor
 {
-    /** Layout version of the pipe body and parameters (2: parameter 3 holds the codec's identity hash). */
+    /**
+     * Layout version of the pipe body and parameters (2: one 64-bit claim word per end carrying the holder's
+     * generation, and parameter 3 holds the codec's identity hash).
+     */
     static final int VERSION = 2;
 
     /** Kind parameter: data capacity of each ring. */
@@ -39,12 +41,8 @@ final class PipeDescriptor
     /** Kind parameter: the identity hash of the codec the pipe was created with. */
     static final int PARAM_CODEC = 3;
 
-    /** Offset of the holder word in an end block. */
-    static final int HOLDER_FIELD = 0;
-    /** Offset of the state word in an end block. */
-    static final int STATE_FIELD = HOLDER_FIELD + Integer.BYTES;
-    /** Offset of the flags word in an end block. */
-    static final int FLAGS_FIELD = STATE_FIELD + Integer.BYTES;
+    /** Offset of the claim word (state, holder and the holder's generation; see {@link EndClaim}). */
+    static final int CLAIM_FIELD = 0;
     /** Bytes of an end block. */
     static final int END_BLOCK_LENGTH = 128;
     /** Offset of end A's block. */
@@ -60,9 +58,6 @@ final class PipeDescriptor
     static final int CLOSED = 1;
     /** End state: its holder's process died without closing; another process may take the end over. */
     static final int DIED = 2;
-
-    /** End flag: the holder's process issues and receives remote barriers (see {@link RemoteBarrier}). */
-    static final int FLAG_BARRIER = 1;
 
     /** Signal number of a ring's data signal: 2 * direction. */
     static final int DATA_SIGNAL = 0;

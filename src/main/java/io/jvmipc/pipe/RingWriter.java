@@ -1,5 +1,6 @@
 package io.jvmipc.pipe;
 
+import io.jvmipc.wait.Doorbell;
 import io.jvmipc.wait.Signal;
 
 import java.lang.foreign.MemorySegment;
@@ -12,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * tail and a cached copy of the consumer's head, so it reads the head (a cache line the consumer writes) only
  * when the cached value shows too little space.
  * <p>
- * Wakes a sleeping consumer through a {@link Doorbell} (no fence, at most one system call per sleep).
+ * Wakes a sleeping consumer through a {@link Doorbell} (a fence, and at most one system call per sleep).
  */
 final class RingWriter
 {
@@ -22,7 +23,6 @@ final class RingWriter
     private final long tailOffset;
     private final long headOffset;
     private final long dataOffset;
-    private final long peerFlagsOffset;
     private final int capacity;
     private final int mask;
     private final int maxFragment;
@@ -33,21 +33,19 @@ final class RingWriter
     private long cachedHead;
     private long pendingRecord;
 
-    RingWriter(final MemorySegment segment, final long ringOffset, final int capacity, final long peerFlagsOffset,
-        final Signal dataSignal, final Signal spaceSignal)
+    RingWriter(final MemorySegment segment, final long ringOffset, final int capacity, final Signal dataSignal,
+        final Signal spaceSignal)
     {
         this.segment = segment;
         this.tailOffset = ringOffset + RingDescriptor.TAIL_OFFSET;
         this.headOffset = ringOffset + RingDescriptor.HEAD_OFFSET;
         this.dataOffset = ringOffset + RingDescriptor.DATA_OFFSET;
-        this.peerFlagsOffset = peerFlagsOffset;
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxFragment = RingDescriptor.maxFragment(capacity);
         this.dataSignal = dataSignal;
         this.spaceSignal = spaceSignal;
-        this.consumerBell = new Doorbell(segment, dataSignal, ringOffset + RingDescriptor.DATA_SIGNAL_OFFSET,
-            peerFlagsOffset);
+        this.consumerBell = new Doorbell(segment, dataSignal, ringOffset + RingDescriptor.DATA_SIGNAL_OFFSET);
         // acquire: a writer taking over a dead one's end continues from what it published
         this.tail = (long)LONG.getAcquire(segment, tailOffset);
         // acquire: the consumer's progress so far

@@ -14,21 +14,42 @@
  * payload, and publishes its head with a release store ({@link io.jvmipc.pipe.RingReader}). Every message is
  * visible to the reader as soon as its send returns.
  * <p>
- * <b>Wake-ups without a fence per message.</b> A waker (sender after a publish, receiver after consuming) reads
- * the sleeper signal's waiter count and enters the kernel only if it is non-zero. A sleeper registers (a full
- * fence), then calls {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)} ({@link io.jvmipc.pipe.RemoteBarrier}),
- * which makes the waker's thread execute a barrier, and only then re-checks the ring: either the waker sees the
- * registration, or the re-check sees the message. No wake-up is lost and the streaming path has no fence.
- * Where {@code membarrier} is refused (either side's process, recorded in its end's flags), wakers fall back to
- * {@link io.jvmipc.wait.Signal#signalAll()} (a fence per message). The per-message cost of the waker side is then
- * one read of a line that is written only when someone goes to sleep.
+ * <b>Wake-ups.</b> A waker (sender after a publish, receiver after consuming) issues a full fence and reads the
+ * sleeper signal's waiter count, and enters the kernel only if it is non-zero and its last wake has been used
+ * ({@link io.jvmipc.wait.Doorbell}). A sleeper registers (a full fence), bumps the signal's sequence, and only
+ * then re-checks the ring: either the waker sees the registration, or the re-check sees the message. The
+ * fence-free variant that relied on the sleeper's {@code membarrier} ({@link io.jvmipc.wait.RemoteBarrier}) is
+ * correct on x86-64 and AArch64 but not guaranteed by the Java memory model, so the waker takes the fence (see
+ * the doorbell's class comment). The per-message cost of the waker side is one fence and one read of a line
+ * that is written only when someone goes to sleep.
  * <p>
  * <b>Ends and peers.</b> An end is claimed by one attachment at a time ({@link io.jvmipc.pipe.EndClaim}); a
  * second claim while the holder lives throws; a closed end stays closed; an end whose holder's process died may
- * be taken over by a new attacher. "Peer dead" means the process-table entry holding the other end has lost its
- * kernel lock; this is checked (a system call) only while an end would otherwise block, every
- * {@value io.jvmipc.pipe.Connection#LIVENESS_INTERVAL_MILLIS} ms, so detection takes at most that plus one
- * futex sleep slice. When detected, the end is marked DIED and its waiter registrations are removed.
+ * be taken over by a new attacher. The end's claim word holds state, holder entry and the entry's generation and
+ * changes only by one CAS of the whole word, so a reused process-table entry is never taken for the dead holder:
+ * exactly one of several racing takeovers wins, a live end is never marked dead, and a dead end can be taken
+ * over after both ends' processes died and their entries went to new processes.
+ * <p>
+ * <b>Crash rules and the detection bound.</b> "Peer dead" means the process-table entry holding the other end
+ * has lost its kernel lock. Every call that cannot proceed because of the peer ({@code recv}, {@code send} into
+ * a full ring, {@code poll(timeout)} with any timeout including zero, {@code Connection.wait}) names the peer's
+ * entry to the library's one wait loop ({@link io.jvmipc.wait.WaitLoop}), which probes it at most once per
+ * {@link io.jvmipc.file.SharedFile#PROBE_INTERVAL_NANOS} (10 ms) per entry, shared by every call and thread of
+ * the process, on the first attempt, while waiting and at the deadline. So a dead sender is reported (EOF, or
+ * readiness by {@code poll}/{@code wait}) within 10 ms of the first such call after its death, plus the recovery
+ * and scheduling delay, whatever the timeout and however the caller loops; {@code poll()} without a timeout
+ * makes no system call and so no probe. The recovery of a dead entry (run by the file, restartable) removes its
+ * waiter registrations, marks any end it held DIED by a CAS that expects its own generation, and wakes every
+ * sleeper. A message whose send returned is delivered unless the receiving process dies while receiving it (a
+ * receiver taking over the dead one's end then receives it again); a large message whose sender died part-way
+ * is discarded.
+ * <p>
+ * <b>Bad input.</b> Nothing read from the ring is trusted: the tail and every record's length and info word are
+ * checked against the pipe's capacity, fragment size and maximum message length before use, and a record the
+ * writer could not have written is a {@link io.jvmipc.file.CorruptFileException} naming the file and the
+ * position; a receiver never allocates more than the maximum message length. A file truncated under a live
+ * process makes every method throw a {@link io.jvmipc.file.SharedObjectException} naming the file;
+ * {@code close()} always completes.
  * <p>
  * <b>Large messages.</b> Records carry at most a quarter of the ring; longer messages (up to the pipe's maximum,
  * 64 MiB by default, 1 GiB at most) are sent as a first record holding the total length followed by continuation

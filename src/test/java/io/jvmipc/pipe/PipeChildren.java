@@ -137,4 +137,74 @@ final class PipeChildren
             }
         }
     }
+    /**
+     * Takes end args[2] of pipe args[1] (creating the pipe with a 4 KiB ring if need be), prints "HOLDING end" and
+     * waits to be killed without closing; prints "REFUSED message" and exits with 3 if the end cannot be taken.
+     */
+    public static final class EndHolder
+    {
+        public static void main(final String[] args) throws Exception
+        {
+            final End end = End.valueOf(args[2]);
+            try
+            {
+                Pipe.builder(args[1]).directory(SharedDirectory.of(Path.of(args[0]))).capacity(4096).connect(end);
+            }
+            catch (final IllegalStateException e)
+            {
+                System.out.println("REFUSED " + e.getMessage());
+                System.exit(3);
+            }
+            System.out.println("HOLDING " + end);
+            new java.util.concurrent.CountDownLatch(1).await(); // until killed
+        }
+    }
+
+    /**
+     * Races to take over end B of pipe args[1] from the process args[2] (its pid) that holds it: attaches again and
+     * again until it succeeds, or until it has been refused args[3] times because another process (not args[2])
+     * holds the end. Prints "TRYING" after its first refusal. The winner prints "WON", sends args[4] one-byte
+     * messages 0, 1, ... and waits to be killed; a loser prints "LOST" and exits.
+     */
+    public static final class TakeoverRacer
+    {
+        public static void main(final String[] args) throws Exception
+        {
+            final SharedDirectory directory = SharedDirectory.of(Path.of(args[0]));
+            final String original = "live process " + args[2] + ";";
+            final int patience = Integer.parseInt(args[3]);
+            boolean trying = false;
+            int refusedByWinner = 0;
+            while (refusedByWinner < patience)
+            {
+                final Connection<byte[]> connection;
+                try
+                {
+                    connection = Pipe.attach(directory, args[1], End.B);
+                }
+                catch (final IllegalStateException e)
+                {
+                    if (!trying)
+                    {
+                        trying = true;
+                        System.out.println("TRYING");
+                    }
+                    if (!e.getMessage().contains(original))
+                    {
+                        refusedByWinner++;
+                    }
+                    continue;
+                }
+                System.out.println("WON");
+                final int count = Integer.parseInt(args[4]);
+                for (int i = 0; i < count; i++)
+                {
+                    connection.sendBytes(new byte[] {(byte)i});
+                }
+                System.out.println("SENT");
+                new java.util.concurrent.CountDownLatch(1).await(); // until killed
+            }
+            System.out.println("LOST");
+        }
+    }
 }

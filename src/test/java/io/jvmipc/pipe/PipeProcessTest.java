@@ -4,6 +4,7 @@ import io.jvmipc.Await;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
+import io.jvmipc.wait.FutexWaitStrategy;
 import io.jvmipc.wait.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +20,7 @@ import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -266,6 +268,160 @@ class PipeProcessTest
         finally
         {
             a.close();
+        }
+    }
+
+    /** One readiness check of a receiving end, as an event loop makes it. */
+    @FunctionalInterface
+    private interface ReadinessCheck
+    {
+        boolean ready(Connection<byte[]> connection) throws InterruptedException;
+    }
+
+    /**
+     * Kills a child holding the sending end, then repeats {@code check} (a short-timeout poll) until it reports
+     * readiness: it must, within the bound, and the readiness must be end-of-file.
+     */
+    private void assertShortPollsSeeADeadSender(final String name, final ReadinessCheck check) throws Exception
+    {
+        // no spinning or yielding before the sleep: a short call then lasts about its timeout, even on a busy machine
+        try (Connection<byte[]> a = Pipe.builder(name).directory(SharedDirectory.of(tempDir)).capacity(4096)
+            .waitStrategy(new FutexWaitStrategy(0, 0, TimeUnit.MILLISECONDS.toNanos(50))).connect(End.A);
+            JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), name, "0"))
+        {
+            assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
+            assertFalse(check.ready(a));
+            child.kill();
+            assertTrue(child.join(30, TimeUnit.SECONDS));
+            Await.until("a short-timeout poll loop to see the killed sender", () ->
+            {
+                try
+                {
+                    return check.ready(a);
+                }
+                catch (final InterruptedException e)
+                {
+                    throw new AssertionError(e);
+                }
+            }, 10, TimeUnit.SECONDS);
+            final EOFException eof = assertThrows(EOFException.class, a::recvBytes);
+            assertTrue(eof.getMessage().contains("died"), eof.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReportAKilledSenderToPollWithOneMillisecondTimeoutsInALoop() throws Exception
+    {
+        assertShortPollsSeeADeadSender("poll1ms", connection -> connection.poll(1, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void shouldReportAKilledSenderToPollWithZeroTimeoutsInALoop() throws Exception
+    {
+        assertShortPollsSeeADeadSender("poll0", connection -> connection.poll(0, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void shouldReportAKilledSenderToWaitWithOneMillisecondTimeoutsInALoop() throws Exception
+    {
+        assertShortPollsSeeADeadSender("wait1ms",
+            connection -> !Connection.wait(List.of(connection), 1, TimeUnit.MILLISECONDS).isEmpty());
+    }
+
+    @Test
+    void shouldReportAKilledSenderToWaitWithZeroTimeoutsInALoop() throws Exception
+    {
+        assertShortPollsSeeADeadSender("wait0",
+            connection -> !Connection.wait(List.of(connection), 0, TimeUnit.MILLISECONDS).isEmpty());
+    }
+
+    @Test
+    void shouldLetRestartedProcessesTakeOverBothEndsAfterBothHoldersWereKilled() throws Exception
+    {
+        // A's holder takes process-table entry 0, B's entry 1; the restarted B takes entry 0 (recovering A's
+        // dead holder there) and the restarted A entry 1: each end's word names an entry now held by the other
+        try (JvmProcess a1 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "A"))
+        {
+            assertTrue(a1.awaitOutput("HOLDING A", 30, TimeUnit.SECONDS), a1.output());
+            try (JvmProcess b1 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "B"))
+            {
+                assertTrue(b1.awaitOutput("HOLDING B", 30, TimeUnit.SECONDS), b1.output());
+                a1.kill();
+                b1.kill();
+                assertTrue(a1.join(30, TimeUnit.SECONDS) && b1.join(30, TimeUnit.SECONDS));
+            }
+        }
+        try (JvmProcess b2 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "B"))
+        {
+            Await.until(b2::output, () -> b2.output().contains("HOLDING") || !b2.isAlive(), 30, TimeUnit.SECONDS);
+            assertTrue(b2.output().contains("HOLDING B"), b2.output());
+            try (JvmProcess a2 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "A"))
+            {
+                Await.until(a2::output, () -> a2.output().contains("HOLDING") || !a2.isAlive(), 30,
+                    TimeUnit.SECONDS);
+                assertTrue(a2.output().contains("HOLDING A"), a2.output());
+                a2.kill();
+            }
+            b2.kill();
+        }
+    }
+
+    @Test
+    void shouldLetExactlyOneOfRacingProcessesTakeOverAKilledEndAndNeverEndItsPeer() throws Exception
+    {
+        final int racers = 3;
+        final int messages = 3;
+        try (Connection<byte[]> a = connectA("race", 4096);
+            JvmProcess holder = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), "race", "0"))
+        {
+            assertTrue(holder.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), holder.output());
+            final List<JvmProcess> all = new java.util.ArrayList<>();
+            try
+            {
+                for (int i = 0; i < racers; i++)
+                {
+                    all.add(JvmProcess.start(PipeChildren.TakeoverRacer.class, tempDir.toString(), "race",
+                        Long.toString(holder.pid()), "100", Integer.toString(messages)));
+                }
+                for (final JvmProcess racer : all)
+                {
+                    assertTrue(racer.awaitOutput("TRYING", 30, TimeUnit.SECONDS), racer.output());
+                }
+                holder.kill();
+                assertTrue(holder.join(30, TimeUnit.SECONDS));
+                for (final JvmProcess racer : all)
+                {
+                    Await.until(racer::output, () -> racer.output().contains("SENT") || !racer.isAlive(), 60,
+                        TimeUnit.SECONDS);
+                }
+                int winners = 0;
+                for (final JvmProcess racer : all)
+                {
+                    if (racer.output().contains("WON"))
+                    {
+                        winners++;
+                    }
+                    else
+                    {
+                        assertTrue(racer.output().contains("LOST"), racer.output());
+                    }
+                }
+                assertEquals(1, winners, () -> all.stream().map(JvmProcess::output).toList().toString());
+                for (int i = 0; i < messages; i++)
+                {
+                    assertArrayEquals(new byte[] {(byte)i}, a.recvBytes());
+                }
+                // the winner's end is live: no end-of-file, nothing more
+                assertFalse(a.poll(0, TimeUnit.MILLISECONDS));
+                assertFalse(a.poll(20, TimeUnit.MILLISECONDS));
+            }
+            finally
+            {
+                for (final JvmProcess racer : all)
+                {
+                    racer.kill();
+                }
+            }
         }
     }
 

@@ -207,8 +207,20 @@ class PipeTest
         try (Pipe<byte[]> pipe = builder("into").open())
         {
             pipe.a().sendBytes(new byte[] {1, 2, 3, 4, 5});
-            assertThrows(MessageTooLargeException.class, () -> pipe.b().recvBytesInto(new byte[4]));
-            assertThrows(MessageTooLargeException.class, () -> pipe.b().recvBytesInto(new byte[8], 4));
+            final MessageTooLargeException whole =
+                assertThrows(MessageTooLargeException.class, () -> pipe.b().recvBytesInto(new byte[4]));
+            assertEquals(5, whole.length());
+            assertEquals(4, whole.maxLength());
+            assertTrue(whole.getMessage().contains("message of 5 bytes") &&
+                whole.getMessage().contains("a buffer of 4 bytes"), whole.getMessage());
+            // the room from an offset is reported with the buffer it is in, not as a buffer of that size
+            final MessageTooLargeException fromOffset =
+                assertThrows(MessageTooLargeException.class, () -> pipe.b().recvBytesInto(new byte[8], 4));
+            assertEquals(5, fromOffset.length());
+            assertEquals(4, fromOffset.maxLength());
+            assertTrue(fromOffset.getMessage().contains("message of 5 bytes") &&
+                fromOffset.getMessage().contains("the 4 bytes from offset 4 of a buffer of 8 bytes"),
+                fromOffset.getMessage());
             final byte[] buffer = new byte[8];
             assertEquals(5, pipe.b().recvBytesInto(buffer, 2));
             assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 4, 5, 0}, buffer);
@@ -407,13 +419,19 @@ class PipeTest
     }
 
     @Test
-    void shouldRejectNegativeTimeoutsAndWrongUse() throws Exception
+    void shouldTreatTimeoutsOfZeroOrLessAsTryOnceAndRejectWrongUse() throws Exception
     {
         try (Pipe<byte[]> pipe = builder("neg").duplex(false).open())
         {
-            assertThrows(IllegalArgumentException.class, () -> pipe.a().poll(-1, TimeUnit.MILLISECONDS));
-            assertThrows(IllegalArgumentException.class,
-                () -> Connection.wait(List.of(pipe.a()), -1, TimeUnit.MILLISECONDS));
+            assertFalse(pipe.a().poll(-1, TimeUnit.MILLISECONDS));
+            assertFalse(pipe.a().poll(Long.MIN_VALUE, TimeUnit.NANOSECONDS));
+            assertEquals(List.of(), Connection.wait(List.of(pipe.a()), -1, TimeUnit.MILLISECONDS));
+            assertEquals(List.of(), Connection.wait(List.of(pipe.a()), Long.MIN_VALUE, TimeUnit.DAYS));
+            pipe.b().sendBytes(new byte[] {1});
+            assertTrue(pipe.a().poll(-1, TimeUnit.MILLISECONDS));
+            assertEquals(List.of(pipe.a()), Connection.wait(List.of(pipe.a()), -5, TimeUnit.SECONDS));
+            assertThrows(NullPointerException.class, () -> pipe.a().poll(1, null));
+            assertThrows(NullPointerException.class, () -> Connection.wait(List.of(pipe.a()), 1, null));
             assertThrows(IllegalStateException.class,
                 () -> Connection.wait(List.of(pipe.b()), 1, TimeUnit.MILLISECONDS), "sending end cannot be waited on");
             assertThrows(IllegalArgumentException.class, () -> builder("x").capacity(5000));

@@ -1,6 +1,7 @@
 package io.jvmipc.pipe;
 
 import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.wait.RemoteBarrier;
 import io.jvmipc.process.JvmProcess;
 
 import java.io.EOFException;
@@ -42,7 +43,7 @@ public final class PipeThroughputMain
         final long streamCount = args.length > 0 ? Long.parseLong(args[0]) : 50_000_000L;
         final int rttCount = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         final Path dir = Files.createTempDirectory("jvmipc-pipe-bench");
-        System.out.printf("membarrier fast wake-ups: %s%n", RemoteBarrier.AVAILABLE);
+        System.out.printf("membarrier available (the pipe's doorbell takes a fence instead): %s%n", RemoteBarrier.AVAILABLE);
         for (final int size : new int[] {32, 256})
         {
             final long count = size == 32 ? streamCount : streamCount / 4;

@@ -1,22 +1,26 @@
-package io.jvmipc.pipe;
+package io.jvmipc.wait;
 
 import io.jvmipc.internal.LibC;
 
 /**
  * Linux {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)}: makes every running thread of every process that
- * registered for it execute a full memory barrier before the call returns. It lets the pipe's hot path (the
- * waker) skip the store-load fence a Dekker-style "publish, then look for sleepers" handshake needs: the rare
- * side (a thread about to sleep) pays for both sides instead.
+ * registered for it execute a full memory barrier before the call returns: the tool of asymmetric fences, where
+ * the rare side of a Dekker-style handshake pays for both.
+ * <p>
+ * <b>Not used by the library's wake-ups any more.</b> The pipe's {@link Doorbell} once let its waker skip its
+ * store-load fence and relied on the sleeper issuing this barrier; that holds on x86-64 and AArch64 only while
+ * the waker's store and load stay in program order, which the Java memory model does not promise (a JIT may move
+ * the load above a release store). The doorbell now takes the fence; see its class comment. This class is kept,
+ * with its behaviour, for measurements and for protocols that can prove the order on both sides.
  * <p>
  * Every process that loads this class registers itself ({@code MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED}). If
- * the kernel or a seccomp filter refuses, {@link #AVAILABLE} is {@code false} and the pipe falls back to a full
- * fence per message on the waker's side (slower, equally correct). The system property
- * {@code jvmipc.pipe.noMembarrier=true} forces that fallback (used by tests, and to compare the two).
+ * the kernel or a seccomp filter refuses, {@link #AVAILABLE} is {@code false}. The system property
+ * {@code jvmipc.pipe.noMembarrier=true} forces that answer.
  */
-final class RemoteBarrier
+public final class RemoteBarrier
 {
     /** Whether expedited global barriers work in this process. */
-    static final boolean AVAILABLE;
+    public static final boolean AVAILABLE;
 
     private static final long SYS_MEMBARRIER;
     private static final int CMD_QUERY = 0;
@@ -52,7 +56,7 @@ final class RemoteBarrier
      *
      * @throws IllegalStateException if the system call fails although it was available.
      */
-    static void issue()
+    public static void issue()
     {
         final long result = LibC.syscall(SYS_MEMBARRIER, CMD_GLOBAL_EXPEDITED, 0, 0, 0, 0);
         if (result != 0)

@@ -1,0 +1,76 @@
+package io.jvmipc.pipe;
+
+import io.jvmipc.file.HeaderDescriptor;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedObjectException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A pipe's file truncated under live connections: clear exceptions naming the file, and close still works. */
+@Timeout(30)
+class PipeFaultTest
+{
+    @TempDir
+    Path tempDir;
+
+    private static void assertFaulted(final Path path, final Executable call)
+    {
+        final SharedObjectException e = assertThrows(SharedObjectException.class, call);
+        assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    }
+
+    @Test
+    void shouldReportATruncatedFileAtEveryEntryPointAndStillClose() throws Exception
+    {
+        final Pipe<byte[]> pipe = Pipe.builder("truncated").directory(SharedDirectory.of(tempDir)).open();
+        final Path path = pipe.a().path();
+        pipe.a().sendBytes(new byte[] {1});
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+        {
+            channel.truncate(HeaderDescriptor.LENGTH);
+        }
+        final Connection<byte[]> a = pipe.a();
+        final Connection<byte[]> b = pipe.b();
+        assertFaulted(path, () -> a.sendBytes(new byte[] {2}));
+        assertFaulted(path, () -> a.sendBytes(new byte[1 << 20]));
+        assertFaulted(path, () -> a.send(new byte[] {3}));
+        assertFaulted(path, b::recv);
+        assertFaulted(path, b::recvBytes);
+        assertFaulted(path, () -> b.recvBytes(10));
+        assertFaulted(path, () -> b.recvBytesInto(new byte[10]));
+        assertFaulted(path, () -> b.recvBytesInto(new byte[10], 2));
+        assertFaulted(path, b::poll);
+        assertFaulted(path, () -> b.poll(0, TimeUnit.MILLISECONDS));
+        assertFaulted(path, () -> b.poll(5, TimeUnit.MILLISECONDS));
+        assertFaulted(path, () -> Connection.wait(List.of(b), 0, TimeUnit.MILLISECONDS));
+        assertFaulted(path, () -> Connection.wait(List.of(a, b), 5, TimeUnit.MILLISECONDS));
+        assertDoesNotThrow(pipe::close);
+        assertTrue(a.isClosed() && b.isClosed());
+    }
+
+    @Test
+    void shouldReportATruncatedFileToAnAttacher() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(tempDir);
+        try (Connection<byte[]> a = Pipe.builder("attach").directory(directory).connect(End.A))
+        {
+            try (FileChannel channel = FileChannel.open(a.path(), StandardOpenOption.WRITE))
+            {
+                channel.truncate(HeaderDescriptor.LENGTH);
+            }
+            assertThrows(SharedObjectException.class, () -> Pipe.attach(directory, "attach", End.B));
+        }
+    }
+}
