@@ -4,6 +4,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
@@ -48,12 +49,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class SharedCondition implements Condition, AutoCloseable
 {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final WaitLoop.Attempt<SharedCondition> ATTEMPT = SharedCondition::attempt;
 
     private final SharedFile file;
     private final ConditionLock lock;
     private final MemorySegment segment;
     private final long stateOffset;
-    private final long signalOffset;
     private final long registeredOffset;
     private final WaitStrategy strategy;
     private final Signal signal;
@@ -69,16 +70,24 @@ public final class SharedCondition implements Condition, AutoCloseable
         this.file = builder.map(spec, mode);
         this.segment = file.segment();
         this.stateOffset = file.bodyOffset() + ConditionDescriptor.STATE_OFFSET;
-        this.signalOffset = file.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET;
+        final long signalOffset = file.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET;
         this.strategy = builder.waitStrategy;
         this.wakeOnly = new Signal(segment, signalOffset, -1);
-        file.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code", lock.kind().code());
-        file.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
-        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
+        try
+        {
+            file.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code",
+                lock.kind().code());
+            file.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
+        }
+        catch (final RuntimeException e)
+        {
+            file.close();
+            throw e;
+        }
+        this.signal = SyncCores.signalOrClose(file, ConditionDescriptor.SIGNAL_NUMBER, signalOffset);
+        final int attached = SyncCores.attachOrClose(file, this::recover);
         this.registeredOffset = ProcessTableDescriptor.kindWordOffset(attached,
             ConditionDescriptor.REGISTERED_KIND_WORD);
-        this.signal = new Signal(segment, signalOffset,
-            ProcessTableDescriptor.waitingOffset(attached, ConditionDescriptor.SIGNAL_NUMBER));
     }
 
     /**
@@ -231,7 +240,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         throws InterruptedException
     {
         requireHeld("awaitFor");
-        final long deadline = WaitStrategy.deadline(WaitStrategy.timeoutNanos(timeout, unit));
+        final long deadline = System.nanoTime() + WaitStrategy.timeoutNanos(timeout, unit);
         boolean result = predicate.getAsBoolean();
         while (!result)
         {
@@ -331,9 +340,20 @@ public final class SharedCondition implements Condition, AutoCloseable
     @Override
     public synchronized void close()
     {
-        if (!file.isClosed())
+        if (file.isClosed())
         {
-            recover(file.entry(), false);
+            return;
+        }
+        try
+        {
+            recover(file.entry());
+        }
+        catch (final InternalError | SharedObjectException e)
+        {
+            // the mapping is gone: nothing to deregister; detaching below still completes
+        }
+        finally
+        {
             file.close();
         }
     }
@@ -362,38 +382,37 @@ public final class SharedCondition implements Condition, AutoCloseable
         {
             throw new InterruptedException();
         }
-        final long deadline = SyncCores.deadline(timeoutNanos);
+        final long start = System.nanoTime();
+        try
+        {
+            return awaitRegistered(timeoutNanos, interruptible, start);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private long awaitRegistered(final long timeoutNanos, final boolean interruptible, final long start)
+        throws InterruptedException
+    {
         register();
         final long saved = lock.releaseFully();
         boolean woken = false;
         boolean interrupted = false;
-        long state = WaitStrategy.INITIAL;
         try
         {
-            while (!(woken = tryTakePermit()))
-            {
-                try
-                {
-                    state = strategy.idle(signal, state, deadline);
-                }
-                catch (final InterruptedException e)
-                {
-                    interrupted = true;
-                    if (interruptible)
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    break;
-                }
-            }
+            // a signal is a permit that nobody dead can hold back: nobody to blame while none is there
+            woken = !WaitLoop.isWait(interruptible ?
+                WaitLoop.await(file, signal, strategy, this, ATTEMPT, timeoutNanos, true) :
+                WaitLoop.awaitUninterruptibly(file, signal, strategy, this, ATTEMPT, timeoutNanos));
+        }
+        catch (final InterruptedException e)
+        {
+            interrupted = true;
         }
         finally
         {
-            strategy.done(signal, state);
             if (!woken)
             {
                 woken = leave();
@@ -404,22 +423,27 @@ public final class SharedCondition implements Condition, AutoCloseable
             }
             finally
             {
-                if (interrupted && (woken || !interruptible))
+                if (interrupted && woken)
                 {
                     Thread.currentThread().interrupt();
                 }
             }
         }
-        if (interrupted && interruptible && !woken)
+        if (interrupted && !woken)
         {
             throw new InterruptedException();
         }
+        final long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
         if (woken)
         {
-            return deadline == WaitStrategy.NO_DEADLINE ? Long.MAX_VALUE :
-                Math.max(1, deadline - System.nanoTime());
+            return Math.max(1, left);
         }
-        return Math.min(0, deadline - System.nanoTime());
+        return Math.min(0, left);
+    }
+
+    private long attempt()
+    {
+        return tryTakePermit() ? 1 : WaitLoop.WAIT;
     }
 
     private void register()
@@ -491,8 +515,14 @@ public final class SharedCondition implements Condition, AutoCloseable
         }
     }
 
-    /** Removes an entry's registrations (registrations first, then permits) and wakes sleepers. */
-    private void recover(final int dead, final boolean releaseWaiters)
+    /**
+     * Removes an entry's registrations (registrations first, then permits) and wakes sleepers. Its waiter
+     * registrations on the signal are released by the file before this runs.
+     * <p>
+     * Restartable: the swap of the entry's count is the only step that a dead recoverer can leave half done, and
+     * it leaves the shared count too high (phantom waiters, which cost a spurious wake-up), never too low.
+     */
+    private void recover(final int dead)
     {
         final long deadRegistered = ProcessTableDescriptor.kindWordOffset(dead,
             ConditionDescriptor.REGISTERED_KIND_WORD);
@@ -513,11 +543,6 @@ public final class SharedCondition implements Condition, AutoCloseable
                     break;
                 }
             }
-        }
-        if (releaseWaiters)
-        {
-            Signal.releaseWaitersOf(segment, signalOffset,
-                ProcessTableDescriptor.waitingOffset(dead, ConditionDescriptor.SIGNAL_NUMBER));
         }
         wakeOnly.signalAll();
     }
