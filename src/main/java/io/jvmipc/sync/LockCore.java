@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 import static io.jvmipc.sync.LockDescriptor.OWNER_DIED;
-import static io.jvmipc.sync.LockDescriptor.OWNER_MASK;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -33,8 +32,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class LockCore
 {
     static final int FAILED = 0;
-    static final int ACQUIRED = 1;
-    static final int ACQUIRED_OWNER_DIED = 2;
+    static final int ACQUIRED = LockWord.ACQUIRED;
+    static final int ACQUIRED_OWNER_DIED = LockWord.ACQUIRED_OWNER_DIED;
 
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final WaitLoop.Attempt<LockCore> ATTEMPT = LockCore::attempt;
@@ -76,21 +75,13 @@ final class LockCore
      */
     private long attempt()
     {
-        while (true)
+        final int result = LockWord.tryAcquire(segment, wordOffset, tag);
+        if (result > 0)
         {
-            // volatile: the current word, to CAS from
-            final long word = (long)LONG.getVolatile(segment, wordOffset);
-            final int owner = LockDescriptor.owner(word);
-            if (owner >= 0)
-            {
-                return owner == entry ? WaitLoop.WAIT : WaitLoop.waitFor(owner);
-            }
-            // CAS (volatile): takes the lock; acquire side of the previous holder's release
-            if (LONG.compareAndSet(segment, wordOffset, word, word | tag))
-            {
-                return (word & OWNER_DIED) != 0 ? ACQUIRED_OWNER_DIED : ACQUIRED;
-            }
+            return result;
         }
+        final int owner = -1 - result;
+        return owner == entry ? WaitLoop.WAIT : WaitLoop.waitFor(owner);
     }
 
     /**
@@ -140,22 +131,12 @@ final class LockCore
     {
         try
         {
-            while (true)
+            if (!LockWord.release(segment, wordOffset, requiredOwner))
             {
-                // volatile: the current word, to CAS from
-                final long word = (long)LONG.getVolatile(segment, wordOffset);
-                final int owner = LockDescriptor.owner(word);
-                if (owner < 0 || (requiredOwner >= 0 && owner != requiredOwner))
-                {
-                    return false;
-                }
-                // CAS (volatile): release side; everything done under the lock is visible to the next holder
-                if (LONG.compareAndSet(segment, wordOffset, word, word & OWNER_DIED))
-                {
-                    signal.signalAll();
-                    return true;
-                }
+                return false;
             }
+            signal.signalAll();
+            return true;
         }
         catch (final InternalError e)
         {
@@ -282,24 +263,14 @@ final class LockCore
      */
     private void recover(final int dead)
     {
-        final long deadTag = LockDescriptor.ownerTag(dead);
-        while (true)
+        if (LockDescriptor.owner(word()) == dead)
         {
-            // volatile: the current word, to CAS from
-            final long word = (long)LONG.getVolatile(segment, wordOffset);
-            if ((word & OWNER_MASK) != deadTag)
-            {
-                break;
-            }
-            // the dead holder's thread id must not be mistaken for a thread of the entry's next process
+            // the dead holder's thread id must not be mistaken for a thread of the entry's next process; only a
+            // recoverer of the dead entry writes here now, and it frees the word after
             ownerThread(0);
             holdCount(0);
-            // CAS (volatile): frees the lock with the owner-died mark
-            if (LONG.compareAndSet(segment, wordOffset, word, (word & ~OWNER_MASK) | OWNER_DIED))
-            {
-                break;
-            }
         }
+        LockWord.recover(segment, wordOffset, dead);
         wakeOnly.signalAll();
     }
 
