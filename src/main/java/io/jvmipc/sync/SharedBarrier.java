@@ -123,9 +123,16 @@ public final class SharedBarrier implements AutoCloseable
     public int numberWaiting()
     {
         file.ensureOpen();
-        // volatile: the current state
-        final long state = (long)LONG.getVolatile(segment, stateOffset);
-        return BarrierDescriptor.isBroken(state) ? 0 : Math.min(arrived(state), parties - 1);
+        try
+        {
+            // volatile: the current state
+            final long state = (long)LONG.getVolatile(segment, stateOffset);
+            return BarrierDescriptor.isBroken(state) ? 0 : Math.min(arrived(state), parties - 1);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -137,8 +144,15 @@ public final class SharedBarrier implements AutoCloseable
     public boolean isBroken()
     {
         file.ensureOpen();
-        // volatile: the current state
-        return BarrierDescriptor.isBroken((long)LONG.getVolatile(segment, stateOffset));
+        try
+        {
+            // volatile: the current state
+            return BarrierDescriptor.isBroken((long)LONG.getVolatile(segment, stateOffset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -205,14 +219,21 @@ public final class SharedBarrier implements AutoCloseable
     public void abort()
     {
         file.ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current state
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            if (BarrierDescriptor.isBroken(state) || breakGeneration(segment, bodyOffset, generation(state)))
+            while (true)
             {
-                return;
+                // volatile: the current state
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                if (BarrierDescriptor.isBroken(state) || breakGeneration(segment, bodyOffset, generation(state)))
+                {
+                    return;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -226,27 +247,34 @@ public final class SharedBarrier implements AutoCloseable
     public void reset()
     {
         file.ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current state
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            final int generation = generation(state);
-            if (!BarrierDescriptor.isBroken(state))
+            while (true)
             {
-                if (arrived(state) == 0)
+                // volatile: the current state
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                final int generation = generation(state);
+                if (!BarrierDescriptor.isBroken(state))
                 {
+                    if (arrived(state) == 0)
+                    {
+                        return;
+                    }
+                    breakGeneration(segment, bodyOffset, generation);
+                    continue;
+                }
+                recordBroken(generation);
+                // volatile CAS: starts the next generation; the ring entry above is visible to anyone who sees it
+                if (LONG.compareAndSet(segment, stateOffset, state, fresh(generation + 1)))
+                {
+                    signal.signalAll();
                     return;
                 }
-                breakGeneration(segment, bodyOffset, generation);
-                continue;
             }
-            recordBroken(generation);
-            // volatile CAS: starts the next generation; the ring entry above is visible to anyone who sees it
-            if (LONG.compareAndSet(segment, stateOffset, state, fresh(generation + 1)))
-            {
-                signal.signalAll();
-                return;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -259,6 +287,19 @@ public final class SharedBarrier implements AutoCloseable
             abort();
             throw new InterruptedException();
         }
+        try
+        {
+            return arriveAndWait(deadline);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private int arriveAndWait(final long deadline)
+        throws InterruptedException, BrokenBarrierException, TimeoutException
+    {
         final long arrival = WaitLoop.await(file, signal, waitStrategy, this, ARRIVE, SyncCores.remaining(deadline),
             true);
         if (WaitLoop.isWait(arrival))
@@ -541,10 +582,21 @@ public final class SharedBarrier implements AutoCloseable
             {
                 return;
             }
-            // our own waiter registrations are left to the recovery of our entry after the close: a waiting thread
-            // of ours that wakes before the close may still deregister itself, and must not be counted twice
-            breakIfArrived(segment, bodyOffset, file.entry());
-            file.close();
+            try
+            {
+                // our own waiter registrations are left to the recovery of our entry after the close: a waiting
+                // thread of ours that wakes before the close may still deregister itself, and must not be counted
+                // twice
+                breakIfArrived(segment, bodyOffset, file.entry());
+            }
+            catch (final InternalError e)
+            {
+                // the mapping is gone: nobody can wait on it any more; detaching below still completes
+            }
+            finally
+            {
+                file.close();
+            }
         }
     }
 

@@ -266,20 +266,27 @@ public final class SharedCondition implements Condition, AutoCloseable
     public void signal()
     {
         requireHeld("signal");
-        while (true)
+        try
         {
-            // volatile: the current state, to CAS from
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            if (ConditionDescriptor.waiters(state) == 0)
+            while (true)
             {
-                return;
+                // volatile: the current state, to CAS from
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                if (ConditionDescriptor.waiters(state) == 0)
+                {
+                    return;
+                }
+                // CAS (volatile): one registration becomes one permit in a single step
+                if (LONG.compareAndSet(segment, stateOffset, state, state - ConditionDescriptor.ONE_WAITER + 1))
+                {
+                    signal.signalAll();
+                    return;
+                }
             }
-            // CAS (volatile): one registration becomes one permit in a single step
-            if (LONG.compareAndSet(segment, stateOffset, state, state - ConditionDescriptor.ONE_WAITER + 1))
-            {
-                signal.signalAll();
-                return;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -293,21 +300,28 @@ public final class SharedCondition implements Condition, AutoCloseable
     public void signalAll()
     {
         requireHeld("signalAll");
-        while (true)
+        try
         {
-            // volatile: the current state, to CAS from
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            final long waiters = ConditionDescriptor.waiters(state);
-            if (waiters == 0)
+            while (true)
             {
-                return;
+                // volatile: the current state, to CAS from
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                final long waiters = ConditionDescriptor.waiters(state);
+                if (waiters == 0)
+                {
+                    return;
+                }
+                // CAS (volatile): every registration becomes a permit
+                if (LONG.compareAndSet(segment, stateOffset, state, ConditionDescriptor.permits(state) + waiters))
+                {
+                    signal.signalAll();
+                    return;
+                }
             }
-            // CAS (volatile): every registration becomes a permit
-            if (LONG.compareAndSet(segment, stateOffset, state, ConditionDescriptor.permits(state) + waiters))
-            {
-                signal.signalAll();
-                return;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -320,8 +334,15 @@ public final class SharedCondition implements Condition, AutoCloseable
     public int waiters()
     {
         file.ensureOpen();
-        // volatile: a snapshot
-        return (int)ConditionDescriptor.waiters((long)LONG.getVolatile(segment, stateOffset));
+        try
+        {
+            // volatile: a snapshot
+            return (int)ConditionDescriptor.waiters((long)LONG.getVolatile(segment, stateOffset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -400,6 +421,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         final long saved = lock.releaseFully();
         boolean woken = false;
         boolean interrupted = false;
+        InternalError fault = null;
         try
         {
             // a signal is a permit that nobody dead can hold back: nobody to blame while none is there
@@ -411,14 +433,26 @@ public final class SharedCondition implements Condition, AutoCloseable
         {
             interrupted = true;
         }
+        catch (final InternalError e)
+        {
+            fault = e;
+        }
         finally
         {
-            if (!woken)
+            try
             {
-                woken = leave();
+                if (!woken && fault == null)
+                {
+                    woken = leave();
+                }
+            }
+            catch (final InternalError e)
+            {
+                fault = e;
             }
             try
             {
+                // whatever happened to the condition's mapping, the caller holds the lock again on return
                 lock.reacquire(saved);
             }
             finally
@@ -428,6 +462,10 @@ public final class SharedCondition implements Condition, AutoCloseable
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+        if (fault != null)
+        {
+            throw fault;
         }
         if (interrupted && !woken)
         {
