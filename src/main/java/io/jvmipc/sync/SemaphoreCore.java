@@ -242,6 +242,13 @@ final class SemaphoreCore
                 LONG.setVolatile(segment, deadHeld, 0L);
                 break;
             }
+            if (half >= file.processTableCapacity())
+            {
+                // a corrupt name: no entry's recovery can finish it; its amount is in the count already
+                // CAS (volatile): drops the name so that recoveries can proceed
+                LONG.compareAndSet(segment, countOffset, word, word & ~SemaphoreDescriptor.RECOVERING_MASK);
+                continue;
+            }
             if (half >= 0)
             {
                 // another entry's recovery is half done, perhaps by a dead recoverer: finish it first

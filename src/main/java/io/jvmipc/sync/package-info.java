@@ -54,6 +54,8 @@
  * <p>
  * <b>Faults</b>: if another program truncates an object's file under a live handle, every public method throws
  * {@link io.jvmipc.file.SharedObjectException} naming the file instead of the JVM's {@link InternalError}, and
- * {@code close()} still completes.
+ * {@code close()} still completes. One limit that no catch can remove: in code the JIT has compiled, HotSpot may
+ * raise the {@code InternalError} of a faulting access only at the next safepoint poll, which can come after the
+ * library method has returned (then the caller sees the raw error).
  */
 package io.jvmipc.sync;

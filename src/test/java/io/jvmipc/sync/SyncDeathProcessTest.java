@@ -272,7 +272,8 @@ class SyncDeathProcessTest
                 .args(tempDir.toString(), "lock", Boolean.toString(reentrant)).start())
             {
                 assertTrue(holder.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), holder.output());
-                entry = holder.output().trim().split(" ")[1];
+                entry = holder.outputLines().stream().filter(line -> line.startsWith("ENTRY ")).findFirst()
+                    .orElseThrow().split(" ")[1];
                 holder.kill();
                 assertTrue(holder.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }

@@ -2,6 +2,7 @@ package io.jvmipc.sync;
 
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedObjectException;
+import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,14 +23,61 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * family throws {@link SharedObjectException} naming the file, never the JVM's raw {@link InternalError}, and
  * {@code close()} completes.
  */
-class SyncFaultTest
+public class SyncFaultTest
 {
     @TempDir
     Path tempDir;
 
-    private SharedDirectory dir()
+    @Test
+    @Timeout(60)
+    void shouldReportTruncatedLockFileAndStillClose() throws Exception
     {
-        return SharedDirectory.of(tempDir);
+        runChild("lockFaults");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReportTruncatedSemaphoreFileAndStillClose() throws Exception
+    {
+        runChild("semaphoreFaults");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReportTruncatedEventFileAndStillClose() throws Exception
+    {
+        runChild("eventFaults");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReportTruncatedBarrierFileAndStillClose() throws Exception
+    {
+        runChild("barrierFaults");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReportTruncatedConditionFileAndStillHoldTheLockAndClose() throws Exception
+    {
+        runChild("conditionFaults");
+    }
+
+    /**
+     * Runs the checks in a fresh JVM: there the accessors are interpreted or freshly compiled, so the fault is
+     * raised at the faulting access. In a JVM where other tests have made them hot, HotSpot may deliver the
+     * InternalError of a fault in compiled code asynchronously, after the library method has returned (see the
+     * report of issue 8), which no catch in the library can turn into a SharedObjectException.
+     */
+    private void runChild(final String method) throws Exception
+    {
+        try (JvmProcess child = JvmProcess.builder(SyncFaultTest.class).method(method).args(tempDir.toString())
+            .start())
+        {
+            assertTrue(child.join(50, TimeUnit.SECONDS), child.output());
+            assertEquals(0, child.exitValue(), child.output());
+            assertTrue(child.output().contains("FAULTS OK"), child.output());
+        }
     }
 
     /** Truncates to nothing: a shorter file that keeps the first page would still back this process's entry. */
@@ -51,11 +100,11 @@ class SyncFaultTest
         assertThrows(IllegalStateException.class, call, "closed despite the fault");
     }
 
-    @Test
-    @Timeout(30)
-    void shouldReportTruncatedLockFileAndStillClose() throws Exception
+    /** Child program: args dir. Prints FAULTS OK if every check passed. */
+    public static void lockFaults(final String[] args) throws Exception
     {
-        final SharedLock lock = SharedLock.builder("lock").directory(dir()).create();
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedLock lock = SharedLock.builder("lock").directory(dir).create();
         assertTrue(lock.tryLock());
         final Path path = lock.path();
         truncate(path);
@@ -71,7 +120,7 @@ class SyncFaultTest
         lock.close();
         assertClosed(lock::isLocked);
 
-        final SharedReentrantLock reentrant = SharedReentrantLock.builder("rlock").directory(dir()).create();
+        final SharedReentrantLock reentrant = SharedReentrantLock.builder("rlock").directory(dir).create();
         reentrant.lock();
         final Path reentrantPath = reentrant.path();
         truncate(reentrantPath);
@@ -83,13 +132,14 @@ class SyncFaultTest
         assertFaulted(reentrantPath, reentrant::getHoldCount);
         reentrant.close();
         assertClosed(reentrant::isLocked);
+        System.out.println("FAULTS OK");
     }
 
-    @Test
-    @Timeout(30)
-    void shouldReportTruncatedSemaphoreFileAndStillClose() throws Exception
+    /** Child program: args dir. Prints FAULTS OK if every check passed. */
+    public static void semaphoreFaults(final String[] args) throws Exception
     {
-        final SharedSemaphore semaphore = SharedSemaphore.builder("sem", 1).directory(dir()).create();
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedSemaphore semaphore = SharedSemaphore.builder("sem", 1).directory(dir).create();
         assertTrue(semaphore.tryAcquire());
         final Path path = semaphore.path();
         truncate(path);
@@ -103,20 +153,21 @@ class SyncFaultTest
         semaphore.close();
         assertClosed(semaphore::availablePermits);
 
-        final SharedBoundedSemaphore bounded = SharedBoundedSemaphore.builder("bsem", 1).directory(dir()).create();
+        final SharedBoundedSemaphore bounded = SharedBoundedSemaphore.builder("bsem", 1).directory(dir).create();
         final Path boundedPath = bounded.path();
         truncate(boundedPath);
         assertFaulted(boundedPath, bounded::release);
         assertFaulted(boundedPath, bounded::tryAcquire);
         bounded.close();
         assertClosed(bounded::availablePermits);
+        System.out.println("FAULTS OK");
     }
 
-    @Test
-    @Timeout(30)
-    void shouldReportTruncatedEventFileAndStillClose() throws Exception
+    /** Child program: args dir. Prints FAULTS OK if every check passed. */
+    public static void eventFaults(final String[] args) throws Exception
     {
-        final SharedEvent event = SharedEvent.builder("event").directory(dir()).create();
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedEvent event = SharedEvent.builder("event").directory(dir).create();
         final Path path = event.path();
         truncate(path);
         assertFaulted(path, event::set);
@@ -127,13 +178,14 @@ class SyncFaultTest
         event.toString();
         event.close();
         assertClosed(event::isSet);
+        System.out.println("FAULTS OK");
     }
 
-    @Test
-    @Timeout(30)
-    void shouldReportTruncatedBarrierFileAndStillClose() throws Exception
+    /** Child program: args dir. Prints FAULTS OK if every check passed. */
+    public static void barrierFaults(final String[] args) throws Exception
     {
-        final SharedBarrier barrier = SharedBarrier.builder("barrier").directory(dir()).parties(2).create();
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedBarrier barrier = SharedBarrier.builder("barrier").directory(dir).parties(2).create();
         final Path path = barrier.path();
         truncate(path);
         assertFaulted(path, barrier::await);
@@ -144,15 +196,16 @@ class SyncFaultTest
         assertFaulted(path, barrier::isBroken);
         barrier.close();
         assertClosed(barrier::isBroken);
+        System.out.println("FAULTS OK");
     }
 
-    @Test
-    @Timeout(30)
-    void shouldReportTruncatedConditionFileAndStillHoldTheLockAndClose() throws Exception
+    /** Child program: args dir. Prints FAULTS OK if every check passed. */
+    public static void conditionFaults(final String[] args) throws Exception
     {
-        try (SharedReentrantLock lock = SharedReentrantLock.builder("lock").directory(dir()).create())
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        try (SharedReentrantLock lock = SharedReentrantLock.builder("lock").directory(dir).create())
         {
-            final SharedCondition condition = SharedCondition.builder("cond", lock).directory(dir()).create();
+            final SharedCondition condition = SharedCondition.builder("cond", lock).directory(dir).create();
             final Path path = condition.path();
             truncate(path);
             lock.lock();
@@ -170,5 +223,6 @@ class SyncFaultTest
             condition.close();
             assertClosed(condition::waiters);
         }
+        System.out.println("FAULTS OK");
     }
 }
