@@ -63,6 +63,8 @@ public final class SharedBarrier implements AutoCloseable
     private static final int GENERATION_SHIFT_IN_RESULT = 31;
     private static final long TRIP_ENDED = 0;
     private static final long TRIP_BROKEN = 1;
+    /** Test seam: runs after a recovery's first step (the break), so a test can kill the process there. */
+    static volatile Runnable afterRecoveryFirstStep;
     /** {@link #defaultTimeoutNanos} when the builder set none. */
     private static final long NO_DEFAULT_TIMEOUT = -1;
 
@@ -544,6 +546,11 @@ public final class SharedBarrier implements AutoCloseable
         if (tag != 0)
         {
             breakGeneration(segment, bodyOffset, (int)(tag - 1));
+            final Runnable hook = afterRecoveryFirstStep;
+            if (hook != null)
+            {
+                hook.run();
+            }
             // volatile CAS: cleared only after the break, and only if no thread of a live closer arrived again
             LONG.compareAndSet(segment, tagAt, tag, 0L);
         }

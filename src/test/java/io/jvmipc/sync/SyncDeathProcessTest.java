@@ -178,6 +178,35 @@ class SyncDeathProcessTest
         }
     }
 
+    @Test
+    @Timeout(90)
+    void shouldBreakGenerationWhenRecovererOfArrivedPartyIsKilledHalfway() throws Exception
+    {
+        try (SharedBarrier barrier = SharedBarrier.builder("b").directory(dir()).parties(2).create())
+        {
+            try (JvmProcess party = JvmProcess.builder(EventBarrierChildren.class).method("barrierParty")
+                .args(tempDir.toString(), "b", "1").start())
+            {
+                Await.until(party::output, () -> barrier.numberWaiting() == 1, CHILD_TIMEOUT_SECONDS,
+                    TimeUnit.SECONDS);
+                party.kill();
+                assertTrue(party.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            // a newcomer takes the dead party's entry, starts its recovery and is killed after the first step
+            try (JvmProcess recoverer = JvmProcess.builder(EventBarrierChildren.class).method("recoverBarrierHalfway")
+                .args(tempDir.toString(), "b").start())
+            {
+                assertTrue(recoverer.awaitOutput("HALFWAY", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    recoverer.output());
+                recoverer.kill();
+                assertTrue(recoverer.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            assertThrows(BrokenBarrierException.class, () -> barrier.await(10, TimeUnit.SECONDS),
+                "the dead party's generation must not complete, whatever state its recoverer died in");
+            barrier.reset();
+        }
+    }
+
     /** Awaits the barrier once from another thread, on its own attachment. */
     private CompletableFuture<Integer> party()
     {
