@@ -1,33 +1,42 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.ObjectKind;
-import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.TimeUnit;
 
 import static io.jvmipc.sync.LockDescriptor.OWNER_DIED;
-import static io.jvmipc.sync.LockDescriptor.OWNER_MASK;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The shared part of both lock kinds: the lock word, acquiring with a wait strategy, dead-holder recovery.
+ * The shared part of both lock kinds: the lock word, acquiring through {@link WaitLoop}, dead-holder recovery.
  * Ownership by thread (reentrancy) is layered on top by {@link SharedReentrantLock}.
+ * <p>
+ * <b>The owner field names an entry without its generation, and needs none.</b> The word says "held by entry E"
+ * only while E's attachment holds it: its process sets it (CAS from free) while attached, and clears it by
+ * unlock, by close (which runs {@link #recover} for itself before detaching), or it is cleared by the recovery of
+ * E, which runs under E's entry lock while E still reads as attached. E reads as free, and can be taken by a new
+ * process, only after that recovery has completed ({@link SharedFile#recoverIfDead(int)} marks it free last), and
+ * {@link SharedFile#attach} runs the recovery of a dead previous owner before it reuses the entry. The recovery is
+ * one CAS of the whole word (tag E to free + owner-died), so a recoverer that dies leaves the word as it was and
+ * the next one, or the next attacher, does it again. Hence no process attached as E ever finds E's tag left by an
+ * earlier process, and a stale reader (one that read "held by E" before E was reused) only probes E, which a live
+ * new owner answers with "alive", and then reads the word again. The same holds for the owner thread and hold
+ * count, which are written only by the owning thread and zeroed by the recovery before it frees the word.
  */
-final class LockCore implements SyncCores.Attempt
+final class LockCore
 {
-    /** How often a blocked acquirer checks whether the holder died. */
-    static final long DEAD_OWNER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(SharedLock.DEAD_OWNER_CHECK_MILLIS);
-
     static final int FAILED = 0;
-    static final int ACQUIRED = 1;
-    static final int ACQUIRED_OWNER_DIED = 2;
+    static final int ACQUIRED = LockWord.ACQUIRED;
+    static final int ACQUIRED_OWNER_DIED = LockWord.ACQUIRED_OWNER_DIED;
 
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final WaitLoop.Attempt<LockCore> ATTEMPT = LockCore::attempt;
 
     final SharedFile file;
     private final MemorySegment segment;
@@ -54,54 +63,62 @@ final class LockCore implements SyncCores.Attempt
         this.holdCountOffset = body + LockDescriptor.HOLD_COUNT_OFFSET;
         this.strategy = builder.waitStrategy;
         this.wakeOnly = new Signal(segment, signalOffset, -1);
-        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
+        this.signal = SyncCores.signalOrClose(file, LockDescriptor.SIGNAL_NUMBER, signalOffset);
+        final int attached = SyncCores.attachOrClose(file, this::recover);
         this.entry = attached;
         this.tag = LockDescriptor.ownerTag(attached);
-        this.signal = new Signal(segment, signalOffset,
-            ProcessTableDescriptor.waitingOffset(attached, LockDescriptor.SIGNAL_NUMBER));
-    }
-
-    /** One attempt: {@link #FAILED}, {@link #ACQUIRED} or {@link #ACQUIRED_OWNER_DIED}. */
-    @Override
-    public int tryAcquireOnce()
-    {
-        // volatile: the current word, to CAS from
-        final long word = (long)LONG.getVolatile(segment, wordOffset);
-        if ((word & OWNER_MASK) != 0)
-        {
-            return FAILED;
-        }
-        // CAS (volatile): takes the lock; acquire side of the previous holder's release
-        if (!LONG.compareAndSet(segment, wordOffset, word, word | tag))
-        {
-            return FAILED;
-        }
-        return (word & OWNER_DIED) != 0 ? ACQUIRED_OWNER_DIED : ACQUIRED;
     }
 
     /**
-     * Acquires, waiting at most {@code timeoutNanos} ({@code <= 0}: one attempt plus one dead-holder check).
+     * One attempt: {@link #ACQUIRED} or {@link #ACQUIRED_OWNER_DIED}, else "wait for the holder" (this
+     * process's own entry is never a suspect).
+     */
+    private long attempt()
+    {
+        final int result = LockWord.tryAcquire(segment, wordOffset, tag);
+        if (result > 0)
+        {
+            return result;
+        }
+        final int owner = -1 - result;
+        return owner == entry ? WaitLoop.WAIT : WaitLoop.waitFor(owner);
+    }
+
+    /**
+     * Acquires, waiting at most {@code timeoutNanos} ({@code <= 0}: one attempt, with the holder's liveness probe
+     * when it is due). A dead holder is found within {@link SharedFile#PROBE_INTERVAL_NANOS} of the first
+     * attempt after its death, whatever the timeout.
      *
      * @return the result of the successful attempt, or {@link #FAILED} on timeout.
      */
     int acquire(final long timeoutNanos, final boolean interruptible) throws InterruptedException
     {
-        return SyncCores.acquire(file, this, strategy, signal, timeoutNanos, interruptible);
+        try
+        {
+            return result(WaitLoop.await(file, signal, strategy, this, ATTEMPT, timeoutNanos, interruptible));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /** {@link #acquire} ignoring interrupts (the flag is restored on return). */
     int acquireUninterruptibly(final long timeoutNanos)
     {
-        return SyncCores.acquireUninterruptibly(file, this, strategy, signal, timeoutNanos);
+        try
+        {
+            return result(WaitLoop.awaitUninterruptibly(file, signal, strategy, this, ATTEMPT, timeoutNanos));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
-    /** If the lock's holder is another entry whose process is gone, recovers it; true if it did. */
-    @Override
-    public boolean recoverDeadHolders()
+    private static int result(final long result)
     {
-        // volatile: who holds it now
-        final int owner = LockDescriptor.owner((long)LONG.getVolatile(segment, wordOffset));
-        return owner >= 0 && owner != entry && file.recoverIfDead(owner);
+        return WaitLoop.isWait(result) ? FAILED : (int)result;
     }
 
     /**
@@ -112,52 +129,63 @@ final class LockCore implements SyncCores.Attempt
      */
     boolean release(final int requiredOwner)
     {
-        while (true)
+        try
         {
-            // volatile: the current word, to CAS from
-            final long word = (long)LONG.getVolatile(segment, wordOffset);
-            final int owner = LockDescriptor.owner(word);
-            if (owner < 0 || (requiredOwner >= 0 && owner != requiredOwner))
+            if (!LockWord.release(segment, wordOffset, requiredOwner))
             {
                 return false;
             }
-            // CAS (volatile): release side; everything done under the lock is visible to the next holder
-            if (LONG.compareAndSet(segment, wordOffset, word, word & OWNER_DIED))
-            {
-                signal.signalAll();
-                return true;
-            }
+            signal.signalAll();
+            return true;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
     /** Clears the owner-died mark; false if this entry does not hold the lock. Throws if not marked. */
     boolean markConsistent()
     {
-        while (true)
+        try
         {
-            // volatile: the current word, to CAS from
-            final long word = (long)LONG.getVolatile(segment, wordOffset);
-            if (LockDescriptor.owner(word) != entry)
+            while (true)
             {
-                return false;
+                // volatile: the current word, to CAS from
+                final long word = (long)LONG.getVolatile(segment, wordOffset);
+                if (LockDescriptor.owner(word) != entry)
+                {
+                    return false;
+                }
+                if ((word & OWNER_DIED) == 0)
+                {
+                    throw new IllegalStateException(file.path() + ": the lock is not in the owner-died state");
+                }
+                // CAS (volatile): the repaired state is published by the later release
+                if (LONG.compareAndSet(segment, wordOffset, word, word & ~OWNER_DIED))
+                {
+                    return true;
+                }
             }
-            if ((word & OWNER_DIED) == 0)
-            {
-                throw new IllegalStateException(file.path() + ": the lock is not in the owner-died state");
-            }
-            // CAS (volatile): the repaired state is published by the later release
-            if (LONG.compareAndSet(segment, wordOffset, word, word & ~OWNER_DIED))
-            {
-                return true;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
     /** The lock word now. */
     long word()
     {
-        // volatile: a snapshot for queries
-        return (long)LONG.getVolatile(segment, wordOffset);
+        try
+        {
+            // volatile: a snapshot for queries
+            return (long)LONG.getVolatile(segment, wordOffset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     int entry()
@@ -172,26 +200,54 @@ final class LockCore implements SyncCores.Attempt
 
     long ownerThread()
     {
-        // acquire: pairs with the owner's setRelease
-        return (long)LONG.getAcquire(segment, ownerThreadOffset);
+        try
+        {
+            // acquire: pairs with the owner's setRelease
+            return (long)LONG.getAcquire(segment, ownerThreadOffset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     void ownerThread(final long threadId)
     {
-        // release: readers in other processes (diagnostics) see a whole value
-        LONG.setRelease(segment, ownerThreadOffset, threadId);
+        try
+        {
+            // release: readers in other processes (diagnostics) see a whole value
+            LONG.setRelease(segment, ownerThreadOffset, threadId);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     long holdCount()
     {
-        // opaque: written only by the owning thread, read by it or for diagnostics
-        return (long)LONG.getOpaque(segment, holdCountOffset);
+        try
+        {
+            // opaque: written only by the owning thread, read by it or for diagnostics
+            return (long)LONG.getOpaque(segment, holdCountOffset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     void holdCount(final long count)
     {
-        // opaque: written only by the owning thread
-        LONG.setOpaque(segment, holdCountOffset, count);
+        try
+        {
+            // opaque: written only by the owning thread
+            LONG.setOpaque(segment, holdCountOffset, count);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     OwnerDiedException ownerDied()
@@ -200,36 +256,28 @@ final class LockCore implements SyncCores.Attempt
             "thread now holds it; repair the guarded state and call markConsistent()");
     }
 
-    /** Recovery for a dead (or closed) entry: a lock it held becomes free and marked owner-died. */
-    private void recover(final int dead, final boolean releaseWaiters)
+    /**
+     * Recovery for a dead (or closed) entry: a lock it held becomes free and marked owner-died. Its waiter
+     * registrations are released by the file before this runs. Restartable: a recoverer that dies before the CAS
+     * leaves the word for the next one.
+     */
+    private void recover(final int dead)
     {
-        final long deadTag = LockDescriptor.ownerTag(dead);
-        while (true)
+        if (LockDescriptor.owner(word()) == dead)
         {
-            // volatile: the current word, to CAS from
-            final long word = (long)LONG.getVolatile(segment, wordOffset);
-            if ((word & OWNER_MASK) != deadTag)
-            {
-                break;
-            }
-            // the dead holder's thread id must not be mistaken for a thread of the entry's next process
+            // the dead holder's thread id must not be mistaken for a thread of the entry's next process; only a
+            // recoverer of the dead entry writes here now, and it frees the word after
             ownerThread(0);
             holdCount(0);
-            // CAS (volatile): frees the lock with the owner-died mark
-            if (LONG.compareAndSet(segment, wordOffset, word, (word & ~OWNER_MASK) | OWNER_DIED))
-            {
-                break;
-            }
         }
-        if (releaseWaiters)
-        {
-            Signal.releaseWaitersOf(segment, signalOffset,
-                ProcessTableDescriptor.waitingOffset(dead, LockDescriptor.SIGNAL_NUMBER));
-        }
+        LockWord.recover(segment, wordOffset, dead);
         wakeOnly.signalAll();
     }
 
-    /** Closing while holding the lock counts as dying while holding it; then detaches. */
+    /**
+     * Closing while holding the lock counts as dying while holding it; then detaches. Always completes: a fault
+     * in the mapping (the file was truncated) is swallowed, the file is closed all the same.
+     */
     void close()
     {
         synchronized (this)
@@ -238,11 +286,21 @@ final class LockCore implements SyncCores.Attempt
             {
                 return;
             }
-            if (entry >= 0 && heldByThisAttachment())
+            try
             {
-                recover(entry, false);
+                if (entry >= 0 && heldByThisAttachment())
+                {
+                    recover(entry);
+                }
             }
-            file.close();
+            catch (final InternalError | SharedObjectException e)
+            {
+                // the mapping is gone: there is nothing left to hand over; detaching below still completes
+            }
+            finally
+            {
+                file.close();
+            }
         }
     }
 

@@ -3,12 +3,18 @@ package io.jvmipc.sync;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
+import static io.jvmipc.sync.SemaphoreDescriptor.MAX_PERMITS;
+import static io.jvmipc.sync.SemaphoreDescriptor.permits;
+import static io.jvmipc.sync.SemaphoreDescriptor.recovering;
+import static io.jvmipc.sync.SemaphoreDescriptor.recoveringBits;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -16,18 +22,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>
  * Order of the two stores (chosen so that a crash between them can only lose a permit, never create one):
  * acquire takes from the count first, then adds to the process's holding; release subtracts from the holding
- * first, then adds to the count.
+ * first, then adds to the count. The recovery of a dead holder loses nothing and doubles nothing, however many
+ * recoverers die half-way (see {@link #recover(int)}).
  */
-final class SemaphoreCore implements SyncCores.Attempt
+final class SemaphoreCore
 {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final WaitLoop.Attempt<SemaphoreCore> ATTEMPT = SemaphoreCore::attempt;
+
+    /** Test seam: runs after a recovery's first step (the count CAS), so a test can kill the process there. */
+    static volatile Runnable afterRecoveryFirstStep;
 
     final SharedFile file;
     final long initialPermits;
     private final boolean bounded;
     private final MemorySegment segment;
     private final long countOffset;
-    private final long signalOffset;
     private final WaitStrategy strategy;
     private final int entry;
     private final long heldOffset;
@@ -37,9 +47,9 @@ final class SemaphoreCore implements SyncCores.Attempt
     SemaphoreCore(final SyncBuilder<?> builder, final ObjectKind kind, final long permits,
         final SharedFile.OpenMode mode)
     {
-        if (permits < 0)
+        if (permits < 0 || permits > MAX_PERMITS)
         {
-            throw new IllegalArgumentException("negative initial permits: " + permits);
+            throw new IllegalArgumentException("initial permits outside 0.." + MAX_PERMITS + ": " + permits);
         }
         this.bounded = kind == ObjectKind.BOUNDED_SEMAPHORE;
         this.initialPermits = permits;
@@ -49,42 +59,71 @@ final class SemaphoreCore implements SyncCores.Attempt
         this.file = builder.map(spec, mode);
         this.segment = file.segment();
         this.countOffset = file.bodyOffset() + SemaphoreDescriptor.COUNT_OFFSET;
-        this.signalOffset = file.bodyOffset() + SemaphoreDescriptor.SIGNAL_OFFSET;
+        final long signalOffset = file.bodyOffset() + SemaphoreDescriptor.SIGNAL_OFFSET;
         this.strategy = builder.waitStrategy;
         this.wakeOnly = new Signal(segment, signalOffset, -1);
-        file.requireParameter(SemaphoreDescriptor.INITIAL_PERMITS_PARAMETER, "initial permits", permits);
-        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
+        try
+        {
+            file.requireParameter(SemaphoreDescriptor.INITIAL_PERMITS_PARAMETER, "initial permits", permits);
+        }
+        catch (final RuntimeException e)
+        {
+            file.close();
+            throw e;
+        }
+        this.signal = SyncCores.signalOrClose(file, SemaphoreDescriptor.SIGNAL_NUMBER, signalOffset);
+        final int attached = SyncCores.attachOrClose(file, this::recover);
         this.entry = attached;
         this.heldOffset = ProcessTableDescriptor.kindWordOffset(attached, SemaphoreDescriptor.HELD_KIND_WORD);
-        this.signal = new Signal(segment, signalOffset,
-            ProcessTableDescriptor.waitingOffset(attached, SemaphoreDescriptor.SIGNAL_NUMBER));
     }
 
-    /** One attempt: {@link LockCore#ACQUIRED} if a permit was taken, else {@link LockCore#FAILED}. */
-    @Override
-    public int tryAcquireOnce()
+    /** One attempt: {@link LockCore#ACQUIRED} if a permit was taken, else "wait for any process". */
+    private long attempt()
     {
-        // volatile: the current count, to CAS from
-        final long count = (long)LONG.getVolatile(segment, countOffset);
-        // CAS (volatile): takes a permit; acquire side of the releaser's CAS
-        if (count <= 0 || !LONG.compareAndSet(segment, countOffset, count, count - 1))
+        while (true)
         {
-            return LockCore.FAILED;
+            // volatile: the current count, to CAS from
+            final long word = (long)LONG.getVolatile(segment, countOffset);
+            if (permits(word) <= 0)
+            {
+                // whoever holds the permits may be dead: probe every attached process
+                return WaitLoop.waitForAny();
+            }
+            // CAS (volatile): takes a permit (the recovering bits stay); acquire side of the releaser's CAS
+            if (LONG.compareAndSet(segment, countOffset, word, word - 1))
+            {
+                // volatile add: recorded after the take, so a crash in between loses the permit, never doubles it
+                LONG.getAndAdd(segment, heldOffset, 1L);
+                return LockCore.ACQUIRED;
+            }
         }
-        // volatile add: recorded after the take, so a crash in between loses the permit rather than doubling it
-        LONG.getAndAdd(segment, heldOffset, 1L);
-        return LockCore.ACQUIRED;
     }
 
     boolean acquire(final long timeoutNanos, final boolean interruptible) throws InterruptedException
     {
-        return SyncCores.acquire(file, this, strategy, signal, timeoutNanos, interruptible) != LockCore.FAILED;
+        try
+        {
+            return !WaitLoop.isWait(WaitLoop.await(file, signal, strategy, this, ATTEMPT, timeoutNanos,
+                interruptible));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /** {@link #acquire} ignoring interrupts (the flag is restored on return). */
     boolean acquireUninterruptibly(final long timeoutNanos)
     {
-        return SyncCores.acquireUninterruptibly(file, this, strategy, signal, timeoutNanos) != LockCore.FAILED;
+        try
+        {
+            return !WaitLoop.isWait(WaitLoop.awaitUninterruptibly(file, signal, strategy, this, ATTEMPT,
+                timeoutNanos));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     void release(final int permits)
@@ -94,95 +133,148 @@ final class SemaphoreCore implements SyncCores.Attempt
         {
             throw new IllegalArgumentException("negative permits: " + permits);
         }
-        // volatile add: forget the holding first, so a crash before the count update loses permits, never adds
-        LONG.getAndAdd(segment, heldOffset, (long)-permits);
-        while (true)
+        try
         {
-            // volatile: the current count, to CAS from
-            final long count = (long)LONG.getVolatile(segment, countOffset);
-            if (bounded && count + permits > initialPermits)
-            {
-                // volatile add: undo, nothing was released
-                LONG.getAndAdd(segment, heldOffset, (long)permits);
-                throw new IllegalStateException(file.path() + ": bounded semaphore released too many times (" +
-                    count + " available + " + permits + " > initial " + initialPermits + ")");
-            }
-            if (count > Long.MAX_VALUE - permits)
-            {
-                // volatile add: undo, nothing was released
-                LONG.getAndAdd(segment, heldOffset, (long)permits);
-                throw new IllegalStateException(file.path() + ": permit count would overflow");
-            }
-            // CAS (volatile): release side; the releaser's writes are visible to the next acquirer
-            if (LONG.compareAndSet(segment, countOffset, count, count + permits))
-            {
-                break;
-            }
-        }
-        signal.signalAll();
-    }
-
-    long available()
-    {
-        // volatile: a snapshot
-        return (long)LONG.getVolatile(segment, countOffset);
-    }
-
-    long heldByThisProcess()
-    {
-        // volatile: written by this process's threads
-        return (long)LONG.getVolatile(segment, heldOffset);
-    }
-
-    /** Checks every other entry holding permits; true if some dead holder's permits were returned. */
-    @Override
-    public boolean recoverDeadHolders()
-    {
-        boolean recovered = false;
-        for (int other = 0; other < file.processTableCapacity(); other++)
-        {
-            if (other == entry)
-            {
-                continue;
-            }
-            final long otherHeld = ProcessTableDescriptor.kindWordOffset(other, SemaphoreDescriptor.HELD_KIND_WORD);
-            // volatile: whether the entry holds anything worth a liveness check
-            if ((long)LONG.getVolatile(segment, otherHeld) > 0 && file.recoverIfDead(other))
-            {
-                recovered = true;
-            }
-        }
-        return recovered;
-    }
-
-    /** Returns the positive holding of a dead or closing entry (bounded: up to the bound) and wakes waiters. */
-    private void recover(final int dead, final boolean releaseWaiters)
-    {
-        final long deadHeld = ProcessTableDescriptor.kindWordOffset(dead, SemaphoreDescriptor.HELD_KIND_WORD);
-        // volatile swap: the holding is returned once
-        final long held = (long)LONG.getAndSet(segment, deadHeld, 0L);
-        if (held > 0)
-        {
+            // volatile add: forget the holding first, so a crash before the count update loses permits, never adds
+            LONG.getAndAdd(segment, heldOffset, (long)-permits);
             while (true)
             {
                 // volatile: the current count, to CAS from
-                final long count = (long)LONG.getVolatile(segment, countOffset);
-                final long returned = bounded ? Math.min(held, initialPermits - count) : held;
-                // CAS (volatile): gives the permits back
-                if (returned <= 0 || LONG.compareAndSet(segment, countOffset, count, count + returned))
+                final long word = (long)LONG.getVolatile(segment, countOffset);
+                final long count = permits(word);
+                if (bounded && count + permits > initialPermits)
+                {
+                    // volatile add: undo, nothing was released
+                    LONG.getAndAdd(segment, heldOffset, (long)permits);
+                    throw new IllegalStateException(file.path() + ": bounded semaphore released too many times (" +
+                        count + " available + " + permits + " > initial " + initialPermits + ")");
+                }
+                if (count > MAX_PERMITS - permits)
+                {
+                    // volatile add: undo, nothing was released
+                    LONG.getAndAdd(segment, heldOffset, (long)permits);
+                    throw new IllegalStateException(file.path() + ": permit count would pass " + MAX_PERMITS);
+                }
+                // CAS (volatile): release side (recovering bits kept); the releaser's writes reach the next acquirer
+                if (LONG.compareAndSet(segment, countOffset, word, word + permits))
                 {
                     break;
                 }
             }
+            signal.signalAll();
         }
-        if (releaseWaiters)
+        catch (final InternalError e)
         {
-            Signal.releaseWaitersOf(segment, signalOffset,
-                ProcessTableDescriptor.waitingOffset(dead, SemaphoreDescriptor.SIGNAL_NUMBER));
+            throw file.faulted(e);
+        }
+    }
+
+    long available()
+    {
+        try
+        {
+            // volatile: a snapshot
+            return permits((long)LONG.getVolatile(segment, countOffset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    long heldByThisProcess()
+    {
+        try
+        {
+            // volatile: written by this process's threads
+            return (long)LONG.getVolatile(segment, heldOffset);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
+     * Returns the positive holding of a dead or closing entry (bounded: up to the bound) and wakes waiters.
+     * Runs under the dead entry's lock (or, for a close, by the entry's own process), so one recoverer at a time
+     * works on {@code dead}; each may die at any instruction, and the next one (or the next attacher of the
+     * entry) runs this again.
+     * <p>
+     * <b>Why it is restartable.</b> The amount moves from the entry's holding word H into the count word C.
+     * Two words cannot change at once, so the move is recorded in C itself: step 1 is one CAS of C that adds the
+     * amount <em>and</em> writes {@code dead + 1} into C's recovering bits; step 2 zeroes H; step 3 is a CAS that
+     * clears the recovering bits. A re-run reads C first: if it names {@code dead}, step 1 is done (C names an
+     * entry only from its step 1 to its step 3, and H is zero from step 2 on), so it only finishes steps 2 and 3;
+     * otherwise step 1 is not done or step 3 is (then H is already zero), so H holds exactly what is still owed
+     * and step 1 is done now. Acquirers and releasers keep the recovering bits when they CAS the count. Only one
+     * recovery at a time can be half done: a recovery that finds another entry named finishes that entry's
+     * recovery first (through {@link SharedFile#recoverIfDead(int)}, that is under its lock; a named entry still
+     * reads as attached, since it is marked free only after its recovery, so it cannot have been reused), and
+     * the recovery of the named entry never waits for anything, so they cannot wait for each other.
+     */
+    private void recover(final int dead)
+    {
+        final long deadHeld = ProcessTableDescriptor.kindWordOffset(dead, SemaphoreDescriptor.HELD_KIND_WORD);
+        final long named = recoveringBits(dead);
+        while (true)
+        {
+            // volatile: the current count word, to CAS from
+            final long word = (long)LONG.getVolatile(segment, countOffset);
+            final int half = recovering(word);
+            if (half == dead)
+            {
+                // steps 2 and 3: the amount is in the count; H may still show it
+                // volatile: H is zero before the count stops naming the entry
+                LONG.setVolatile(segment, deadHeld, 0L);
+                // CAS (volatile): the recovery is complete
+                if (LONG.compareAndSet(segment, countOffset, word, word & ~SemaphoreDescriptor.RECOVERING_MASK))
+                {
+                    break;
+                }
+                continue;
+            }
+            // volatile: what the dead entry still holds (exactly what is owed: see above)
+            final long held = (long)LONG.getVolatile(segment, deadHeld);
+            if (held <= 0)
+            {
+                // volatile: a negative holding (released more than acquired) owes nothing
+                LONG.setVolatile(segment, deadHeld, 0L);
+                break;
+            }
+            if (half >= file.processTableCapacity())
+            {
+                // a corrupt name: no entry's recovery can finish it; its amount is in the count already
+                // CAS (volatile): drops the name so that recoveries can proceed
+                LONG.compareAndSet(segment, countOffset, word, word & ~SemaphoreDescriptor.RECOVERING_MASK);
+                continue;
+            }
+            if (half >= 0)
+            {
+                // another entry's recovery is half done, perhaps by a dead recoverer: finish it first
+                if (!file.recoverIfDead(half))
+                {
+                    Thread.onSpinWait();  // its recoverer (or attacher) is alive and finishing it
+                }
+                continue;
+            }
+            final long count = permits(word);
+            final long room = bounded ? initialPermits - count : MAX_PERMITS - count;
+            final long returned = Math.max(0, Math.min(held, room));
+            // CAS (volatile), step 1: the permits become available and the count names the entry, in one step
+            if (LONG.compareAndSet(segment, countOffset, word, (word + returned) | named))
+            {
+                final Runnable hook = afterRecoveryFirstStep;
+                if (hook != null)
+                {
+                    hook.run();
+                }
+            }
         }
         wakeOnly.signalAll();
     }
 
+    /** Gives back this process's holding and detaches; always completes, even if the mapping faults. */
     void close()
     {
         synchronized (this)
@@ -191,8 +283,18 @@ final class SemaphoreCore implements SyncCores.Attempt
             {
                 return;
             }
-            recover(entry, false);
-            file.close();
+            try
+            {
+                recover(entry);
+            }
+            catch (final InternalError | SharedObjectException e)
+            {
+                // the mapping is gone: nothing can be given back; detaching below still completes
+            }
+            finally
+            {
+                file.close();
+            }
         }
     }
 }

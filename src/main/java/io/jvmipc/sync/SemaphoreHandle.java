@@ -57,7 +57,7 @@ abstract class SemaphoreHandle implements AutoCloseable
     /**
      * Takes a permit, waiting at most {@code timeout}. Mirrors Python's {@code sem.acquire(True, timeout)}.
      *
-     * @param timeout how long to wait; zero means try once.
+     * @param timeout how long to wait; zero or less means try once.
      * @param unit    the timeout's unit.
      * @return {@code true} if a permit was taken, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.

@@ -6,6 +6,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
@@ -39,11 +40,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code await} throws {@link BrokenBarrierException} at once until {@link #reset()}.
  * <p>
  * <b>Death detection</b>: each process records, in its process-table entry, the generation its threads last
- * arrived in. A waiter checks, about every 50 ms while it waits, whether the process of any other party of its
- * generation has died ({@link SharedFile#recoverIfDead(int)}: an OFD lock the kernel drops at death, so a live
- * process is never taken for dead); the first to notice breaks the barrier and wakes everyone. So survivors see
- * a dead party within about 50 ms plus scheduling. A party that dies <em>before</em> calling {@code await} is
- * not detected (nobody knows it was a party): use a timeout for that.
+ * arrived in. A waiting party probes the other attached processes every {@link SharedFile#PROBE_INTERVAL_NANOS}
+ * (10 ms) while it waits ({@link SharedFile#recoverIfDead(int)}: an OFD lock the kernel drops at death, so a
+ * live process is never taken for dead); the first to find a dead party of its generation breaks the barrier and
+ * wakes everyone, so survivors see the death within that interval plus one sleep slice. And the last party to
+ * arrive checks the liveness of every process with a party counted in the generation before it completes it (a
+ * system call per such process), so a party that died after arriving breaks its generation however quickly the
+ * others arrive. A party that dies <em>before</em> calling {@code await}, or after its generation completed, is
+ * not detected (nobody knows it was a party of the next one): use a timeout for that.
  * <p>
  * <b>Memory ordering</b>: everything a party wrote before its {@code await}, and everything the action wrote, is
  * visible to every party after its {@code await} returned normally.
@@ -54,7 +58,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class SharedBarrier implements AutoCloseable
 {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
-    private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final WaitLoop.Attempt<SharedBarrier> ARRIVE = SharedBarrier::arrive;
+    private static final WaitLoop.Attempt<Trip> AWAIT_TRIP = Trip::attempt;
+    private static final int GENERATION_SHIFT_IN_RESULT = 31;
+    private static final long TRIP_ENDED = 0;
+    private static final long TRIP_BROKEN = 1;
+    /** Test seam: runs after a recovery's first step (the break), so a test can kill the process there. */
+    static volatile Runnable afterRecoveryFirstStep;
+    /** {@link #defaultTimeoutNanos} when the builder set none. */
+    private static final long NO_DEFAULT_TIMEOUT = -1;
 
     private final SharedFile file;
     private final MemorySegment segment;
@@ -67,8 +79,8 @@ public final class SharedBarrier implements AutoCloseable
     private final Runnable action;
     private final long defaultTimeoutNanos;
 
-    private SharedBarrier(final SharedFile file, final WaitStrategy waitStrategy, final Runnable action,
-        final long defaultTimeoutNanos)
+    private SharedBarrier(final SharedFile file, final Signal signal, final WaitStrategy waitStrategy,
+        final Runnable action, final long defaultTimeoutNanos)
     {
         this.file = file;
         this.segment = file.segment();
@@ -76,8 +88,7 @@ public final class SharedBarrier implements AutoCloseable
         this.stateOffset = bodyOffset + BarrierDescriptor.STATE_OFFSET;
         this.tagOffset = ProcessTableDescriptor.kindWordOffset(file.entry(), BarrierDescriptor.ARRIVAL_TAG_WORD);
         this.parties = (int)file.parameter(BarrierDescriptor.PARTIES_PARAMETER);
-        this.signal = new Signal(segment, bodyOffset + BarrierDescriptor.SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(file.entry(), BarrierDescriptor.SIGNAL_NUMBER));
+        this.signal = signal;
         this.waitStrategy = waitStrategy;
         this.action = action;
         this.defaultTimeoutNanos = defaultTimeoutNanos;
@@ -114,9 +125,16 @@ public final class SharedBarrier implements AutoCloseable
     public int numberWaiting()
     {
         file.ensureOpen();
-        // volatile: the current state
-        final long state = (long)LONG.getVolatile(segment, stateOffset);
-        return BarrierDescriptor.isBroken(state) ? 0 : Math.min(arrived(state), parties - 1);
+        try
+        {
+            // volatile: the current state
+            final long state = (long)LONG.getVolatile(segment, stateOffset);
+            return BarrierDescriptor.isBroken(state) ? 0 : Math.min(arrived(state), parties - 1);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -128,8 +146,15 @@ public final class SharedBarrier implements AutoCloseable
     public boolean isBroken()
     {
         file.ensureOpen();
-        // volatile: the current state
-        return BarrierDescriptor.isBroken((long)LONG.getVolatile(segment, stateOffset));
+        try
+        {
+            // volatile: the current state
+            return BarrierDescriptor.isBroken((long)LONG.getVolatile(segment, stateOffset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -145,7 +170,7 @@ public final class SharedBarrier implements AutoCloseable
      */
     public int await() throws InterruptedException, BrokenBarrierException
     {
-        if (defaultTimeoutNanos < 0)
+        if (defaultTimeoutNanos == NO_DEFAULT_TIMEOUT)
         {
             try
             {
@@ -172,11 +197,10 @@ public final class SharedBarrier implements AutoCloseable
     /**
      * Waits until all parties have arrived, or the timeout elapses. Python's {@code Barrier.wait(timeout)}.
      *
-     * @param timeout how long to wait at most; 0 means "do not wait" (breaks the barrier unless this call
-     *                completes it).
+     * @param timeout how long to wait at most; zero or less means "do not wait", as in
+     *                {@code java.util.concurrent}: arrive, and break the barrier unless this call completes it.
      * @param unit    the timeout's unit.
      * @return the arrival index: {@code parties() - 1} for the first to arrive, 0 for the last.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
      * @throws TimeoutException         if the timeout elapsed; this call broke the barrier.
      * @throws BrokenBarrierException   if the barrier is or becomes broken while waiting.
      * @throws InterruptedException     if the thread is interrupted while waiting (the barrier is broken).
@@ -197,14 +221,21 @@ public final class SharedBarrier implements AutoCloseable
     public void abort()
     {
         file.ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current state
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            if (BarrierDescriptor.isBroken(state) || breakGeneration(segment, bodyOffset, generation(state)))
+            while (true)
             {
-                return;
+                // volatile: the current state
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                if (BarrierDescriptor.isBroken(state) || breakGeneration(segment, bodyOffset, generation(state)))
+                {
+                    return;
+                }
             }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -218,27 +249,34 @@ public final class SharedBarrier implements AutoCloseable
     public void reset()
     {
         file.ensureOpen();
-        while (true)
+        try
         {
-            // volatile: the current state
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            final int generation = generation(state);
-            if (!BarrierDescriptor.isBroken(state))
+            while (true)
             {
-                if (arrived(state) == 0)
+                // volatile: the current state
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                final int generation = generation(state);
+                if (!BarrierDescriptor.isBroken(state))
                 {
+                    if (arrived(state) == 0)
+                    {
+                        return;
+                    }
+                    breakGeneration(segment, bodyOffset, generation);
+                    continue;
+                }
+                recordBroken(generation);
+                // volatile CAS: starts the next generation; the ring entry above is visible to anyone who sees it
+                if (LONG.compareAndSet(segment, stateOffset, state, fresh(generation + 1)))
+                {
+                    signal.signalAll();
                     return;
                 }
-                breakGeneration(segment, bodyOffset, generation);
-                continue;
             }
-            recordBroken(generation);
-            // volatile CAS: starts the next generation; the ring entry above is visible to anyone who sees it
-            if (LONG.compareAndSet(segment, stateOffset, state, fresh(generation + 1)))
-            {
-                signal.signalAll();
-                return;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -251,53 +289,32 @@ public final class SharedBarrier implements AutoCloseable
             abort();
             throw new InterruptedException();
         }
-        int generation;
-        int arrivedBefore;
-        long waitState = WaitStrategy.INITIAL;
-        long lastCheck = System.nanoTime();
         try
         {
-            while (true)
-            {
-                // volatile: the current state, for the arrival CAS
-                final long state = (long)LONG.getVolatile(segment, stateOffset);
-                generation = generation(state);
-                if (BarrierDescriptor.isBroken(state))
-                {
-                    throw broken(generation);
-                }
-                arrivedBefore = arrived(state);
-                if (arrivedBefore < parties)
-                {
-                    // volatile: our tag is visible before our arrival, so whoever finds this process dead knows
-                    LONG.setVolatile(segment, tagOffset, tag(generation));
-                    // volatile CAS: counts our arrival; publishes our earlier writes to the other parties
-                    if (LONG.compareAndSet(segment, stateOffset, state, state + 1))
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                // all parties are in and the last one is running the action: wait for the next generation
-                final long now = System.nanoTime();
-                if (now - lastCheck >= LIVENESS_CHECK_NANOS)
-                {
-                    lastCheck = now;
-                    recoverDeadParties(generation);
-                    continue;
-                }
-                waitState = waitStrategy.idle(signal, waitState, deadline);
-                if (waitState == WaitStrategy.TIMED_OUT)
-                {
-                    throw new TimeoutException(file.path() + ": timed out before it could arrive (the last party " +
-                        "of generation " + generation + " was still running the action)");
-                }
-            }
+            return arriveAndWait(deadline);
         }
-        finally
+        catch (final InternalError e)
         {
-            waitStrategy.done(signal, waitState);
+            throw file.faulted(e);
         }
+    }
+
+    private int arriveAndWait(final long deadline)
+        throws InterruptedException, BrokenBarrierException, TimeoutException
+    {
+        final long arrival = WaitLoop.await(file, signal, waitStrategy, this, ARRIVE, SyncCores.remaining(deadline),
+            true);
+        if (WaitLoop.isWait(arrival))
+        {
+            throw new TimeoutException(file.path() + ": timed out before it could arrive (the last party of the " +
+                "previous generation was still running the action)");
+        }
+        if (arrival < 0)
+        {
+            throw broken((int)(-1 - arrival));
+        }
+        final int generation = (int)(arrival >>> GENERATION_SHIFT_IN_RESULT);
+        final int arrivedBefore = (int)(arrival & BarrierDescriptor.ARRIVED_MASK);
         if (arrivedBefore + 1 == parties)
         {
             return trip(generation);
@@ -305,8 +322,48 @@ public final class SharedBarrier implements AutoCloseable
         return awaitTrip(generation, parties - 1 - arrivedBefore, deadline);
     }
 
+    /**
+     * The arrival attempt: counts this thread in the current generation, or says the barrier is broken, or waits
+     * while the last party of the generation runs the action (it may be dead).
+     *
+     * @return {@code generation << 31 | arrived before}, or {@code -1 - generation} if broken, or "wait".
+     */
+    private long arrive()
+    {
+        while (true)
+        {
+            // volatile: the current state, for the arrival CAS
+            final long state = (long)LONG.getVolatile(segment, stateOffset);
+            final long generation = generation(state) & 0xFFFF_FFFFL;
+            if (BarrierDescriptor.isBroken(state))
+            {
+                return -1 - generation;
+            }
+            final int arrivedBefore = arrived(state);
+            if (arrivedBefore >= parties)
+            {
+                return WaitLoop.waitForAny();
+            }
+            // volatile: our tag is visible before our arrival, so whoever finds this process dead knows
+            LONG.setVolatile(segment, tagOffset, tag((int)generation));
+            // volatile CAS: counts our arrival; publishes our earlier writes to the other parties
+            if (LONG.compareAndSet(segment, stateOffset, state, state + 1))
+            {
+                return generation << GENERATION_SHIFT_IN_RESULT | arrivedBefore;
+            }
+        }
+    }
+
     private int trip(final int generation) throws BrokenBarrierException
     {
+        // a party counted in this generation that died since it arrived breaks it: look at every one of them now,
+        // since the others may have arrived before anyone's periodic probe could see the death
+        recoverDeadParties(generation);
+        // volatile: whether the sweep (or anyone) broke the generation
+        if (BarrierDescriptor.isBroken((long)LONG.getVolatile(segment, stateOffset)))
+        {
+            throw broken(generation);
+        }
         if (action != null)
         {
             try
@@ -332,57 +389,61 @@ public final class SharedBarrier implements AutoCloseable
     private int awaitTrip(final int generation, final int index, final long deadline)
         throws InterruptedException, BrokenBarrierException, TimeoutException
     {
-        long waitState = WaitStrategy.INITIAL;
-        long lastCheck = System.nanoTime();
+        // the one allocation of a waiting party: its generation, for the attempt
+        final Trip trip = new Trip(this, generation);
+        long result;
         boolean interrupted = false;
         try
         {
-            while (true)
+            result = WaitLoop.await(file, signal, waitStrategy, trip, AWAIT_TRIP, SyncCores.remaining(deadline), true);
+        }
+        catch (final InterruptedException e)
+        {
+            if (breakGeneration(segment, bodyOffset, generation))
             {
-                // acquire: once the generation has moved on, the other parties' and the action's writes are visible
-                final long state = (long)LONG.getAcquire(segment, stateOffset);
-                if (generation(state) != generation)
-                {
-                    return outcome(generation, index);
-                }
-                if (BarrierDescriptor.isBroken(state))
-                {
-                    throw broken(generation);
-                }
-                final long now = System.nanoTime();
-                if (now - lastCheck >= LIVENESS_CHECK_NANOS)
-                {
-                    lastCheck = now;
-                    recoverDeadParties(generation);
-                    continue;
-                }
-                try
-                {
-                    waitState = waitStrategy.idle(signal, waitState, deadline);
-                }
-                catch (final InterruptedException e)
-                {
-                    if (breakGeneration(segment, bodyOffset, generation))
-                    {
-                        throw e;
-                    }
-                    interrupted = true;  // the generation ended first: report its outcome, keep the interrupt
-                    continue;
-                }
-                if (waitState == WaitStrategy.TIMED_OUT && breakGeneration(segment, bodyOffset, generation))
+                throw e;
+            }
+            interrupted = true;  // the generation ended first: report its outcome, keep the interrupt
+            result = trip.attempt();
+        }
+        try
+        {
+            if (WaitLoop.isWait(result))
+            {
+                if (breakGeneration(segment, bodyOffset, generation))
                 {
                     throw new TimeoutException(file.path() + ": timed out waiting for " + parties +
                         " parties; the barrier is now broken");
                 }
+                result = trip.attempt();  // the generation ended or broke just before the deadline
             }
+            if (result == TRIP_BROKEN)
+            {
+                throw broken(generation);
+            }
+            return outcome(generation, index);
         }
         finally
         {
-            waitStrategy.done(signal, waitState);
             if (interrupted)
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A waiting party's attempt: its generation has ended, or is broken, or any process may be the dead one. */
+    private record Trip(SharedBarrier barrier, int generation)
+    {
+        long attempt()
+        {
+            // acquire: once the generation has moved on, the other parties' and the action's writes are visible
+            final long state = (long)LONG.getAcquire(barrier.segment, barrier.stateOffset);
+            if (BarrierDescriptor.generation(state) != generation)
+            {
+                return TRIP_ENDED;
+            }
+            return BarrierDescriptor.isBroken(state) ? TRIP_BROKEN : WaitLoop.waitForAny();
         }
     }
 
@@ -471,23 +532,27 @@ public final class SharedBarrier implements AutoCloseable
         }
     }
 
-    /** Dead-owner recovery: drops the dead process's waiter registrations and breaks its generation. */
-    private static void recoverDeadParty(final MemorySegment segment, final long bodyOffset, final int dead)
-    {
-        Signal.releaseWaitersOf(segment, bodyOffset + BarrierDescriptor.SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(dead, BarrierDescriptor.SIGNAL_NUMBER));
-        breakIfArrived(segment, bodyOffset, dead);
-    }
-
-    /** Breaks the current generation if a thread of entry {@code entry}'s process has arrived in it. */
+    /**
+     * Dead-owner recovery (the file has released the entry's waiter registrations): breaks the current
+     * generation if a thread of entry {@code entry}'s process has arrived in it. Restartable: the break (one
+     * CAS, a no-op for a generation that ended or is broken already) comes before the tag is cleared, so a
+     * recoverer that dies in between leaves the tag for the next one, which breaks again to no effect.
+     */
     private static void breakIfArrived(final MemorySegment segment, final long bodyOffset, final int entry)
     {
-        // volatile: takes the process's arrival tag
-        final long tag = (long)LONG.getAndSet(segment,
-            ProcessTableDescriptor.kindWordOffset(entry, BarrierDescriptor.ARRIVAL_TAG_WORD), 0L);
+        final long tagAt = ProcessTableDescriptor.kindWordOffset(entry, BarrierDescriptor.ARRIVAL_TAG_WORD);
+        // volatile: the process's arrival tag
+        final long tag = (long)LONG.getVolatile(segment, tagAt);
         if (tag != 0)
         {
             breakGeneration(segment, bodyOffset, (int)(tag - 1));
+            final Runnable hook = afterRecoveryFirstStep;
+            if (hook != null)
+            {
+                hook.run();
+            }
+            // volatile CAS: cleared only after the break, and only if no thread of a live closer arrived again
+            LONG.compareAndSet(segment, tagAt, tag, 0L);
         }
     }
 
@@ -524,10 +589,21 @@ public final class SharedBarrier implements AutoCloseable
             {
                 return;
             }
-            // our own waiter registrations are left to the recovery of our entry after the close: a waiting thread
-            // of ours that wakes before the close may still deregister itself, and must not be counted twice
-            breakIfArrived(segment, bodyOffset, file.entry());
-            file.close();
+            try
+            {
+                // our own waiter registrations are left to the recovery of our entry after the close: a waiting
+                // thread of ours that wakes before the close may still deregister itself, and must not be counted
+                // twice
+                breakIfArrived(segment, bodyOffset, file.entry());
+            }
+            catch (final InternalError e)
+            {
+                // the mapping is gone: nobody can wait on it any more; detaching below still completes
+            }
+            finally
+            {
+                file.close();
+            }
         }
     }
 
@@ -544,7 +620,7 @@ public final class SharedBarrier implements AutoCloseable
     {
         private int parties = -1;
         private Runnable action;
-        private long defaultTimeoutNanos = -1;
+        private long defaultTimeoutNanos = NO_DEFAULT_TIMEOUT;
 
         private Builder(final String name)
         {
@@ -587,12 +663,14 @@ public final class SharedBarrier implements AutoCloseable
         /**
          * The time limit of {@link SharedBarrier#await()} in this process (Python's {@code timeout}); none by
          * default. When it elapses, the barrier breaks and {@code await()} throws
-         * {@link BrokenBarrierException}.
+         * {@link BrokenBarrierException}. A limit of zero or less means "do not wait", as for
+         * {@link SharedBarrier#await(long, TimeUnit)}: {@code await()} arrives and, unless its arrival completes
+         * the generation, breaks the barrier at once.
          *
-         * @param timeout the limit, 0 or more.
+         * @param timeout the limit; zero or less: do not wait.
          * @param unit    its unit.
          * @return this builder.
-         * @throws IllegalArgumentException if negative.
+         * @throws NullPointerException if {@code unit} is null.
          */
         public Builder timeout(final long timeout, final TimeUnit unit)
         {
@@ -666,8 +744,10 @@ public final class SharedBarrier implements AutoCloseable
                 }
                 final MemorySegment segment = file.segment();
                 final long bodyOffset = file.bodyOffset();
-                file.attach(dead -> recoverDeadParty(segment, bodyOffset, dead));
-                return new SharedBarrier(file, waitStrategy, action, defaultTimeoutNanos);
+                final Signal signal = Signal.of(file, BarrierDescriptor.SIGNAL_NUMBER,
+                    bodyOffset + BarrierDescriptor.SIGNAL_OFFSET);
+                file.attach(dead -> breakIfArrived(segment, bodyOffset, dead));
+                return new SharedBarrier(file, signal, waitStrategy, action, defaultTimeoutNanos);
             }
             catch (final RuntimeException e)
             {

@@ -9,15 +9,17 @@ import io.jvmipc.file.ObjectKind;
  * may release a permit it did not acquire, within that bound.
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex; every blocking call has an untimed and a
- * timed form; a timeout of zero means "try once", a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within one
- * futex sleep slice (50 ms by default).
+ * timed form; as in {@code java.util.concurrent}, a timeout of zero or less means "try once, do not wait".
+ * Interruptible calls honour an interrupt within one futex sleep slice (50 ms by default).
  * <p>
  * <b>Process death</b>: each process's net holding (acquired minus released through it; may be negative) is
  * kept in its process-table entry. When a process dies, or closes its handle, its positive holding is given
  * back, <em>but never above the bound</em>: recovery adds {@code min(holding, initial - available)}. So the
  * count never exceeds the initial value, even when permits changed hands between processes (a permit acquired
- * by A and released by B is not returned twice when A dies, if that would pass the bound). A blocked acquirer
- * looks for dead holders every 10 ms (about 60 ms to recover), a try-once call looks once. A process killed in
+ * by A and released by B is not returned twice when A dies, if that would pass the bound). Dead holders are
+ * found as for {@link SharedSemaphore}: within {@link io.jvmipc.file.SharedFile#PROBE_INTERVAL_NANOS} of the first
+ * acquire attempt after the death, whatever the timeout; a recovery cut short by its recoverer's death is
+ * finished by the next survivor, exactly once. A process killed in
  * the few instructions between taking a permit and recording it (or between forgetting one and returning it)
  * loses that permit; a crash never creates one.
  * <p>

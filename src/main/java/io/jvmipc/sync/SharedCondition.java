@@ -4,6 +4,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
@@ -48,12 +49,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class SharedCondition implements Condition, AutoCloseable
 {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final WaitLoop.Attempt<SharedCondition> ATTEMPT = SharedCondition::attempt;
 
     private final SharedFile file;
     private final ConditionLock lock;
     private final MemorySegment segment;
     private final long stateOffset;
-    private final long signalOffset;
     private final long registeredOffset;
     private final WaitStrategy strategy;
     private final Signal signal;
@@ -69,16 +70,24 @@ public final class SharedCondition implements Condition, AutoCloseable
         this.file = builder.map(spec, mode);
         this.segment = file.segment();
         this.stateOffset = file.bodyOffset() + ConditionDescriptor.STATE_OFFSET;
-        this.signalOffset = file.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET;
+        final long signalOffset = file.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET;
         this.strategy = builder.waitStrategy;
         this.wakeOnly = new Signal(segment, signalOffset, -1);
-        file.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code", lock.kind().code());
-        file.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
-        final int attached = SyncCores.attachOrClose(file, dead -> recover(dead, true));
+        try
+        {
+            file.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code",
+                lock.kind().code());
+            file.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
+        }
+        catch (final RuntimeException e)
+        {
+            file.close();
+            throw e;
+        }
+        this.signal = SyncCores.signalOrClose(file, ConditionDescriptor.SIGNAL_NUMBER, signalOffset);
+        final int attached = SyncCores.attachOrClose(file, this::recover);
         this.registeredOffset = ProcessTableDescriptor.kindWordOffset(attached,
             ConditionDescriptor.REGISTERED_KIND_WORD);
-        this.signal = new Signal(segment, signalOffset,
-            ProcessTableDescriptor.waitingOffset(attached, ConditionDescriptor.SIGNAL_NUMBER));
     }
 
     /**
@@ -231,7 +240,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         throws InterruptedException
     {
         requireHeld("awaitFor");
-        final long deadline = WaitStrategy.deadline(WaitStrategy.timeoutNanos(timeout, unit));
+        final long deadline = System.nanoTime() + WaitStrategy.timeoutNanos(timeout, unit);
         boolean result = predicate.getAsBoolean();
         while (!result)
         {
@@ -257,20 +266,27 @@ public final class SharedCondition implements Condition, AutoCloseable
     public void signal()
     {
         requireHeld("signal");
-        while (true)
+        try
         {
-            // volatile: the current state, to CAS from
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            if (ConditionDescriptor.waiters(state) == 0)
+            while (true)
             {
-                return;
+                // volatile: the current state, to CAS from
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                if (ConditionDescriptor.waiters(state) == 0)
+                {
+                    return;
+                }
+                // CAS (volatile): one registration becomes one permit in a single step
+                if (LONG.compareAndSet(segment, stateOffset, state, state - ConditionDescriptor.ONE_WAITER + 1))
+                {
+                    signal.signalAll();
+                    return;
+                }
             }
-            // CAS (volatile): one registration becomes one permit in a single step
-            if (LONG.compareAndSet(segment, stateOffset, state, state - ConditionDescriptor.ONE_WAITER + 1))
-            {
-                signal.signalAll();
-                return;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -284,21 +300,28 @@ public final class SharedCondition implements Condition, AutoCloseable
     public void signalAll()
     {
         requireHeld("signalAll");
-        while (true)
+        try
         {
-            // volatile: the current state, to CAS from
-            final long state = (long)LONG.getVolatile(segment, stateOffset);
-            final long waiters = ConditionDescriptor.waiters(state);
-            if (waiters == 0)
+            while (true)
             {
-                return;
+                // volatile: the current state, to CAS from
+                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                final long waiters = ConditionDescriptor.waiters(state);
+                if (waiters == 0)
+                {
+                    return;
+                }
+                // CAS (volatile): every registration becomes a permit
+                if (LONG.compareAndSet(segment, stateOffset, state, ConditionDescriptor.permits(state) + waiters))
+                {
+                    signal.signalAll();
+                    return;
+                }
             }
-            // CAS (volatile): every registration becomes a permit
-            if (LONG.compareAndSet(segment, stateOffset, state, ConditionDescriptor.permits(state) + waiters))
-            {
-                signal.signalAll();
-                return;
-            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
         }
     }
 
@@ -311,8 +334,15 @@ public final class SharedCondition implements Condition, AutoCloseable
     public int waiters()
     {
         file.ensureOpen();
-        // volatile: a snapshot
-        return (int)ConditionDescriptor.waiters((long)LONG.getVolatile(segment, stateOffset));
+        try
+        {
+            // volatile: a snapshot
+            return (int)ConditionDescriptor.waiters((long)LONG.getVolatile(segment, stateOffset));
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -331,9 +361,20 @@ public final class SharedCondition implements Condition, AutoCloseable
     @Override
     public synchronized void close()
     {
-        if (!file.isClosed())
+        if (file.isClosed())
         {
-            recover(file.entry(), false);
+            return;
+        }
+        try
+        {
+            recover(file.entry());
+        }
+        catch (final InternalError | SharedObjectException e)
+        {
+            // the mapping is gone: nothing to deregister; detaching below still completes
+        }
+        finally
+        {
             file.close();
         }
     }
@@ -362,64 +403,85 @@ public final class SharedCondition implements Condition, AutoCloseable
         {
             throw new InterruptedException();
         }
-        final long deadline = SyncCores.deadline(timeoutNanos);
+        final long start = System.nanoTime();
+        try
+        {
+            return awaitRegistered(timeoutNanos, interruptible, start);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private long awaitRegistered(final long timeoutNanos, final boolean interruptible, final long start)
+        throws InterruptedException
+    {
         register();
         final long saved = lock.releaseFully();
         boolean woken = false;
         boolean interrupted = false;
-        long state = WaitStrategy.INITIAL;
+        InternalError fault = null;
         try
         {
-            while (!(woken = tryTakePermit()))
-            {
-                try
-                {
-                    state = strategy.idle(signal, state, deadline);
-                }
-                catch (final InterruptedException e)
-                {
-                    interrupted = true;
-                    if (interruptible)
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    break;
-                }
-            }
+            // a signal is a permit that nobody dead can hold back: nobody to blame while none is there
+            woken = !WaitLoop.isWait(interruptible ?
+                WaitLoop.await(file, signal, strategy, this, ATTEMPT, timeoutNanos, true) :
+                WaitLoop.awaitUninterruptibly(file, signal, strategy, this, ATTEMPT, timeoutNanos));
+        }
+        catch (final InterruptedException e)
+        {
+            interrupted = true;
+        }
+        catch (final InternalError e)
+        {
+            fault = e;
         }
         finally
         {
-            strategy.done(signal, state);
-            if (!woken)
+            try
             {
-                woken = leave();
+                if (!woken && fault == null)
+                {
+                    woken = leave();
+                }
+            }
+            catch (final InternalError e)
+            {
+                fault = e;
             }
             try
             {
+                // whatever happened to the condition's mapping, the caller holds the lock again on return
                 lock.reacquire(saved);
             }
             finally
             {
-                if (interrupted && (woken || !interruptible))
+                if (interrupted && woken)
                 {
                     Thread.currentThread().interrupt();
                 }
             }
         }
-        if (interrupted && interruptible && !woken)
+        if (fault != null)
+        {
+            throw fault;
+        }
+        if (interrupted && !woken)
         {
             throw new InterruptedException();
         }
+        final long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
         if (woken)
         {
-            return deadline == WaitStrategy.NO_DEADLINE ? Long.MAX_VALUE :
-                Math.max(1, deadline - System.nanoTime());
+            return Math.max(1, left);
         }
-        return Math.min(0, deadline - System.nanoTime());
+        return Math.min(0, left);
+    }
+
+    private long attempt()
+    {
+        return tryTakePermit() ? 1 : WaitLoop.WAIT;
     }
 
     private void register()
@@ -491,8 +553,14 @@ public final class SharedCondition implements Condition, AutoCloseable
         }
     }
 
-    /** Removes an entry's registrations (registrations first, then permits) and wakes sleepers. */
-    private void recover(final int dead, final boolean releaseWaiters)
+    /**
+     * Removes an entry's registrations (registrations first, then permits) and wakes sleepers. Its waiter
+     * registrations on the signal are released by the file before this runs.
+     * <p>
+     * Restartable: the swap of the entry's count is the only step that a dead recoverer can leave half done, and
+     * it leaves the shared count too high (phantom waiters, which cost a spurious wake-up), never too low.
+     */
+    private void recover(final int dead)
     {
         final long deadRegistered = ProcessTableDescriptor.kindWordOffset(dead,
             ConditionDescriptor.REGISTERED_KIND_WORD);
@@ -513,11 +581,6 @@ public final class SharedCondition implements Condition, AutoCloseable
                     break;
                 }
             }
-        }
-        if (releaseWaiters)
-        {
-            Signal.releaseWaitersOf(segment, signalOffset,
-                ProcessTableDescriptor.waitingOffset(dead, ConditionDescriptor.SIGNAL_NUMBER));
         }
         wakeOnly.signalAll();
     }

@@ -2,10 +2,10 @@ package io.jvmipc.sync;
 
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
-import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.wait.Signal;
+import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.lang.foreign.MemorySegment;
@@ -31,7 +31,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>
  * <b>Crashes</b>: the flag survives any process's death. A process killed while waiting leaves a waiter
  * registration that the next attach to its process-table entry (or any {@code recoverIfDead}) removes; until
- * then {@link #set()} merely makes one unneeded system call.
+ * then {@link #set()} merely makes one unneeded system call. An unset event blames nobody: a waiter whose setter
+ * died waits until its timeout.
  * <p>
  * <b>Lifecycle</b>: {@link #close()} detaches this process; any later call throws {@link IllegalStateException}
  * naming the file. Thread-safe.
@@ -39,6 +40,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class SharedEvent implements AutoCloseable
 {
     private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final WaitLoop.Attempt<Waiting> ATTEMPT = Waiting::attempt;
 
     private final SharedFile file;
     private final MemorySegment segment;
@@ -46,13 +48,12 @@ public final class SharedEvent implements AutoCloseable
     private final Signal signal;
     private final WaitStrategy waitStrategy;
 
-    private SharedEvent(final SharedFile file, final WaitStrategy waitStrategy)
+    private SharedEvent(final SharedFile file, final Signal signal, final WaitStrategy waitStrategy)
     {
         this.file = file;
         this.segment = file.segment();
         this.stateOffset = file.bodyOffset() + EventDescriptor.STATE_OFFSET;
-        this.signal = new Signal(segment, file.bodyOffset() + EventDescriptor.SIGNAL_OFFSET,
-            ProcessTableDescriptor.waitingOffset(file.entry(), EventDescriptor.SIGNAL_NUMBER));
+        this.signal = signal;
         this.waitStrategy = waitStrategy;
     }
 
@@ -77,6 +78,18 @@ public final class SharedEvent implements AutoCloseable
     public void set()
     {
         file.ensureOpen();
+        try
+        {
+            setFlag();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private void setFlag()
+    {
         while (true)
         {
             // volatile: the current state, for the CAS below
@@ -104,8 +117,15 @@ public final class SharedEvent implements AutoCloseable
     public void clear()
     {
         file.ensureOpen();
-        // volatile atomic and: clears only the flag, keeps the set count
-        INT.getAndBitwiseAnd(segment, stateOffset, ~EventDescriptor.SET_BIT);
+        try
+        {
+            // volatile atomic and: clears only the flag, keeps the set count
+            INT.getAndBitwiseAnd(segment, stateOffset, ~EventDescriptor.SET_BIT);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -117,8 +137,15 @@ public final class SharedEvent implements AutoCloseable
     public boolean isSet()
     {
         file.ensureOpen();
-        // acquire: pairs with the setter's CAS, so its earlier writes are visible
-        return ((int)INT.getAcquire(segment, stateOffset) & EventDescriptor.SET_BIT) != 0;
+        try
+        {
+            // acquire: pairs with the setter's CAS, so its earlier writes are visible
+            return ((int)INT.getAcquire(segment, stateOffset) & EventDescriptor.SET_BIT) != 0;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -129,66 +156,54 @@ public final class SharedEvent implements AutoCloseable
      */
     public void await() throws InterruptedException
     {
-        awaitNanos(WaitStrategy.NO_DEADLINE);
+        awaitNanos(Long.MAX_VALUE);
     }
 
     /**
      * Waits until the flag is set or the timeout elapses. Python's {@code Event.wait(timeout)}.
      *
-     * @param timeout how long to wait at most; 0 only checks.
+     * @param timeout how long to wait at most; zero or less only checks (as in {@code java.util.concurrent}).
      * @param unit    the timeout's unit.
      * @return {@code true} if the flag was set (now, or at some moment while waiting), {@code false} if the
      *         timeout elapsed first.
-     * @throws IllegalArgumentException if {@code timeout} is negative.
-     * @throws InterruptedException     if the thread is interrupted (noticed within one sleep slice).
-     * @throws IllegalStateException    if closed.
+     * @throws InterruptedException  if the thread is interrupted (noticed within one sleep slice).
+     * @throws IllegalStateException if closed.
      */
     public boolean await(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return awaitNanos(WaitStrategy.deadline(timeout, unit));
+        return awaitNanos(WaitStrategy.timeoutNanos(timeout, unit));
     }
 
-    private boolean awaitNanos(final long deadline) throws InterruptedException
+    private boolean awaitNanos(final long timeoutNanos) throws InterruptedException
     {
         file.ensureOpen();
-        // acquire: pairs with the setter's CAS
-        final int start = (int)INT.getAcquire(segment, stateOffset);
-        if ((start & EventDescriptor.SET_BIT) != 0)
-        {
-            return true;
-        }
-        if (Thread.interrupted())
-        {
-            throw new InterruptedException();
-        }
-        long state = WaitStrategy.INITIAL;
         try
         {
-            while (true)
+            // acquire: pairs with the setter's CAS
+            final int start = (int)INT.getAcquire(segment, stateOffset);
+            if ((start & EventDescriptor.SET_BIT) != 0)
             {
-                if (wasSetSince(start))
-                {
-                    return true;
-                }
-                state = waitStrategy.idle(signal, state, deadline);
-                if (state == WaitStrategy.TIMED_OUT)
-                {
-                    return wasSetSince(start);
-                }
+                return true;
             }
+            // only a caller that may have to wait gets here: the context is the one allocation of a wait
+            return !WaitLoop.isWait(WaitLoop.await(file, signal, waitStrategy, new Waiting(this, start), ATTEMPT,
+                timeoutNanos, true));
         }
-        finally
+        catch (final InternalError e)
         {
-            waitStrategy.done(signal, state);
+            throw file.faulted(e);
         }
     }
 
-    private boolean wasSetSince(final int start)
+    /** One wait's attempt: set since the wait began (a set that was cleared again counts), or nobody to blame. */
+    private record Waiting(SharedEvent event, int start)
     {
-        file.ensureOpen();
-        // acquire: pairs with the setter's CAS, so its earlier writes are visible once we return true
-        final int now = (int)INT.getAcquire(segment, stateOffset);
-        return (now & EventDescriptor.SET_BIT) != 0 || now != start;
+        long attempt()
+        {
+            // acquire: pairs with the setter's CAS, so its earlier writes are visible once we return
+            final int now = (int)INT.getAcquire(event.segment, event.stateOffset);
+            return (now & EventDescriptor.SET_BIT) != 0 || now != start ? 1 : WaitLoop.WAIT;
+        }
     }
 
     /** How many threads, over all processes, are registered asleep on the event (for tests and tools). */
@@ -231,7 +246,18 @@ public final class SharedEvent implements AutoCloseable
     @Override
     public String toString()
     {
-        return "SharedEvent " + file.path() + (file.isClosed() ? " (closed)" : isSet() ? " (set)" : " (clear)");
+        if (file.isClosed())
+        {
+            return "SharedEvent " + file.path() + " (closed)";
+        }
+        try
+        {
+            return "SharedEvent " + file.path() + (isSet() ? " (set)" : " (clear)");
+        }
+        catch (final RuntimeException e)
+        {
+            return "SharedEvent " + file.path() + " (unreadable)";
+        }
     }
 
     /**
@@ -293,12 +319,13 @@ public final class SharedEvent implements AutoCloseable
                     throw new CorruptFileException(path, "event body of " + file.bodyLength() + " bytes, expected " +
                         EventDescriptor.LENGTH);
                 }
-                final MemorySegment segment = file.segment();
-                final long signalOffset = file.bodyOffset() + EventDescriptor.SIGNAL_OFFSET;
-                // a dead process's waiter registrations are all this object has to release
-                file.attach(dead -> Signal.releaseWaitersOf(segment, signalOffset,
-                    ProcessTableDescriptor.waitingOffset(dead, EventDescriptor.SIGNAL_NUMBER)));
-                return new SharedEvent(file, waitStrategy);
+                final Signal signal = Signal.of(file, EventDescriptor.SIGNAL_NUMBER,
+                    file.bodyOffset() + EventDescriptor.SIGNAL_OFFSET);
+                // a dead process's waiter registrations, which the file releases, are all it held
+                file.attach(dead ->
+                {
+                });
+                return new SharedEvent(file, signal, waitStrategy);
             }
             catch (final RuntimeException e)
             {

@@ -14,24 +14,25 @@ import java.util.concurrent.TimeUnit;
  * and, as in Python, not owned by a thread: any thread of any attached process may {@link #unlock()} it.
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex (the builder's
- * {@link io.jvmipc.wait.WaitStrategy}); every blocking call has an untimed and a timed form. A timeout of zero
- * means "try once"; a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within
- * one futex sleep slice (50 ms by default).
+ * {@link io.jvmipc.wait.WaitStrategy}); every blocking call has an untimed and a timed form. As in
+ * {@code java.util.concurrent}, a timeout of zero or less means "try once, do not wait". Interruptible calls
+ * honour an interrupt within one futex sleep slice (50 ms by default).
  * <p>
  * <b>Holder death</b>: if the process holding the lock dies (or closes its handle while holding it), the lock is
- * not lost. A blocked acquirer checks every {@value #DEAD_OWNER_CHECK_MILLIS} ms whether the holder is still
- * alive (through the process table, which PID reuse cannot fool), so a death is noticed within about 60 ms
- * (that interval plus one futex slice); a try-once call checks once. The next acquirer gets the lock <b>and</b>
- * an {@link OwnerDiedException}; it should repair the guarded state and call {@link #markConsistent()}. Until
+ * not lost. Every acquire attempt that finds the lock held names the holder, whose liveness is probed (through
+ * the process table, which PID reuse cannot fool) at most once per
+ * {@link io.jvmipc.file.SharedFile#PROBE_INTERVAL_NANOS} (10 ms) per holder, a cadence shared by all threads and
+ * calls of this process: on the first attempt of a call, while it sleeps, and at its deadline. So a dead holder
+ * is found within that interval of the first attempt after its death, whatever the timeout (zero, 1 ms or
+ * none) and however a caller retries {@link #tryLock()} or {@link #tryLock(long, TimeUnit)}; a sleeping acquirer
+ * wakes at that cadence while the holder is in its way. The next acquirer gets the lock <b>and</b> an
+ * {@link OwnerDiedException}; it should repair the guarded state and call {@link #markConsistent()}. Until
  * someone does, every acquirer is told again, even after unlocks.
  * <p>
  * One handle is one attachment: threads of one process should share a handle. Thread-safe.
  */
 public final class SharedLock extends LockHandle
 {
-    /** How often, in milliseconds, a blocked acquirer checks that the holder is alive. */
-    public static final long DEAD_OWNER_CHECK_MILLIS = 10;
-
     private SharedLock(final LockCore core)
     {
         super(core);
@@ -92,7 +93,7 @@ public final class SharedLock extends LockHandle
     /**
      * Takes the lock, waiting at most {@code timeout}. Mirrors Python's {@code lock.acquire(True, timeout)}.
      *
-     * @param timeout how long to wait; zero means try once (without waiting).
+     * @param timeout how long to wait; zero or less means try once (without waiting).
      * @param unit    the timeout's unit.
      * @return {@code true} if acquired, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.

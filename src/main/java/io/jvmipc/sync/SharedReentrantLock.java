@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
  * (a hold count), and only the owner may unlock it.
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex; every blocking call has an untimed and a
- * timed form; a timeout of zero means "try once", a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within one
- * futex sleep slice (50 ms by default).
+ * timed form; a timeout of zero or less means "try once, do not wait". Interruptible calls honour an interrupt
+ * within one futex sleep slice (50 ms by default).
  * <p>
- * <b>Holder death</b>: as for {@link SharedLock}: a dead (or closed) holder's lock is noticed by a blocked
- * acquirer within about 60 ms and handed to the next acquirer, with hold count 1, together with an
- * {@link OwnerDiedException}; {@link #markConsistent()} ends the owner-died state.
+ * <b>Holder death</b>: as for {@link SharedLock}: a dead (or closed) holder is found within
+ * {@link io.jvmipc.file.SharedFile#PROBE_INTERVAL_NANOS} of the first acquire attempt after its death, whatever
+ * the timeout, and its lock is handed to the next acquirer, with hold count 1, together with an
+ * {@link OwnerDiedException}; {@link #markConsistent()} ends the owner-died state. The owner is the pair
+ * (process-table entry, thread id); a new process that reuses a dead owner's entry never finds itself the owner,
+ * since the entry is recovered (lock freed, owner thread zeroed) before it can be reused.
  * <p>
  * One handle is one attachment: two handles on the same name in one JVM are two different owners (a thread
  * holding the lock through one handle blocks when it locks through the other). Threads of one process should
@@ -103,7 +106,7 @@ public final class SharedReentrantLock extends LockHandle
      * Takes the lock or re-enters it, waiting at most {@code timeout}. Mirrors Python's
      * {@code rlock.acquire(True, timeout)}.
      *
-     * @param timeout how long to wait; zero means try once.
+     * @param timeout how long to wait; zero or less means try once.
      * @param unit    the timeout's unit.
      * @return {@code true} if acquired, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.

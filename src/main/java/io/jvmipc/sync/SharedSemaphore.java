@@ -9,14 +9,18 @@ import io.jvmipc.file.ObjectKind;
  * semaphore that refuses that).
  * <p>
  * <b>Waiting</b>: blocked threads spin briefly, then sleep on a futex; every blocking call has an untimed and a
- * timed form; a timeout of zero means "try once", a negative one throws {@link IllegalArgumentException}. Interruptible calls honour an interrupt within one
- * futex sleep slice (50 ms by default).
+ * timed form; as in {@code java.util.concurrent}, a timeout of zero or less means "try once, do not wait".
+ * Interruptible calls honour an interrupt within one futex sleep slice (50 ms by default).
  * <p>
  * <b>Process death</b>: each process's net holding (permits it acquired minus permits it released, which may
  * be negative) is kept in its process-table entry. When a process dies, or closes its handle, its holding is
- * given back <em>if positive</em>; a negative holding is simply forgotten. A blocked acquirer looks for dead
- * holders every 10 ms (so permits of a dead process come back within about 60 ms), a try-once call looks once,
- * and a process attaching to a dead process's entry recovers it too. Consequence of "anyone may release": a
+ * given back <em>if positive</em>; a negative holding is simply forgotten. An acquire attempt that finds no
+ * permit probes every attached process at most once per {@link io.jvmipc.file.SharedFile#PROBE_INTERVAL_NANOS}
+ * (10 ms; a cadence shared by all threads and calls of this process), on its first attempt, while it sleeps and
+ * at its deadline, so a dead holder's permits come back within that interval of the first attempt after its
+ * death, whatever the timeout and however a caller retries; a process attaching to a dead process's entry
+ * recovers it too. The recovery itself loses and doubles nothing, even if the recovering process dies in the
+ * middle of it: the next survivor finishes it. Consequence of "anyone may release": a
  * permit acquired by process A and released by process B is counted as held by A; if A then dies, it is given
  * back a second time (the count grows by one). A process killed in the few instructions between taking a
  * permit and recording it (or between forgetting one and returning it) loses that permit; a crash never

@@ -85,4 +85,29 @@ public final class EventBarrierChildren
             barrier.await();
         }
     }
+
+    /**
+     * Args: dir, barrier name. Attaches to the barrier with a test hook that stops the recovery of a dead party
+     * right after its first step (it says HALFWAY and waits to be killed there); the attach recovers the dead
+     * entry it takes over.
+     */
+    public static void recoverBarrierHalfway(final String[] args) throws InterruptedException
+    {
+        SharedBarrier.afterRecoveryFirstStep = () ->
+        {
+            System.out.println("HALFWAY");
+            System.out.flush();
+            try
+            {
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+        SharedBarrier.builder(args[1]).directory(directory(args[0])).open();
+        System.out.println("NO RECOVERY");
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
 }

@@ -246,6 +246,24 @@ class SharedBarrierTest
 
     @Test
     @Timeout(30)
+    void shouldTreatAZeroOrNegativeDefaultTimeoutAsDoNotWait() throws Exception
+    {
+        try (SharedBarrier b = barrier(2).timeout(-5, TimeUnit.SECONDS).create())
+        {
+            final BrokenBarrierException e = assertThrows(BrokenBarrierException.class, b::await);
+            assertInstanceOf(TimeoutException.class, e.getCause());
+            assertTrue(b.isBroken(), "a party that cannot complete the generation at once breaks it");
+        }
+        try (SharedBarrier one = SharedBarrier.builder("one").directory(dir).parties(1).timeout(0, TimeUnit.SECONDS)
+            .create())
+        {
+            assertEquals(0, one.await(), "an arrival that completes the generation needs no wait");
+            assertFalse(one.isBroken());
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void shouldBreakTheBarrierWhenAnAttachmentWithAWaitingPartyCloses() throws Exception
     {
         try (SharedBarrier b = barrier(3).create())
@@ -276,10 +294,11 @@ class SharedBarrierTest
     {
         assertThrows(IllegalArgumentException.class, () -> SharedBarrier.builder("b").parties(0));
         assertThrows(IllegalArgumentException.class, () -> SharedBarrier.builder("b").parties(-3));
-        assertThrows(IllegalArgumentException.class, () -> SharedBarrier.builder("b").timeout(-1, TimeUnit.SECONDS));
         assertThrows(IllegalStateException.class, () -> SharedBarrier.builder("b").directory(dir).create());
         final SharedBarrier b = barrier(2).create();
-        assertThrows(IllegalArgumentException.class, () -> b.await(-1, TimeUnit.MILLISECONDS));
+        assertThrows(TimeoutException.class, () -> b.await(-1, TimeUnit.MILLISECONDS), "a negative timeout tries once");
+        assertTrue(b.isBroken(), "and breaks the barrier, as a zero timeout does");
+        b.reset();
         assertThrows(IncompatibleParametersException.class, () -> barrier(3).openOrCreate());
         assertThrows(WrongKindException.class, () -> SharedEvent.builder("b").directory(dir).open());
         b.close();

@@ -155,7 +155,9 @@ class SharedConditionTest
         lock.lock();
         assertFalse(condition.awaitFor(() -> value.get() == 3, 30, TimeUnit.MILLISECONDS));
         assertTrue(condition.awaitFor(() -> true, 0, TimeUnit.SECONDS), "true at once: no wait");
-        assertThrows(IllegalArgumentException.class, () -> condition.awaitFor(() -> true, -1, TimeUnit.SECONDS));
+        assertTrue(condition.awaitFor(() -> true, -1, TimeUnit.SECONDS), "a negative timeout evaluates once");
+        assertFalse(condition.awaitFor(() -> false, -1, TimeUnit.SECONDS), "and does not wait");
+        assertFalse(condition.await(-1, TimeUnit.SECONDS), "a negative timeout does not sleep");
         lock.unlock();
         final CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() ->
         {

@@ -229,6 +229,71 @@ public final class SyncChildren
         System.out.println("SIGNALLED");
     }
 
+    /**
+     * Args dir, semaphore name, permits: attaches to the semaphore with a test hook that stops the recovery of a
+     * dead holder right after its first step (it says HALFWAY and waits to be killed there). The attach itself
+     * recovers a dead entry it takes over; otherwise a try-acquire probes the dead holder and recovers it.
+     */
+    public static void recoverSemaphoreHalfway(final String[] args) throws InterruptedException
+    {
+        SemaphoreCore.afterRecoveryFirstStep = () ->
+        {
+            System.out.println("HALFWAY");
+            System.out.flush();
+            try
+            {
+                new CountDownLatch(1).await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+        final SharedSemaphore semaphore = SharedSemaphore.builder(args[1], Integer.parseInt(args[2]))
+            .directory(SharedDirectory.of(Path.of(args[0]))).open();
+        semaphore.tryAcquire();
+        System.out.println("NO RECOVERY");
+        new CountDownLatch(1).await();
+    }
+
+    /**
+     * Args dir, lock name, reentrant: attaches (with a process table of the lock's capacity, so it may take over
+     * a dead holder's entry), says ENTRY e HELD h LOCKED l (whether this newcomer thinks it holds the lock, and
+     * whether anyone does), and exits.
+     */
+    public static void reportLockAfterAttach(final String[] args)
+    {
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        if (Boolean.parseBoolean(args[2]))
+        {
+            try (SharedReentrantLock lock = SharedReentrantLock.builder(args[1]).directory(dir).open())
+            {
+                System.out.println("ENTRY " + lock.core.entry() + " HELD " + lock.isHeldByCurrentThread() +
+                    " LOCKED " + lock.isLocked());
+            }
+        }
+        else
+        {
+            try (SharedLock lock = SharedLock.builder(args[1]).directory(dir).open())
+            {
+                System.out.println("ENTRY " + lock.core.entry() + " HELD " + lock.isHeldByThisProcess() +
+                    " LOCKED " + lock.isLocked());
+            }
+        }
+    }
+
+    /** Args dir, lock name, reentrant: takes the lock, says ENTRY e HOLDING, and waits to be killed. */
+    public static void holdLockReportingEntry(final String[] args) throws InterruptedException
+    {
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final LockHandle lock = Boolean.parseBoolean(args[2]) ?
+            SharedReentrantLock.builder(args[1]).directory(dir).open() :
+            SharedLock.builder(args[1]).directory(dir).open();
+        lock.lock();
+        System.out.println("ENTRY " + lock.core.entry() + " HOLDING");
+        new CountDownLatch(1).await();
+    }
+
     /** A lock that is also closeable, for try-with-resources over either lock kind. */
     private static final class CloseableLock implements java.util.concurrent.locks.Lock, AutoCloseable
     {
