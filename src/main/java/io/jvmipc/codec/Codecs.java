@@ -13,22 +13,30 @@ import java.util.Map;
  *       <td>nothing / the string</td></tr>
  *   <tr><td>{@link #ofLong()}</td><td>{@code Long}</td><td>8, little-endian</td><td>nothing / the box</td></tr>
  *   <tr><td>{@link #ofInt()}</td><td>{@code Integer}</td><td>4, little-endian</td><td>nothing / the box</td></tr>
+ *   <tr><td>{@link #objects(Class[])}</td><td>plain data (what Python pickles: numbers, strings, lists, sets,
+ *       maps...), listed records and enums, nested</td><td>CBOR (RFC 8949), which Python reads with
+ *       {@code cbor2}</td><td>nothing per message but Jackson's small per-call objects / the values</td></tr>
  *   <tr><td>{@link #serializable(Class[])}</td><td>allow-listed {@code Serializable} classes</td>
  *       <td>Java serialisation stream</td><td>streams / the object graph</td></tr>
  * </table>
  * Their {@linkplain Codec#identity() identities}: {@code jvmipc.bytes/1}, {@code jvmipc.utf8/1},
- * {@code jvmipc.long-le/1}, {@code jvmipc.int-le/1}, and for the serialisation codec
+ * {@code jvmipc.long-le/1}, {@code jvmipc.int-le/1}; for the object codec {@code jvmipc.cbor-objects/1[}<i>the
+ * listed classes' names, sorted, comma-separated, each record's followed by its component names in
+ * parentheses</i>{@code ]}; and for the serialisation codec
  * {@code jvmipc.serializable/1[}<i>the listed classes' names, sorted, comma-separated</i>{@code ]}, so that a
  * queue created with one allow-list cannot be opened with another.
  * <p>
- * Python's {@code multiprocessing} pickles every object it sends; these codecs are its counterpart, with Java
- * serialisation only when asked for, behind an allow-list.
+ * Python's {@code multiprocessing} pickles every object it sends; {@link #objects(Class[])} is the counterpart for
+ * plain data, records and enums, and Java serialisation is there only when asked for, behind an allow-list.
  */
 public final class Codecs
 {
     /** FNV-1a's 64-bit offset basis and prime: the hash is stored in files, so it is fixed forever. */
     private static final long FNV_OFFSET_BASIS = 0xCBF2_9CE4_8422_2325L;
     private static final long FNV_PRIME = 0x0000_0100_0000_01B3L;
+
+    /** The class whose presence tells that the object codec's optional dependency is on the class path. */
+    private static final String JACKSON_CBOR = "com.fasterxml.jackson.dataformat.cbor.CBORFactory";
 
     private static final Map<Long, Codec<?>> BUILT_IN = Map.of(
         identityHash(ByteArrayCodec.INSTANCE), ByteArrayCodec.INSTANCE,
@@ -131,6 +139,81 @@ public final class Codecs
     public static Codec<Integer> ofInt()
     {
         return IntCodec.INSTANCE;
+    }
+
+    /**
+     * Plain data, records and enums, as CBOR (RFC 8949): what a Python {@code multiprocessing} user sends, and what
+     * Python itself reads and writes with {@code cbor2}. Safe by construction: the decoder creates only the
+     * library's own containers, boxes, strings and arrays, and the records and enum constants listed here (by
+     * their canonical constructor and {@code Enum.valueOf} semantics, never by reflection on a name it read); a
+     * message naming any other type is a {@link CodecException} naming it. The sender refuses what its receiver
+     * would refuse, with the same list on both sides (the list is part of the codec's identity, so a queue
+     * created with one list cannot be opened with another).
+     * <p>
+     * What goes, and what it decodes as:
+     * <ul>
+     *   <li>{@code null}, {@code Boolean}, {@code String};</li>
+     *   <li>{@code Integer}, {@code Short} and {@code Byte} (decoded as {@code Integer}), {@code Long} (always
+     *       written in the 8-byte form, so decoded as {@code Long}), {@code BigInteger}, {@code Float},
+     *       {@code Double}, {@code BigDecimal}; an integer from another writer decodes as {@code Integer} if it
+     *       fits in one (and is not in the 8-byte form), else {@code Long}, else {@code BigInteger};</li>
+     *   <li>{@code byte[]}, and {@code short[]}, {@code char[]}, {@code int[]}, {@code long[]}, {@code float[]},
+     *       {@code double[]}, {@code boolean[]} (as the same array types);</li>
+     *   <li>any {@code List} (including {@code List.of}, {@code Arrays.asList}, sublists), decoded as a mutable
+     *       {@code ArrayList}; any {@code Set}, decoded as a mutable {@code LinkedHashSet} in the sender's
+     *       iteration order; any {@code Map} whose keys are {@code String}, {@code Integer} or {@code Long},
+     *       decoded as a mutable {@code LinkedHashMap} in the sender's iteration order. Elements and values may
+     *       be {@code null} and of any supported type;</li>
+     *   <li>the records and enums listed here, exactly those classes (an enum constant with a body is its enum's).
+     *       A record travels as its components, in order, and is rebuilt with its canonical constructor (whose
+     *       checks run; an exception there is a {@code CodecException}); a component's number is widened as Java
+     *       widens primitives (an {@code Integer} from Python fills a {@code long} component, a {@code Double} a
+     *       {@code float} one), and the element types of generic components ({@code List<Long>}) are not
+     *       checked.</li>
+     * </ul>
+     * Anything else (another class, an {@code Object[]}, a {@code Queue}, a map key of another class, nesting
+     * deeper than {@value ObjectFormat#MAX_DEPTH} lists, sets, maps, records or enum constants, a list that
+     * contains itself) is refused by {@code encode} with a {@link CodecException} naming the class or the depth,
+     * before anything is published (bytes may have been written into the claimed, unpublished space). A value
+     * whose encoding does not fit throws {@link io.jvmipc.MessageTooLargeException} naming its full length.
+     * Decoding throws {@code CodecException} for bytes that are not one such value (a truncated or trailing byte,
+     * an unknown CBOR tag, a type name not listed here, an enum constant the receiver's enum lacks, a record
+     * with the wrong number or types of components), naming what it found.
+     * <p>
+     * The CBOR: integers, floats, strings, byte strings, arrays and maps as themselves; {@code Set} as tag 258;
+     * primitive arrays as RFC 8746 typed arrays (little-endian: tags 77, 69, 78, 79, 85, 86) except
+     * {@code boolean[]}; records as tag 27 (generic object) over {@code [class name, components...]}, enum
+     * constants as tag 27 over {@code [class name, constant name]}, {@code boolean[]} as tag 27 over
+     * {@code ["boolean[]", values...]}. A Python peer sends {@code cbor2.dumps(value)} and reads
+     * {@code cbor2.loads(message)} (tuples arrive as lists; a record or enum constant is a {@code CBORTag(27, ...)}).
+     * <p>
+     * Needs Jackson's CBOR format ({@code com.fasterxml.jackson.dataformat:jackson-dataformat-cbor} 2.23, with
+     * {@code jackson-core}; not {@code jackson-databind}) on the class path: the library declares it optional, so
+     * an application that uses this codec declares it. The codec is thread-safe; it keeps one Jackson generator
+     * per thread that encodes.
+     *
+     * @param allowed the records and enums that may be sent and decoded; none for plain data only.
+     * @param <T>     the type of values (the decoded value is cast to it unchecked).
+     * @return the codec.
+     * @throws IllegalArgumentException if a class listed is neither a record nor an enum, or a record's canonical
+     *                                  constructor or accessors cannot be reached.
+     * @throws IllegalStateException    if Jackson's CBOR format (or a recent enough {@code jackson-core}) is not on
+     *                                  the class path.
+     */
+    public static <T> Codec<T> objects(final Class<?>... allowed)
+    {
+        final ObjectTypes types = new ObjectTypes(allowed);
+        try
+        {
+            Class.forName(JACKSON_CBOR, false, Codecs.class.getClassLoader());
+            return new ObjectCodec<>(types);
+        }
+        catch (final ClassNotFoundException | LinkageError e)
+        {
+            throw new IllegalStateException("Codecs.objects(...) needs Jackson's CBOR format on the class path: " +
+                "com.fasterxml.jackson.dataformat:jackson-dataformat-cbor:2.23.0 with jackson-core 2.23.0 (jvmipc " +
+                "declares them optional; add them to the application's dependencies): " + e, e);
+        }
     }
 
     /**
