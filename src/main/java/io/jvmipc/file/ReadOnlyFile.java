@@ -19,9 +19,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * attacher sees an entry as taken, no {@code unlink} is refused, no recovery runs). A dead entry stays as it is
  * until an attached process recovers it; this view reports it as dead.
  * <p>
- * The mapping is a {@linkplain MemorySegment#isReadOnly() read-only segment}: a write through it throws
- * {@link UnsupportedOperationException} instead of faulting. Reads of words that other processes change are made
- * with acquire; the view as a whole is not a snapshot.
+ * The mapping is a {@linkplain MemorySegment#isReadOnly() read-only segment}: a write through it throws (the
+ * JDK's {@link IllegalArgumentException} for a read-only segment) instead of faulting. Reads of words that other
+ * processes change are made with acquire; the view as a whole is not a snapshot.
  * <p>
  * <b>Bad input</b>: a missing file is {@link NoSuchSharedObjectException}; a directory, FIFO, device or symbolic
  * link is {@link ForeignFileException} or {@link SharedObjectException}; a file that is not a jvmipc object,
