@@ -97,6 +97,32 @@ final class HeaderValidator
      */
     static void validate(final Path path, final MemorySegment file, final ObjectKind kind, final int kindVersion)
     {
+        check(path, file, kind, kindVersion, true);
+    }
+
+    /**
+     * The checks of {@link #validate(Path, MemorySegment, ObjectKind, int)} for a reader that expects no
+     * particular kind and must not wait (an inspector): magic, layout version, ready word (not waited for: a
+     * name is linked only to a ready file), checksum and lengths. The kind code must be one this library knows;
+     * its kind version is not checked (the caller reports it). Reads only.
+     *
+     * @param path the file, for messages.
+     * @param file the whole file's mapping, possibly read-only.
+     * @return the object's kind.
+     * @throws ForeignFileException         if it is not a jvmipc object.
+     * @throws IncompatibleVersionException if its layout version differs.
+     * @throws WrongKindException           if its kind code is unknown to this library.
+     * @throws CorruptFileException         if it is truncated, inconsistent, fails its checksum or is not ready.
+     */
+    static ObjectKind validateAnyKind(final Path path, final MemorySegment file)
+    {
+        check(path, file, null, 0, false);
+        return ObjectKind.ofCode(file.get(JAVA_INT, KIND_OFFSET));
+    }
+
+    private static void check(final Path path, final MemorySegment file, final ObjectKind kind,
+        final int kindVersion, final boolean waitReady)
+    {
         final long size = file.byteSize();
         if (size < HeaderDescriptor.LENGTH)
         {
@@ -117,16 +143,25 @@ final class HeaderValidator
             throw new IncompatibleVersionException(path, "has layout version " + layoutVersion +
                 "; this library reads version " + HeaderDescriptor.LAYOUT_VERSION);
         }
-        awaitReady(path, file);
+        if (waitReady)
+        {
+            awaitReady(path, file);
+        }
+        // acquire: once ready reads as set, the creator's header and body writes are visible
+        else if ((int)INT.getAcquire(file, READY_OFFSET) != HeaderDescriptor.READY)
+        {
+            throw new CorruptFileException(path, "is not ready (its creator died while building it, or another " +
+                "program wrote it)");
+        }
         final int kindCode = file.get(JAVA_INT, KIND_OFFSET);
         final ObjectKind actualKind = ObjectKind.ofCode(kindCode);
-        if (actualKind != kind)
+        if (kind == null ? actualKind == null : actualKind != kind)
         {
             throw new WrongKindException(path, "holds an object of kind " + (actualKind == null ? "code " +
-                kindCode + " (unknown to this library)" : actualKind) + ", not of kind " + kind);
+                kindCode + " (unknown to this library)" : actualKind) + (kind == null ? "" : ", not of kind " + kind));
         }
         final int actualKindVersion = file.get(JAVA_INT, KIND_VERSION_OFFSET);
-        if (actualKindVersion != kindVersion)
+        if (kind != null && actualKindVersion != kindVersion)
         {
             throw new IncompatibleVersionException(path, "holds a " + kind + " of layout version " +
                 actualKindVersion + "; this library reads version " + kindVersion);

@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 final class OfdLocks
 {
+    private static final int F_OFD_GETLK = 36;
     private static final int F_OFD_SETLK = 37;
     private static final short F_RDLCK = 0;
     private static final short F_WRLCK = 1;
@@ -28,6 +29,13 @@ final class OfdLocks
     private static final long L_START = 8;
     private static final long L_LEN = 16;
     private static final long L_PID = 24;
+
+    /** {@link #lockState(int, long)}: no other open holds the byte. */
+    static final int UNLOCKED = 0;
+    /** {@link #lockState(int, long)}: another open holds the byte shared (it may not be the only one). */
+    static final int SHARED = 1;
+    /** {@link #lockState(int, long)}: another open holds the byte exclusively. */
+    static final int EXCLUSIVE = 2;
 
     private OfdLocks()
     {
@@ -88,6 +96,41 @@ final class OfdLocks
         {
             throw new IllegalStateException("fcntl(F_OFD_SETLK, F_UNLCK) failed: errno " + -result);
         }
+    }
+
+    /**
+     * Whether another open of the file holds a lock on one byte, asked with {@code F_OFD_GETLK}: nothing is
+     * taken, so a watcher never disturbs the process it tests (unlike a try-lock and unlock, which a process
+     * attaching at that instant would see as a held entry). Works on a descriptor opened read-only. A lock held
+     * through {@code fd} itself is not reported.
+     *
+     * @param fd     a descriptor of the file, from its own {@code open}.
+     * @param offset the byte.
+     * @return {@link #UNLOCKED}, {@link #SHARED} or {@link #EXCLUSIVE}.
+     */
+    static int lockState(final int fd, final long offset)
+    {
+        final MemorySegment flock = flock(F_WRLCK, offset);
+        final int result = LibC.fcntl(fd, F_OFD_GETLK, flock);
+        if (result != 0)
+        {
+            throw new IllegalStateException("fcntl(F_OFD_GETLK) failed: errno " + -result);
+        }
+        final short type = flock.get(JAVA_SHORT, L_TYPE);
+        return type == F_UNLCK ? UNLOCKED : type == F_RDLCK ? SHARED : EXCLUSIVE;
+    }
+
+    /**
+     * Whether another open of the file holds any lock on one byte ({@link #lockState(int, long)} not
+     * {@link #UNLOCKED}).
+     *
+     * @param fd     a descriptor of the file.
+     * @param offset the byte.
+     * @return {@code true} if locked by another open.
+     */
+    static boolean isLocked(final int fd, final long offset)
+    {
+        return lockState(fd, offset) != UNLOCKED;
     }
 
     private static MemorySegment flock(final short type, final long offset)

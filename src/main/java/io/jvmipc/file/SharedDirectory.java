@@ -10,7 +10,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +37,8 @@ public final class SharedDirectory
 {
     /** Object names: a letter or digit, then letters, digits, '.', '_' or '-'; at most 200 characters. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    /** Temporary files of creations in progress: {@code .NAME.creating.PID.RANDOM} (see {@code FileMapping}). */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.creating\\.([0-9]+)\\.[0-9]+");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path path;
@@ -126,6 +137,240 @@ public final class SharedDirectory
                 "': use a letter or digit, then up to 199 letters, digits, '.', '_' or '-'");
         }
         return name;
+    }
+
+    /**
+     * The names of every object in the directory, sorted: regular files with a valid object name whose first
+     * eight bytes are the jvmipc magic number. Their headers are not validated here (an inspector does that, and
+     * reports a corrupt one). Symbolic links, directories, other programs' files and the temporary files of
+     * creations in progress ({@link #temporaryFiles()}) are left out. Reads only.
+     *
+     * @return the names.
+     * @throws UncheckedIOException if the directory cannot be read.
+     */
+    public List<String> list()
+    {
+        final List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path))
+        {
+            for (final Path file : entries)
+            {
+                final String name = file.getFileName().toString();
+                if (NAME.matcher(name).matches() && hasMagic(file))
+                {
+                    names.add(name);
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot list the jvmipc directory " + path, e);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /**
+     * The temporary files of object creations in the directory ({@code .NAME.creating.PID.RANDOM}): a creator
+     * builds its file under such a name and links it to the object's name when it is complete, and removes the
+     * temporary name whatever happens; one is left only if its creator died meanwhile. Reads only.
+     *
+     * @return the temporary files, sorted by name.
+     * @throws UncheckedIOException if the directory cannot be read.
+     */
+    public List<TemporaryFile> temporaryFiles()
+    {
+        final List<TemporaryFile> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path))
+        {
+            for (final Path file : entries)
+            {
+                final Matcher matcher = TEMPORARY.matcher(file.getFileName().toString());
+                if (matcher.matches() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+                {
+                    long pid;
+                    try
+                    {
+                        pid = Long.parseLong(matcher.group(2));
+                    }
+                    catch (final NumberFormatException e)
+                    {
+                        pid = -1;
+                    }
+                    files.add(new TemporaryFile(file, matcher.group(1), pid,
+                        pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot list the jvmipc directory " + path, e);
+        }
+        files.sort((a, b) -> a.path().compareTo(b.path()));
+        return files;
+    }
+
+    /**
+     * Removes the object {@code name} if no live process holds it, by the same path as
+     * {@link SharedFile#unlink()}: under the name lock taken exclusively (so no process can be between opening
+     * the file and holding its entry), every process-table entry's lock is tested with {@code F_OFD_GETLK},
+     * and the name is removed only if none is held. Attaches to nothing and runs no recovery. Never removes a
+     * file that is not a valid jvmipc object. Idempotent: an absent name is {@link Removal.Outcome#ABSENT}.
+     *
+     * @param name the object's name.
+     * @return what happened.
+     * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws NullPointerException     if {@code name} is null.
+     * @throws UncheckedIOException     if the name cannot be removed.
+     */
+    public Removal removeIfUnused(final String name)
+    {
+        final Path file = resolve(name);
+        final FileMapping mapping;
+        try
+        {
+            mapping = FileMapping.openExisting(file);
+        }
+        catch (final SharedObjectException e)
+        {
+            return new Removal(name, Removal.Outcome.INVALID, List.of(), e.getMessage());
+        }
+        if (mapping == null)
+        {
+            return new Removal(name, Removal.Outcome.ABSENT, List.of(), "no such object");
+        }
+        try (mapping)
+        {
+            final int capacity;
+            try
+            {
+                HeaderValidator.validateAnyKind(file, mapping.segment());
+                capacity = mapping.segment().get(java.lang.foreign.ValueLayout.JAVA_INT,
+                    HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET);
+            }
+            catch (final SharedObjectException e)
+            {
+                return new Removal(name, Removal.Outcome.INVALID, List.of(), e.getMessage());
+            }
+            catch (final InternalError e)
+            {
+                return new Removal(name, Removal.Outcome.INVALID, List.of(), file + " was truncated while read");
+            }
+            final List<Long> live = new ArrayList<>();
+            final boolean[] removed = new boolean[1];
+            try
+            {
+                mapping.unlinkName(() ->
+                {
+                    for (int i = 0; i < capacity; i++)
+                    {
+                        if (OfdLocks.isLocked(mapping.fd(), ProcessTableDescriptor.lockOffset(i)))
+                        {
+                            live.add(mapping.segment().get(java.lang.foreign.ValueLayout.JAVA_LONG,
+                                ProcessTableDescriptor.entryOffset(i) + ProcessTableDescriptor.PID_OFFSET));
+                        }
+                    }
+                    if (!live.isEmpty())
+                    {
+                        throw new IllegalStateException(file + ": still attached by live process(es) " + live);
+                    }
+                    removed[0] = true;
+                });
+            }
+            catch (final IllegalStateException e)
+            {
+                return new Removal(name, live.isEmpty() ? Removal.Outcome.BUSY : Removal.Outcome.IN_USE,
+                    List.copyOf(live), e.getMessage());
+            }
+            return removed[0] ? new Removal(name, Removal.Outcome.REMOVED, List.of(), "removed") :
+                new Removal(name, Removal.Outcome.ABSENT, List.of(), "removed by another process meanwhile");
+        }
+    }
+
+    /**
+     * Removes a temporary file left by a creator that is dead ({@link TemporaryFile#creatorAlive()} false, checked
+     * again now). No object refers to such a file: a name is linked only to a complete file, and the creator
+     * links it before it removes its temporary name. Note that a creator in another PID namespace sharing this
+     * directory would look dead; such setups must not run {@code clean}.
+     *
+     * @param temporary a file from {@link #temporaryFiles()}.
+     * @return {@code true} if removed, {@code false} if its creator is alive or it is gone already.
+     * @throws UncheckedIOException if it cannot be removed.
+     */
+    public boolean removeStaleTemporary(final TemporaryFile temporary)
+    {
+        if (temporary.creatorPid() > 0 &&
+            ProcessHandle.of(temporary.creatorPid()).map(ProcessHandle::isAlive).orElse(false))
+        {
+            return false;
+        }
+        try
+        {
+            return Files.deleteIfExists(temporary.path());
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot remove " + temporary.path(), e);
+        }
+    }
+
+    private static boolean hasMagic(final Path file)
+    {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+        {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))
+        {
+            final ByteBuffer magic = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            while (magic.hasRemaining() && channel.read(magic) >= 0)
+            {
+                // a regular file: reads until eight bytes or its end
+            }
+            return !magic.hasRemaining() && magic.getLong(0) == HeaderDescriptor.MAGIC;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * A temporary file of an object creation ({@link #temporaryFiles()}).
+     *
+     * @param path         the file.
+     * @param objectName   the name of the object being created.
+     * @param creatorPid   the creator's PID from the file name, -1 if unreadable.
+     * @param creatorAlive whether a process of that PID was alive when listed.
+     */
+    public record TemporaryFile(Path path, String objectName, long creatorPid, boolean creatorAlive)
+    {
+    }
+
+    /**
+     * The result of {@link #removeIfUnused(String)}.
+     *
+     * @param name     the object's name.
+     * @param outcome  what happened.
+     * @param livePids for {@link Outcome#IN_USE}, the PIDs of the live processes attached.
+     * @param detail   a message saying why.
+     */
+    public record Removal(String name, Outcome outcome, List<Long> livePids, String detail)
+    {
+        /** What {@link #removeIfUnused(String)} did. */
+        public enum Outcome
+        {
+            /** The name was removed: no live process held the object. */
+            REMOVED,
+            /** There was no object of that name (already removed). */
+            ABSENT,
+            /** Live processes are attached: not removed. */
+            IN_USE,
+            /** A process is attaching or removing it right now: not removed; try again. */
+            BUSY,
+            /** Not a valid jvmipc object (foreign, corrupt, not a regular file): not removed. */
+            INVALID
+        }
     }
 
     private void requirePrivate()

@@ -47,6 +47,8 @@ public final class LibC
     /** {@code EDQUOT}: disk quota exceeded. */
     public static final int EDQUOT = 122;
 
+    /** {@code O_RDONLY}. */
+    public static final int O_RDONLY = 0;
     /** {@code O_RDWR}. */
     public static final int O_RDWR = 2;
     /** {@code O_NOFOLLOW} (generic Linux value, x86_64 and aarch64 differ: resolved at class init). */
@@ -126,6 +128,7 @@ public final class LibC
         LIBC.find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
 
     private static final int PROT_READ_WRITE = 0x3;
+    private static final int PROT_READ = 0x1;
     private static final int MAP_SHARED = 0x1;
     private static final int AT_FDCWD = -100;
     private static final int AT_EMPTY_PATH = 0x1000;
@@ -378,6 +381,29 @@ public final class LibC
         {
             final MemorySegment address = (MemorySegment)MMAP.invokeExact(capture, MemorySegment.NULL, length,
                 PROT_READ_WRITE, MAP_SHARED, fd, 0L);
+            return address.address() == -1L ? -(int)ERRNO.get(capture, 0L) : address.address();
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0)}: a read-only shared mapping, for inspectors that
+     * must never write to what they watch.
+     *
+     * @param fd     the file descriptor, open for reading.
+     * @param length the length to map, at least 1.
+     * @return the mapping's address, or {@code -errno} on failure.
+     */
+    public static long mmapReadOnly(final int fd, final long length)
+    {
+        final MemorySegment capture = SCRATCH.get().capture;
+        try
+        {
+            final MemorySegment address = (MemorySegment)MMAP.invokeExact(capture, MemorySegment.NULL, length,
+                PROT_READ, MAP_SHARED, fd, 0L);
             return address.address() == -1L ? -(int)ERRNO.get(capture, 0L) : address.address();
         }
         catch (final Throwable t)

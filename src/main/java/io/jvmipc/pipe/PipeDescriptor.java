@@ -24,45 +24,45 @@ package io.jvmipc.pipe;
  * identity of the codec the pipe was created with ({@link io.jvmipc.codec.Codecs#identityHash}).
  * Process-table signal numbers: ring A to B uses 0 (data) and 1 (space), ring B to A 2 and 3.
  */
-final class PipeDescriptor
+public final class PipeDescriptor
 {
     /**
      * Layout version of the pipe body and parameters (2: one 64-bit claim word per end carrying the holder's
      * generation, and parameter 3 holds the codec's identity hash).
      */
-    static final int VERSION = 2;
+    public static final int VERSION = 2;
 
     /** Kind parameter: data capacity of each ring. */
-    static final int PARAM_CAPACITY = 0;
+    public static final int PARAM_CAPACITY = 0;
     /** Kind parameter: 1 if both ends send and receive. */
-    static final int PARAM_DUPLEX = 1;
+    public static final int PARAM_DUPLEX = 1;
     /** Kind parameter: the largest message. */
-    static final int PARAM_MAX_MESSAGE = 2;
+    public static final int PARAM_MAX_MESSAGE = 2;
     /** Kind parameter: the identity hash of the codec the pipe was created with. */
-    static final int PARAM_CODEC = 3;
+    public static final int PARAM_CODEC = 3;
 
     /** Offset of the claim word (state, holder and the holder's generation; see {@link EndClaim}). */
-    static final int CLAIM_FIELD = 0;
+    public static final int CLAIM_FIELD = 0;
     /** Bytes of an end block. */
-    static final int END_BLOCK_LENGTH = 128;
+    public static final int END_BLOCK_LENGTH = 128;
     /** Offset of end A's block. */
-    static final int END_A_OFFSET = 0;
+    public static final int END_A_OFFSET = 0;
     /** Offset of end B's block. */
-    static final int END_B_OFFSET = END_A_OFFSET + END_BLOCK_LENGTH;
+    public static final int END_B_OFFSET = END_A_OFFSET + END_BLOCK_LENGTH;
     /** Offset of the ring carrying messages from A to B. */
-    static final int RING_A_TO_B_OFFSET = END_B_OFFSET + END_BLOCK_LENGTH;
+    public static final int RING_A_TO_B_OFFSET = END_B_OFFSET + END_BLOCK_LENGTH;
 
     /** End state: attached (or never attached) and not closed. */
-    static final int OPEN = 0;
+    public static final int OPEN = 0;
     /** End state: its holder closed it; final. */
-    static final int CLOSED = 1;
+    public static final int CLOSED = 1;
     /** End state: its holder's process died without closing; another process may take the end over. */
-    static final int DIED = 2;
+    public static final int DIED = 2;
 
     /** Signal number of a ring's data signal: 2 * direction. */
-    static final int DATA_SIGNAL = 0;
+    public static final int DATA_SIGNAL = 0;
     /** Signal number of a ring's space signal: 2 * direction + 1. */
-    static final int SPACE_SIGNAL = 1;
+    public static final int SPACE_SIGNAL = 1;
 
     /** Default data capacity of each ring. */
     static final int DEFAULT_CAPACITY = 1 << 20;
@@ -81,7 +81,7 @@ final class PipeDescriptor
      * @param end the end.
      * @return its offset.
      */
-    static long endOffset(final End end)
+    public static long endOffset(final End end)
     {
         return end == End.A ? END_A_OFFSET : END_B_OFFSET;
     }
@@ -93,7 +93,7 @@ final class PipeDescriptor
      * @param capacity data capacity of each ring.
      * @return its offset.
      */
-    static long ringOffset(final End sender, final int capacity)
+    public static long ringOffset(final End sender, final int capacity)
     {
         return sender == End.A ? RING_A_TO_B_OFFSET : RING_A_TO_B_OFFSET + RingDescriptor.length(capacity);
     }
@@ -105,9 +105,42 @@ final class PipeDescriptor
      * @param which  {@link #DATA_SIGNAL} or {@link #SPACE_SIGNAL}.
      * @return 0 to 3.
      */
-    static int signalNumber(final End sender, final int which)
+    public static int signalNumber(final End sender, final int which)
     {
         return (sender == End.A ? 0 : 2) + which;
+    }
+
+    /**
+     * The state in an end's claim word ({@link #CLAIM_FIELD}).
+     *
+     * @param word the claim word.
+     * @return {@link #OPEN}, {@link #CLOSED} or {@link #DIED}.
+     */
+    public static int claimState(final long word)
+    {
+        return EndClaim.state(word);
+    }
+
+    /**
+     * The holder's process-table entry in an end's claim word.
+     *
+     * @param word the claim word.
+     * @return the entry, or -1 if the end was never claimed.
+     */
+    public static int claimHolder(final long word)
+    {
+        return EndClaim.holder(word);
+    }
+
+    /**
+     * The low 32 bits of the holder entry's generation in an end's claim word.
+     *
+     * @param word the claim word.
+     * @return the generation's low 32 bits.
+     */
+    public static int claimGeneration(final long word)
+    {
+        return EndClaim.generation(word);
     }
 
     /**
@@ -116,7 +149,7 @@ final class PipeDescriptor
      * @param capacity data capacity of each ring.
      * @return the body length.
      */
-    static long bodyLength(final int capacity)
+    public static long bodyLength(final int capacity)
     {
         return RING_A_TO_B_OFFSET + 2 * RingDescriptor.length(capacity);
     }

@@ -38,18 +38,18 @@ import io.jvmipc.wait.SignalDescriptor;
  * the tail with acquire. A message longer than {@link #maxFragment(int)} is split into one first record and
  * continuation records. A padding record fills the end of the data when the next record would not fit.
  */
-final class RingDescriptor
+public final class RingDescriptor
 {
     /** Offset of the producer's position. */
-    static final int TAIL_OFFSET = 0;
+    public static final int TAIL_OFFSET = 0;
     /** Offset of the consumer's position, on its own 128-byte block. */
-    static final int HEAD_OFFSET = TAIL_OFFSET + 128;
+    public static final int HEAD_OFFSET = TAIL_OFFSET + 128;
     /** Offset of the signal the consumer sleeps on while the ring is empty. */
-    static final int DATA_SIGNAL_OFFSET = HEAD_OFFSET + 128;
+    public static final int DATA_SIGNAL_OFFSET = HEAD_OFFSET + 128;
     /** Offset of the signal the producer sleeps on while the ring is full. */
-    static final int SPACE_SIGNAL_OFFSET = DATA_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int SPACE_SIGNAL_OFFSET = DATA_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** Offset of the record data. */
-    static final int DATA_OFFSET = SPACE_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int DATA_OFFSET = SPACE_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
 
     /** Offset of the payload length in a record. */
     static final int LENGTH_FIELD = 0;
@@ -79,7 +79,7 @@ final class RingDescriptor
      * @param capacity data capacity, a power of two.
      * @return the length.
      */
-    static long length(final int capacity)
+    public static long length(final int capacity)
     {
         return DATA_OFFSET + (long)capacity;
     }

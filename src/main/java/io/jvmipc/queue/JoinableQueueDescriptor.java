@@ -22,24 +22,24 @@ import io.jvmipc.wait.SignalDescriptor;
  * finished. When the process dies, both are subtracted from the unfinished count, so {@code join()} does not
  * wait for work that died with it.
  */
-final class JoinableQueueDescriptor
+public final class JoinableQueueDescriptor
 {
     /** The layout version of the task-count body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** Offset of the unfinished-task count. */
-    static final int UNFINISHED_OFFSET = 0;
+    public static final int UNFINISHED_OFFSET = 0;
     /** Offset of the signal that join() waits on, on its own cache-line pair. */
-    static final int SIGNAL_OFFSET = UNFINISHED_OFFSET + 128;
+    public static final int SIGNAL_OFFSET = UNFINISHED_OFFSET + 128;
     /** Signal number of {@link #SIGNAL_OFFSET} for per-process waiter counts. */
-    static final int SIGNAL_NUMBER = 0;
+    public static final int SIGNAL_NUMBER = 0;
     /** Bytes of body. */
-    static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** Kind word: messages taken by this process and not yet marked done by it. */
-    static final int TAKEN_WORD = 0;
+    public static final int TAKEN_WORD = 0;
     /** Kind word: puts this process has counted and not yet completed. */
-    static final int PUTTING_WORD = 1;
+    public static final int PUTTING_WORD = 1;
     /** Suffix of the companion queue's name. */
-    static final String QUEUE_SUFFIX = ".items";
+    public static final String QUEUE_SUFFIX = ".items";
 
     private JoinableQueueDescriptor()
     {

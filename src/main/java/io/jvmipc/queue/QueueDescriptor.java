@@ -91,10 +91,14 @@ public final class QueueDescriptor
     static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
     static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
 
-    static final int FREE = 0;
-    static final int WRITING = 1;
-    static final int READY = 2;
-    static final int READING = 3;
+    /** Slot state: free for a producer to claim the word's position. */
+    public static final int FREE = 0;
+    /** Slot state: a producer (the word's owner entry) is writing the word's position. */
+    public static final int WRITING = 1;
+    /** Slot state: the message of the word's position is published. */
+    public static final int READY = 2;
+    /** Slot state: a consumer (the word's owner entry) is reading the word's position. */
+    public static final int READING = 3;
 
     private QueueDescriptor()
     {
@@ -128,14 +132,38 @@ public final class QueueDescriptor
         return ((position & POSITION_MASK) << POSITION_SHIFT) | ((long)state << OWNER_BITS) | owner;
     }
 
-    static int state(final long word)
+    /**
+     * The state in a slot's state word.
+     *
+     * @param word a state word.
+     * @return {@link #FREE}, {@link #WRITING}, {@link #READY} or {@link #READING}.
+     */
+    public static int state(final long word)
     {
         return (int)(word >>> OWNER_BITS) & ((1 << STATE_BITS) - 1);
     }
 
-    static int owner(final long word)
+    /**
+     * The owner in a slot's state word: the process-table entry of the producer or consumer holding it.
+     *
+     * @param word a state word.
+     * @return the entry (meaningful for {@link #WRITING} and {@link #READING}).
+     */
+    public static int owner(final long word)
     {
         return (int)(word & OWNER_MASK);
+    }
+
+    /**
+     * Whether a slot's state word is about {@code position} (not an earlier or later lap).
+     *
+     * @param word     a state word.
+     * @param position a queue position.
+     * @return {@code true} if the word's position is {@code position} modulo 2^46.
+     */
+    public static boolean holds(final long word, final long position)
+    {
+        return positionDelta(word, position) == 0;
     }
 
     /** The word's position minus {@code position}, as a signed difference modulo 2^46. */

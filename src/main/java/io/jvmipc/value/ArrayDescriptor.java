@@ -20,18 +20,18 @@ package io.jvmipc.value;
  * number of elements. Elements are packed like Python's {@code Array}: neighbours share cache lines, so
  * processes hammering adjacent elements slow each other down (false sharing) but stay correct.
  */
-final class ArrayDescriptor
+public final class ArrayDescriptor
 {
     /** The layout version of an array's body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** The kind parameter that holds the element type code. */
-    static final int ELEMENT_TYPE_PARAMETER = 0;
+    public static final int ELEMENT_TYPE_PARAMETER = 0;
     /** The kind parameter that holds the number of elements. */
-    static final int LENGTH_PARAMETER = 1;
+    public static final int LENGTH_PARAMETER = 1;
     /** Offset of element 0 in the body. */
-    static final int ELEMENTS_OFFSET = 0;
+    public static final int ELEMENTS_OFFSET = 0;
     /** The body's length is rounded up to a multiple of this. */
-    static final int ALIGNMENT = 128;
+    public static final int ALIGNMENT = 128;
 
     private ArrayDescriptor()
     {

@@ -16,18 +16,31 @@ package io.jvmipc.value;
  * Kind parameter {@link #ELEMENT_TYPE_PARAMETER} holds the element type code (1 int, 2 long, 3 double,
  * 4 boolean).
  */
-final class ValueDescriptor
+public final class ValueDescriptor
 {
     /** The layout version of a value's body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** The kind parameter that holds the element type code. */
-    static final int ELEMENT_TYPE_PARAMETER = 0;
+    public static final int ELEMENT_TYPE_PARAMETER = 0;
     /** Offset of the value in the body. */
-    static final int VALUE_OFFSET = 0;
+    public static final int VALUE_OFFSET = 0;
     /** Bytes of body: a cache-line pair. */
-    static final int LENGTH = 128;
+    public static final int LENGTH = 128;
 
     private ValueDescriptor()
     {
+    }
+
+    /**
+     * The Java name of an element type code as stored in kind parameter {@link #ELEMENT_TYPE_PARAMETER} of a
+     * value or an array.
+     *
+     * @param code the code.
+     * @return {@code "int"}, {@code "long"}, {@code "double"} or {@code "boolean"}, or a phrase naming an unknown
+     *         code.
+     */
+    public static String elementTypeName(final long code)
+    {
+        return ElementType.nameOfCode(code);
     }
 }

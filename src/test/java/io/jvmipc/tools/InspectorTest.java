@@ -1,0 +1,143 @@
+package io.jvmipc.tools;
+
+import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.pipe.Pipe;
+import io.jvmipc.queue.JoinableQueue;
+import io.jvmipc.sync.SharedBarrier;
+import io.jvmipc.sync.SharedCondition;
+import io.jvmipc.sync.SharedEvent;
+import io.jvmipc.sync.SharedLock;
+import io.jvmipc.sync.SharedReentrantLock;
+import io.jvmipc.sync.SharedSemaphore;
+import io.jvmipc.tools.inspect.Json;
+import io.jvmipc.tools.inspect.ObjectInspector;
+import io.jvmipc.tools.inspect.ObjectReport;
+import io.jvmipc.value.SharedLongArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The inspector's state for each kind, read from live objects of this process: this also checks the body
+ * offsets the inspector mirrors from the sync package's descriptors.
+ */
+class InspectorTest
+{
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(final Object value)
+    {
+        return (Map<String, Object>)value;
+    }
+
+    private ObjectReport inspect(final String name)
+    {
+        final ObjectReport report = ObjectInspector.inspect(SharedDirectory.of(dir), name);
+        // every report has a JSON form the test parser reads back
+        JsonParser.parse(Json.write(report.toJson()));
+        return report;
+    }
+
+    @Test
+    void shouldShowLocksSemaphoresEventsConditionsAndBarriers() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(dir);
+        try (SharedLock lock = SharedLock.builder("lock").directory(directory).create();
+            SharedReentrantLock reentrant = SharedReentrantLock.builder("reentrant").directory(directory).create();
+            SharedSemaphore semaphore = SharedSemaphore.builder("sem", 3).directory(directory).create();
+            SharedEvent event = SharedEvent.builder("event").directory(directory).create();
+            SharedCondition condition = SharedCondition.builder("cond", lock).directory(directory).create();
+            SharedBarrier barrier = SharedBarrier.builder("barrier").parties(3).directory(directory).create())
+        {
+            assertEquals(false, inspect("lock").state().get("held"));
+            lock.lock();
+            final Map<String, Object> held = inspect("lock").state();
+            assertEquals(true, held.get("held"));
+            assertEquals(ProcessHandle.current().pid(), held.get("holderPid"));
+            assertEquals(true, held.get("holderAlive"));
+            assertEquals(false, held.get("ownerDied"));
+            lock.unlock();
+
+            reentrant.lock();
+            reentrant.lock();
+            final Map<String, Object> reentered = inspect("reentrant").state();
+            assertEquals(true, reentered.get("held"));
+            assertEquals(2L, reentered.get("holdCount"));
+            assertEquals(Thread.currentThread().threadId(), reentered.get("ownerThread"));
+            reentrant.unlock();
+            reentrant.unlock();
+
+            assertTrue(semaphore.tryAcquire());
+            final ObjectReport sem = inspect("sem");
+            assertEquals(2L, sem.state().get("permits"));
+            assertEquals(3L, sem.state().get("initialPermits"));
+            assertEquals(1L, map(sem.state().get("heldByEntry")).values().iterator().next());
+            assertEquals(List.of("waiters"), sem.signals().stream().map(s -> s.name()).toList());
+
+            assertEquals(false, inspect("event").state().get("set"));
+            event.set();
+            assertEquals(true, inspect("event").state().get("set"));
+            assertEquals(1, inspect("event").state().get("setCount"));
+
+            assertEquals(ObjectKind.CONDITION, inspect(condition.path().getFileName().toString()).kind());
+            final Map<String, Object> cond = inspect("cond").state();
+            assertEquals(0L, cond.get("waiters"));
+            assertEquals(ObjectKind.LOCK.name(), cond.get("lockKind"));
+
+            final Map<String, Object> bar = inspect("barrier").state();
+            assertEquals(3L, bar.get("parties"));
+            assertEquals(0L, bar.get("arrived"));
+            assertEquals(false, bar.get("broken"));
+            barrier.reset();
+            assertEquals(1, inspect("barrier").processes().size());
+        }
+    }
+
+    @Test
+    void shouldShowPipesArraysAndJoinableQueues() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(dir);
+        try (Pipe<byte[]> pipe = Pipe.builder("pipe").directory(directory).capacity(4096).open();
+            SharedLongArray array = SharedLongArray.builder("array").length(3).initialValues(4, 5, 6)
+                .directory(directory).create();
+            JoinableQueue<String> jobs = JoinableQueue.builder("jobs", Codecs.utf8()).capacity(4)
+                .directory(directory).create())
+        {
+            pipe.a().sendBytes(new byte[10]);
+            final ObjectReport report = inspect("pipe");
+            final Map<String, Object> rings = map(report.state().get("rings"));
+            assertEquals(report.depth(), map(rings.get("aToB")).get("depthBytes"));
+            assertTrue(report.depth() >= 10, report.toString());
+            assertEquals(0L, map(rings.get("bToA")).get("depthBytes"));
+            final Map<String, Object> endA = map(map(report.state().get("ends")).get("A"));
+            assertEquals("open", endA.get("state"));
+            assertEquals(true, endA.get("holderAlive"));
+            assertEquals(ProcessHandle.current().pid(), endA.get("holderPid"));
+            assertEquals(4, report.signals().size());
+            pipe.b().recvBytes();
+            assertEquals(0L, inspect("pipe").depth());
+
+            final Map<String, Object> values = inspect("array").state();
+            assertEquals("long", values.get("type"));
+            assertEquals(List.of(4L, 5L, 6L), values.get("first"));
+            assertEquals((long)array.length(), values.get("length"));
+
+            jobs.put("a");
+            jobs.put("b");
+            assertEquals(2L, inspect("jobs").state().get("unfinished"));
+            assertEquals(2L, inspect("jobs.items").depth());
+            assertEquals(List.of("a", "b"), ObjectInspector.queueMessages(directory, "jobs", 10).stream()
+                .map(m -> new String(m.bytes(), java.nio.charset.StandardCharsets.UTF_8)).toList());
+        }
+    }
+}
