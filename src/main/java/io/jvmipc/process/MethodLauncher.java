@@ -212,6 +212,7 @@ final class MethodLauncher
         ClassNotFoundException
     {
         final Set<String> allowed = Set.of(allowedList.isEmpty() ? new String[0] : allowedList.split(","));
+        final String[] refused = new String[1];
         final ObjectInputFilter filter = info ->
         {
             if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES || info.streamBytes() > MAX_BYTES)
@@ -223,8 +224,14 @@ final class MethodLauncher
             {
                 return ObjectInputFilter.Status.ALLOWED;
             }
-            return allowed.contains(type.getName()) ? ObjectInputFilter.Status.ALLOWED :
-                ObjectInputFilter.Status.REJECTED;
+            // a lambda's class is hidden, never named by the stream: the filter sees it as the result of
+            // SerializedLambda.readResolve, made by its capturing class, which the parent named
+            if (allowed.contains(type.getName()) || type.isHidden() && nestmateOfAny(type, allowed))
+            {
+                return ObjectInputFilter.Status.ALLOWED;
+            }
+            refused[0] = type.getName();
+            return ObjectInputFilter.Status.REJECTED;
         };
         final Object target;
         try (InputStream bytes = Files.newInputStream(file); ObjectInputStream in = new ObjectInputStream(bytes))
@@ -234,8 +241,8 @@ final class MethodLauncher
         }
         catch (final InvalidClassException e)
         {
-            throw new InvalidClassException("the target's classes must be those the parent serialised (" +
-                allowedList + "): " + e.getMessage());
+            throw new InvalidClassException("the target's stream holds " + (refused[0] == null ? "a class" :
+                refused[0]) + ", which the parent did not write (it wrote " + allowedList + "): " + e.getMessage());
         }
         Files.deleteIfExists(file);
         if (!(target instanceof final Runnable runnable))
@@ -244,6 +251,27 @@ final class MethodLauncher
                 ", not a Runnable");
         }
         return runnable;
+    }
+
+    /** Whether {@code hidden} is a nestmate of one of the classes named (which are loaded by then). */
+    private static boolean nestmateOfAny(final Class<?> hidden, final Set<String> names)
+    {
+        for (final String name : names)
+        {
+            try
+            {
+                if (!name.startsWith("[") &&
+                    Class.forName(name, false, ClassLoader.getSystemClassLoader()).isNestmateOf(hidden))
+                {
+                    return true;
+                }
+            }
+            catch (final ClassNotFoundException | LinkageError e)
+            {
+                // not a class of this class path: not the lambda's
+            }
+        }
+        return false;
     }
 
     private static void invoke(final Method method, final Object instance, final Object[] arguments)
