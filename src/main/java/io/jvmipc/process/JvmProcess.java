@@ -429,8 +429,8 @@ public final class JvmProcess implements AutoCloseable
     }
 
     /**
-     * Kills the child if it is still running ({@code SIGKILL}) and waits for it to exit. Python's
-     * {@code Process.close()}, except that Python refuses to close a running process. Idempotent. If the thread
+     * Kills the child if it is still running ({@code SIGKILL}), removes its start-up files and waits for it to
+     * exit. Python's {@code Process.close()}, except that Python refuses to close a running process. Idempotent. If the thread
      * is interrupted, it still waits and keeps the interrupt flag set.
      */
     @Override
