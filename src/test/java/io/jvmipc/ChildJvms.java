@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Starts the child JVMs of the multi-process tests: one static method of a children class, run with a small
- * heap, given the test's object directory as its first argument.
+ * heap, given the test's object directory as its first argument, their output captured (children started by
+ * {@code JvmProcess} write to the parent's stdout and stderr unless asked to capture).
  */
 public final class ChildJvms
 {
@@ -30,6 +31,20 @@ public final class ChildJvms
         final String[] all = new String[args.length + 1];
         all[0] = directory.toString();
         System.arraycopy(args, 0, all, 1, args.length);
-        return JvmProcess.builder(children).method(method).jvmArgs("-Xmx" + maxHeap).args(all).start();
+        return JvmProcess.builder(children).method(method).jvmArgs("-Xmx" + maxHeap).args(all).captureOutput()
+            .start();
+    }
+
+    /**
+     * Starts a child JVM that runs {@code mainClass.main(args)}, its output captured (for
+     * {@code awaitOutput}, {@code output()}).
+     *
+     * @param mainClass the class whose {@code main} the child runs.
+     * @param args      the arguments of {@code main}.
+     * @return the started child.
+     */
+    public static JvmProcess startMain(final Class<?> mainClass, final String... args)
+    {
+        return JvmProcess.builder(mainClass).args(args).captureOutput().start();
     }
 }

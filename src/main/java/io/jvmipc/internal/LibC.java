@@ -46,6 +46,10 @@ public final class LibC
     public static final int EOPNOTSUPP = 95;
     /** {@code EDQUOT}: disk quota exceeded. */
     public static final int EDQUOT = 122;
+    /** {@code prctl} option: the signal this process gets when the thread that created it exits. */
+    public static final int PR_SET_PDEATHSIG = 1;
+    /** {@code SIGKILL}. */
+    public static final int SIGKILL = 9;
 
     /** {@code O_RDONLY}. */
     public static final int O_RDONLY = 0;
@@ -126,6 +130,12 @@ public final class LibC
         LIBC.find("munmap").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle GETEUID = LINKER.downcallHandle(
         LIBC.find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPPID = LINKER.downcallHandle(
+        LIBC.find("getppid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle PRCTL = LINKER.downcallHandle(
+        LIBC.find("prctl").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
     private static final int PROT_READ_WRITE = 0x3;
     private static final int PROT_READ = 0x1;
@@ -441,6 +451,45 @@ public final class LibC
         try
         {
             return (int)GETEUID.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code getppid()}: the process id of this process's parent (after the parent's death, the process it was
+     * handed to, such as init or a subreaper).
+     *
+     * @return the parent's process id.
+     */
+    public static int getppid()
+    {
+        try
+        {
+            return (int)GETPPID.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code prctl(option, arg2, 0, 0, 0)}.
+     *
+     * @param option the operation, such as {@link #PR_SET_PDEATHSIG}.
+     * @param arg2   its argument.
+     * @return the result, or {@code -errno} on failure.
+     */
+    public static int prctl(final int option, final long arg2)
+    {
+        final MemorySegment capture = SCRATCH.get().capture;
+        try
+        {
+            final int result = (int)PRCTL.invokeExact(capture, option, arg2, 0L, 0L, 0L);
+            return result == -1 ? -(int)ERRNO.get(capture, 0L) : result;
         }
         catch (final Throwable t)
         {

@@ -149,7 +149,7 @@ public final class Demo
         final String[] all = new String[args.length + 1];
         all[0] = directory.path().toString();
         System.arraycopy(args, 0, all, 1, args.length);
-        return JvmProcess.builder(Demo.class).method(method).args(all).start();
+        return JvmProcess.builder(Demo.class).method(method).args(all).captureOutput().start();
     }
 
     private static void join(final JvmProcess process) throws InterruptedException

@@ -1,5 +1,6 @@
 package io.jvmipc.file;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +60,7 @@ class ProcessTableTest
     /** Starts a child that attaches and holds its entry (or exits without closing); returns its entry. */
     private int startAttacher(final String mode, final JvmProcess[] started) throws InterruptedException
     {
-        final JvmProcess child = JvmProcess.start(FileChildren.Attacher.class, path.toString(), mode);
+        final JvmProcess child = ChildJvms.startMain(FileChildren.Attacher.class, path.toString(), mode);
         children.add(child);
         started[0] = child;
         assertTrue(child.awaitOutput("ATTACHED ", 60, TimeUnit.SECONDS), child::output);
@@ -166,7 +167,7 @@ class ProcessTableTest
         final ProcessTableFullException e = assertThrows(ProcessTableFullException.class,
             () -> third.attach(dead -> { }));
         assertTrue(e.getMessage().contains(path.toString()) && e.getMessage().contains("2"), e.getMessage());
-        final JvmProcess refused = JvmProcess.start(FileChildren.Attacher.class, path.toString(), "hold");
+        final JvmProcess refused = ChildJvms.startMain(FileChildren.Attacher.class, path.toString(), "hold");
         children.add(refused);
         assertTrue(refused.join(60, TimeUnit.SECONDS));
         assertTrue(refused.output().contains("ProcessTableFullException"), refused::output);
@@ -195,7 +196,7 @@ class ProcessTableTest
     void shouldNeverRemoveTheNameUnderAProcessThatIsAttaching() throws Exception
     {
         final Path stop = tempDir.resolve("stop");
-        final JvmProcess child = JvmProcess.start(FileChildren.NameChurner.class, path.toString(), stop.toString());
+        final JvmProcess child = ChildJvms.startMain(FileChildren.NameChurner.class, path.toString(), stop.toString());
         children.add(child);
         assertTrue(child.awaitOutput("STARTED", 60, TimeUnit.SECONDS), child::output);
         int unlinked = 0;

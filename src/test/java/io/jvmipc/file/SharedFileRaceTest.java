@@ -1,5 +1,6 @@
 package io.jvmipc.file;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -129,7 +130,7 @@ class SharedFileRaceTest
         {
             for (int c = 0; c < CHILDREN; c++)
             {
-                children.add(JvmProcess.start(FileChildren.RaceParticipant.class, path.toString(),
+                children.add(ChildJvms.startMain(FileChildren.RaceParticipant.class, path.toString(),
                     startFile.toString(), Long.toString(2000 + c)));
             }
             for (final JvmProcess child : children)

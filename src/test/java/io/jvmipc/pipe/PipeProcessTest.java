@@ -1,5 +1,6 @@
 package io.jvmipc.pipe;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.Await;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
@@ -40,7 +41,7 @@ class PipeProcessTest
     void shouldPingPongChecksummedMessagesWithAChildJvm() throws Exception
     {
         final Connection<byte[]> a = connectA("pingpong", 1 << 16);
-        try (JvmProcess child = JvmProcess.start(PipeChildren.Echo.class, tempDir.toString(), "pingpong"))
+        try (JvmProcess child = ChildJvms.startMain(PipeChildren.Echo.class, tempDir.toString(), "pingpong"))
         {
             final SplittableRandom random = new SplittableRandom(3);
             final CRC32C sent = new CRC32C();
@@ -73,7 +74,7 @@ class PipeProcessTest
     {
         final int count = 300_000;
         try (Connection<byte[]> a = connectA("stream", 1 << 16);
-            JvmProcess child = JvmProcess.start(PipeChildren.Streamer.class, tempDir.toString(), "stream",
+            JvmProcess child = ChildJvms.startMain(PipeChildren.Streamer.class, tempDir.toString(), "stream",
                 Integer.toString(count), "100", "11"))
         {
             final CRC32C crc = new CRC32C();
@@ -103,7 +104,7 @@ class PipeProcessTest
     void shouldCarryLargeMessagesFromAChildJvm() throws Exception
     {
         try (Connection<byte[]> a = connectA("large", 1 << 16);
-            JvmProcess child = JvmProcess.start(PipeChildren.Streamer.class, tempDir.toString(), "large",
+            JvmProcess child = ChildJvms.startMain(PipeChildren.Streamer.class, tempDir.toString(), "large",
                 "4", Integer.toString(8 << 20), "5"))
         {
             final CRC32C crc = new CRC32C();
@@ -122,7 +123,7 @@ class PipeProcessTest
     {
         final Connection<String> sender = Pipe.builder("scenario5", Codecs.utf8())
             .directory(SharedDirectory.of(tempDir)).duplex(false).connect(End.B);
-        try (JvmProcess child = JvmProcess.start(PipeChildren.Reader.class, tempDir.toString(), "scenario5", "A"))
+        try (JvmProcess child = ChildJvms.startMain(PipeChildren.Reader.class, tempDir.toString(), "scenario5", "A"))
         {
             for (int i = 0; i < 1000; i++)
             {
@@ -142,7 +143,7 @@ class PipeProcessTest
     void shouldReportEndOfFileAndBrokenPipeAfterThePeerIsKilled() throws Exception
     {
         try (Connection<byte[]> a = connectA("killed", 4096);
-            JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), "killed", "3"))
+            JvmProcess child = ChildJvms.startMain(PipeChildren.Holder.class, tempDir.toString(), "killed", "3"))
         {
             assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
             for (int i = 0; i < 3; i++)
@@ -182,7 +183,7 @@ class PipeProcessTest
     void shouldFailABlockedSendWhenTheReceiverIsKilled() throws Exception
     {
         try (Connection<byte[]> a = connectA("killedreader", 4096);
-            JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), "killedreader", "0"))
+            JvmProcess child = ChildJvms.startMain(PipeChildren.Holder.class, tempDir.toString(), "killedreader", "0"))
         {
             assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
             final CompletableFuture<Throwable> sender = CompletableFuture.supplyAsync(() ->
@@ -213,7 +214,7 @@ class PipeProcessTest
         {
             final List<Connection<?>> all = List.of(one, two, three);
             assertEquals(List.of(), Connection.wait(all, 20, TimeUnit.MILLISECONDS));
-            try (JvmProcess child = JvmProcess.start(PipeChildren.Streamer.class, tempDir.toString(), "w2",
+            try (JvmProcess child = ChildJvms.startMain(PipeChildren.Streamer.class, tempDir.toString(), "w2",
                 "1", "10", "1"))
             {
                 assertEquals(List.of(two), Connection.wait(all, 30, TimeUnit.SECONDS));
@@ -229,7 +230,7 @@ class PipeProcessTest
         try (Connection<byte[]> one = Pipe.builder("v1").directory(directory).connect(End.B);
             Connection<byte[]> two = Pipe.builder("v2").directory(directory).connect(End.B);
             Connection<byte[]> three = Pipe.builder("v3").directory(directory).connect(End.B);
-            JvmProcess child = JvmProcess.builder(PipeChildren.Waiter.class)
+            JvmProcess child = JvmProcess.builder(PipeChildren.Waiter.class).captureOutput()
                 .jvmArgs("-Djvmipc.futexWaitv.disable=true").args(tempDir.toString(), "v1", "v2", "v3").start())
         {
             assertTrue(child.awaitOutput("WAITING", 30, TimeUnit.SECONDS), child.output());
@@ -249,7 +250,7 @@ class PipeProcessTest
         // this end sleeps on the futex in every round trip; the child, without membarrier, wakes it with a fence
         final Connection<byte[]> a = Pipe.builder("fallback").directory(SharedDirectory.of(tempDir))
             .waitStrategy(WaitStrategy.blocking()).connect(End.A);
-        try (JvmProcess child = JvmProcess.builder(PipeChildren.Echo.class)
+        try (JvmProcess child = JvmProcess.builder(PipeChildren.Echo.class).captureOutput()
             .jvmArgs("-Djvmipc.pipe.noMembarrier=true").args(tempDir.toString(), "fallback").start())
         {
             final byte[] buffer = new byte[8];
@@ -287,7 +288,7 @@ class PipeProcessTest
         // no spinning or yielding before the sleep: a short call then lasts about its timeout, even on a busy machine
         try (Connection<byte[]> a = Pipe.builder(name).directory(SharedDirectory.of(tempDir)).capacity(4096)
             .waitStrategy(new FutexWaitStrategy(0, 0, TimeUnit.MILLISECONDS.toNanos(50))).connect(End.A);
-            JvmProcess child = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), name, "0"))
+            JvmProcess child = ChildJvms.startMain(PipeChildren.Holder.class, tempDir.toString(), name, "0"))
         {
             assertTrue(child.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), child.output());
             assertFalse(check.ready(a));
@@ -340,10 +341,10 @@ class PipeProcessTest
     {
         // A's holder takes process-table entry 0, B's entry 1; the restarted B takes entry 0 (recovering A's
         // dead holder there) and the restarted A entry 1: each end's word names an entry now held by the other
-        try (JvmProcess a1 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "A"))
+        try (JvmProcess a1 = ChildJvms.startMain(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "A"))
         {
             assertTrue(a1.awaitOutput("HOLDING A", 30, TimeUnit.SECONDS), a1.output());
-            try (JvmProcess b1 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "B"))
+            try (JvmProcess b1 = ChildJvms.startMain(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "B"))
             {
                 assertTrue(b1.awaitOutput("HOLDING B", 30, TimeUnit.SECONDS), b1.output());
                 a1.kill();
@@ -351,11 +352,11 @@ class PipeProcessTest
                 assertTrue(a1.join(30, TimeUnit.SECONDS) && b1.join(30, TimeUnit.SECONDS));
             }
         }
-        try (JvmProcess b2 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "B"))
+        try (JvmProcess b2 = ChildJvms.startMain(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "B"))
         {
             Await.until(b2::output, () -> b2.output().contains("HOLDING") || !b2.isAlive(), 30, TimeUnit.SECONDS);
             assertTrue(b2.output().contains("HOLDING B"), b2.output());
-            try (JvmProcess a2 = JvmProcess.start(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "A"))
+            try (JvmProcess a2 = ChildJvms.startMain(PipeChildren.EndHolder.class, tempDir.toString(), "restart", "A"))
             {
                 Await.until(a2::output, () -> a2.output().contains("HOLDING") || !a2.isAlive(), 30,
                     TimeUnit.SECONDS);
@@ -372,7 +373,7 @@ class PipeProcessTest
         final int racers = 3;
         final int messages = 3;
         try (Connection<byte[]> a = connectA("race", 4096);
-            JvmProcess holder = JvmProcess.start(PipeChildren.Holder.class, tempDir.toString(), "race", "0"))
+            JvmProcess holder = ChildJvms.startMain(PipeChildren.Holder.class, tempDir.toString(), "race", "0"))
         {
             assertTrue(holder.awaitOutput("HOLDING", 30, TimeUnit.SECONDS), holder.output());
             final List<JvmProcess> all = new java.util.ArrayList<>();
@@ -380,7 +381,7 @@ class PipeProcessTest
             {
                 for (int i = 0; i < racers; i++)
                 {
-                    all.add(JvmProcess.start(PipeChildren.TakeoverRacer.class, tempDir.toString(), "race",
+                    all.add(ChildJvms.startMain(PipeChildren.TakeoverRacer.class, tempDir.toString(), "race",
                         Long.toString(holder.pid()), "100", Integer.toString(messages)));
                 }
                 for (final JvmProcess racer : all)

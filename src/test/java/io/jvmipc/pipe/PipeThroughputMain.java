@@ -1,5 +1,6 @@
 package io.jvmipc.pipe;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.wait.RemoteBarrier;
 import io.jvmipc.process.JvmProcess;
@@ -82,7 +83,7 @@ public final class PipeThroughputMain
         throws Exception
     {
         try (Connection<byte[]> a = Pipe.builder(name).directory(SharedDirectory.of(dir)).connect(End.A);
-            JvmProcess child = JvmProcess.start(PipeBenchChild.class, "stream", dir.toString(), name,
+            JvmProcess child = ChildJvms.startMain(PipeBenchChild.class, "stream", dir.toString(), name,
                 Integer.toString(size), Long.toString(count), "default"))
         {
             final byte[] buffer = new byte[size];
@@ -119,7 +120,7 @@ public final class PipeThroughputMain
         final long[] nanos = new long[count];
         final Connection<byte[]> a = Pipe.builder(name).directory(SharedDirectory.of(dir))
             .waitStrategy(PipeBenchChild.strategy(strategy)).connect(End.A);
-        try (JvmProcess child = JvmProcess.start(PipeBenchChild.class, "echo", dir.toString(), name, strategy))
+        try (JvmProcess child = ChildJvms.startMain(PipeBenchChild.class, "echo", dir.toString(), name, strategy))
         {
             final byte[] message = new byte[size];
             final int warmup = count / 2;

@@ -1,6 +1,7 @@
 package io.jvmipc.process;
 
 import io.jvmipc.Await;
+import io.jvmipc.ChildJvms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class JvmProcessTest
     @Test
     void shouldCaptureOutputAndExitValueAndPassArguments() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.start(ProcessChildren.EchoAndExit.class, "3", "two words", "é€"))
+        try (JvmProcess child = ChildJvms.startMain(ProcessChildren.EchoAndExit.class, "3", "two words", "é€"))
         {
             assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
             assertEquals(3, child.exitValue());
@@ -40,7 +41,7 @@ class JvmProcessTest
     @Test
     void shouldRunAStaticMethodInsteadOfMain() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).method("shout")
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).captureOutput().method("shout")
             .args("a", "b").start())
         {
             assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
@@ -52,7 +53,7 @@ class JvmProcessTest
     @Test
     void shouldExitWithOneWhenTheMethodThrows() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).method("fail").start())
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.EchoAndExit.class).captureOutput().method("fail").start())
         {
             assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
             assertEquals(1, child.exitValue());
@@ -71,7 +72,7 @@ class JvmProcessTest
     @Test
     void shouldReturnFalseFromJoinWhileTheChildIsBlocked() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class))
+        try (JvmProcess child = ChildJvms.startMain(ProcessChildren.BlockForever.class))
         {
             assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
             assertFalse(child.join(200, TimeUnit.MILLISECONDS));
@@ -83,7 +84,7 @@ class JvmProcessTest
     @Test
     void shouldOnlyCheckForTimeoutsOfZeroOrLess() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class))
+        try (JvmProcess child = ChildJvms.startMain(ProcessChildren.BlockForever.class))
         {
             assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
             for (final long timeout : new long[] {0, -1, Long.MIN_VALUE})
@@ -119,7 +120,7 @@ class JvmProcessTest
     @Test
     void shouldKillWithSigkill() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class, "with-hook"))
+        try (JvmProcess child = ChildJvms.startMain(ProcessChildren.BlockForever.class, "with-hook"))
         {
             assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
             child.kill();
@@ -133,7 +134,7 @@ class JvmProcessTest
     @Test
     void shouldTerminateWithSigtermRunningShutdownHooks() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class, "with-hook"))
+        try (JvmProcess child = ChildJvms.startMain(ProcessChildren.BlockForever.class, "with-hook"))
         {
             assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
             child.terminate();
@@ -146,8 +147,8 @@ class JvmProcessTest
     @Test
     void shouldReturnFalseFromAwaitOutputOnTimeoutAndOnExit() throws InterruptedException
     {
-        try (JvmProcess blocked = JvmProcess.start(ProcessChildren.BlockForever.class);
-            JvmProcess exiting = JvmProcess.start(ProcessChildren.EchoAndExit.class, "0"))
+        try (JvmProcess blocked = ChildJvms.startMain(ProcessChildren.BlockForever.class);
+            JvmProcess exiting = ChildJvms.startMain(ProcessChildren.EchoAndExit.class, "0"))
         {
             assertTrue(blocked.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), blocked::output);
             assertFalse(blocked.awaitOutput("NEVER PRINTED", 100, TimeUnit.MILLISECONDS));
@@ -164,7 +165,7 @@ class JvmProcessTest
     @Test
     void shouldPassJvmArgumentsEnvironmentAndDirectory(@TempDir final Path dir) throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.builder(ProcessChildren.PrintProperty.class).args("jvmipc.test")
+        try (JvmProcess child = JvmProcess.builder(ProcessChildren.PrintProperty.class).captureOutput().args("jvmipc.test")
             .jvmArgs("-Djvmipc.test=from-parent").environment("JVMIPC_TEST_ENV", "env-value").directory(dir).start())
         {
             assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
@@ -179,7 +180,7 @@ class JvmProcessTest
     @Test
     void shouldKillALiveChildOnClose() throws InterruptedException
     {
-        final JvmProcess child = JvmProcess.start(ProcessChildren.BlockForever.class);
+        final JvmProcess child = ChildJvms.startMain(ProcessChildren.BlockForever.class);
         assertTrue(child.awaitOutput("READY", JOIN_SECONDS, TimeUnit.SECONDS), child::output);
         assertNotEquals(ProcessHandle.current().pid(), child.pid());
         child.close();
@@ -214,9 +215,9 @@ class JvmProcessTest
     @Test
     void shouldShareNothingByDefaultLikePythonProcesses() throws InterruptedException
     {
-        try (JvmProcess adder = JvmProcess.builder(ProcessChildren.GlobalNumber.class).method("change").args("50")
+        try (JvmProcess adder = JvmProcess.builder(ProcessChildren.GlobalNumber.class).captureOutput().method("change").args("50")
             .start();
-            JvmProcess subtracter = JvmProcess.builder(ProcessChildren.GlobalNumber.class).method("change")
+            JvmProcess subtracter = JvmProcess.builder(ProcessChildren.GlobalNumber.class).captureOutput().method("change")
                 .args("-50").start())
         {
             assertTrue(adder.join(JOIN_SECONDS, TimeUnit.SECONDS));

@@ -39,7 +39,7 @@ class JoinableQueueTest
 
     private JvmProcess child(final String method)
     {
-        return JvmProcess.builder(JoinableQueueChildren.class).method(method).jvmArgs("-Xmx64m")
+        return JvmProcess.builder(JoinableQueueChildren.class).captureOutput().method(method).jvmArgs("-Xmx64m")
             .args(tempDir.toString(), "jobs").start();
     }
 

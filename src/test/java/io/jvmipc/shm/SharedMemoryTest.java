@@ -169,7 +169,7 @@ class SharedMemoryTest
     {
         final long size = 1 << 20;
         try (SharedMemory memory = memory("m").size(size).create();
-            JvmProcess child = JvmProcess.builder(ShmChildren.class).method("writeAndHold").jvmArgs("-Xmx64m")
+            JvmProcess child = JvmProcess.builder(ShmChildren.class).captureOutput().method("writeAndHold").jvmArgs("-Xmx64m")
                 .args(tempDir.toString(), "m").start())
         {
             assertTrue(child.awaitOutput("WRITTEN", 60, TimeUnit.SECONDS), child.output());

@@ -73,7 +73,7 @@ public final class SyncBenchmark
     private static double contended(final Path dir, final String kind, final String name, final String strategy,
         final int iterations) throws Exception
     {
-        try (JvmProcess child = JvmProcess.builder(SyncBenchmark.class).method("child")
+        try (JvmProcess child = JvmProcess.builder(SyncBenchmark.class).captureOutput().method("child")
                 .args(dir.toString(), kind, name, strategy, Integer.toString(iterations)).start())
         {
             if (!child.awaitOutput("READY", 30, TimeUnit.SECONDS))

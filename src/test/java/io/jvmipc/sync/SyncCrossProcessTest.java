@@ -48,7 +48,7 @@ class SyncCrossProcessTest
             {
                 for (int i = 0; i < 3; i++)
                 {
-                    children.add(JvmProcess.builder(SyncChildren.class).method("semaphoreWorker")
+                    children.add(JvmProcess.builder(SyncChildren.class).captureOutput().method("semaphoreWorker")
                         .args(tempDir.toString(), "sem", counters.toString(), Integer.toString(rounds), "3").start());
                 }
                 for (final JvmProcess child : children)
@@ -88,7 +88,7 @@ class SyncCrossProcessTest
         {
             for (int i = 0; i < 2; i++)
             {
-                children.add(JvmProcess.builder(SyncChildren.class).method("lockedIncrements")
+                children.add(JvmProcess.builder(SyncChildren.class).captureOutput().method("lockedIncrements")
                     .args(tempDir.toString(), "lock", counters.toString(), Integer.toString(rounds),
                         Boolean.toString(reentrant)).start());
             }
@@ -117,7 +117,7 @@ class SyncCrossProcessTest
     {
         final SharedDirectory dir = SharedDirectory.of(tempDir);
         try (SharedLock lock = SharedLock.builder("lock").directory(dir).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdLock")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdLock")
                 .args(tempDir.toString(), "lock").start())
         {
             assertTrue(child.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -143,7 +143,7 @@ class SyncCrossProcessTest
     {
         final SharedDirectory dir = SharedDirectory.of(tempDir);
         try (SharedReentrantLock lock = SharedReentrantLock.builder("rlock").directory(dir).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdReentrantLock")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdReentrantLock")
                 .args(tempDir.toString(), "rlock").start())
         {
             assertTrue(child.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -185,7 +185,7 @@ class SyncCrossProcessTest
     {
         final SharedDirectory dir = SharedDirectory.of(tempDir);
         try (SharedSemaphore semaphore = SharedSemaphore.builder("sem", 2).directory(dir).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdPermits")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdPermits")
                 .args(tempDir.toString(), "sem", "2", "false").start())
         {
             assertTrue(child.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -206,7 +206,7 @@ class SyncCrossProcessTest
     {
         final SharedDirectory dir = SharedDirectory.of(tempDir);
         try (SharedBoundedSemaphore semaphore = SharedBoundedSemaphore.builder("bsem", 1).directory(dir).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdPermits")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdPermits")
                 .args(tempDir.toString(), "bsem", "1", "true").start())
         {
             assertTrue(child.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -228,7 +228,7 @@ class SyncCrossProcessTest
     {
         final SharedDirectory dir = SharedDirectory.of(tempDir);
         try (SharedLock lock = SharedLock.builder("churn").directory(dir).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("churnLock")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("churnLock")
                 .args(tempDir.toString(), "churn").start())
         {
             assertTrue(child.awaitOutput("CHURNING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -258,7 +258,7 @@ class SyncCrossProcessTest
     {
         final SharedDirectory dir = SharedDirectory.of(tempDir);
         try (SharedSemaphore semaphore = SharedSemaphore.builder("churn", 1).directory(dir).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("churnSemaphore")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("churnSemaphore")
                 .args(tempDir.toString(), "churn").start())
         {
             assertTrue(child.awaitOutput("CHURNING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -285,7 +285,7 @@ class SyncCrossProcessTest
             SharedCondition condition = SharedCondition.builder("cond", lock).directory(dir).create())
         {
             lock.lock();
-            try (JvmProcess child = JvmProcess.builder(SyncChildren.class).method("signalOnce")
+            try (JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("signalOnce")
                 .args(tempDir.toString(), "lock", "cond").start())
             {
                 assertTrue(condition.await(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), "signalled by the child");
@@ -309,7 +309,7 @@ class SyncCrossProcessTest
             SharedCondition condition = SharedCondition.builder("cond", lock).directory(dir).create())
         {
             lock.lock();
-            try (JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdLock")
+            try (JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdLock")
                 .args(tempDir.toString(), "lock").start())
             {
                 final Thread killer = Thread.ofPlatform().start(() ->

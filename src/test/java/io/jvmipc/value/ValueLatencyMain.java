@@ -98,7 +98,7 @@ public final class ValueLatencyMain
     {
         try (SharedLong counter = SharedLong.builder("contended").directory(dir).create();
             SharedEvent start = SharedEvent.builder("contended-start").directory(dir).create();
-            JvmProcess child = JvmProcess.builder(ValueLatencyMain.class).method("contendChild")
+            JvmProcess child = JvmProcess.builder(ValueLatencyMain.class).captureOutput().method("contendChild")
                 .args(temp.toString()).start())
         {
             if (!child.awaitOutput("READY", 60, TimeUnit.SECONDS))
@@ -183,7 +183,7 @@ public final class ValueLatencyMain
             .create();
             SharedEvent pong = SharedEvent.builder("pong-" + strategy).directory(dir).waitStrategy(waitStrategy)
                 .create();
-            JvmProcess child = JvmProcess.builder(ValueLatencyMain.class).method("pongChild")
+            JvmProcess child = JvmProcess.builder(ValueLatencyMain.class).captureOutput().method("pongChild")
                 .args(temp.toString(), strategy).start())
         {
             if (!child.awaitOutput("READY", 60, TimeUnit.SECONDS))

@@ -1,5 +1,6 @@
 package io.jvmipc.wait;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.process.JvmProcess;
@@ -28,10 +29,10 @@ class FutexTest
     {
         final Path path = SharedDirectory.of(tempDir).resolve("futex");
         try (SharedFile file = WaitChildren.openOrCreate(path);
-            JvmProcess sleeper = JvmProcess.start(WaitChildren.FutexSleeper.class, path.toString()))
+            JvmProcess sleeper = ChildJvms.startMain(WaitChildren.FutexSleeper.class, path.toString()))
         {
             assertTrue(sleeper.awaitOutput("SLEEPING", 60, TimeUnit.SECONDS), sleeper::output);
-            try (JvmProcess waker = JvmProcess.start(WaitChildren.FutexWaker.class, path.toString()))
+            try (JvmProcess waker = ChildJvms.startMain(WaitChildren.FutexWaker.class, path.toString()))
             {
                 assertTrue(waker.join(60, TimeUnit.SECONDS), waker::output);
                 assertTrue(waker.outputLines().contains("WOKEN 1"), waker::output);

@@ -1,5 +1,6 @@
 package io.jvmipc.wait;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
@@ -70,7 +71,7 @@ class SignalTest
     @Test
     void shouldWakeAWaiterInAnotherProcessOnSignalAll() throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.start(WaitChildren.FlagWaiter.class, path.toString()))
+        try (JvmProcess child = ChildJvms.startMain(WaitChildren.FlagWaiter.class, path.toString()))
         {
             assertTrue(child.awaitOutput("ATTACHED", 60, TimeUnit.SECONDS), child::output);
             assertTrue(awaitValue(signal::waiters, 1), "the child never registered");
@@ -140,7 +141,7 @@ class SignalTest
     void shouldReleaseTheRegistrationsOfAKilledWaiter() throws InterruptedException
     {
         signal.prepareWait();
-        try (JvmProcess child = JvmProcess.start(WaitChildren.RegisteredWaiter.class, path.toString()))
+        try (JvmProcess child = ChildJvms.startMain(WaitChildren.RegisteredWaiter.class, path.toString()))
         {
             assertTrue(child.awaitOutput("REGISTERED", 60, TimeUnit.SECONDS), child::output);
             final int entry = Integer.parseInt(child.outputLines().stream().filter(l -> l.startsWith("REGISTERED "))

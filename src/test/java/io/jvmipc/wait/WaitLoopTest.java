@@ -1,5 +1,6 @@
 package io.jvmipc.wait;
 
+import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.process.JvmProcess;
@@ -134,7 +135,7 @@ class WaitLoopTest
         {
             final int before = recovered.get();
             final int suspect;
-            try (JvmProcess holder = JvmProcess.start(WaitChildren.Holder.class, path.toString(), "120"))
+            try (JvmProcess holder = ChildJvms.startMain(WaitChildren.Holder.class, path.toString(), "120"))
             {
                 assertTrue(holder.awaitOutput("HOLDING", 60, TimeUnit.SECONDS), holder::output);
                 suspect = Integer.parseInt(holder.outputLines().get(0).split(" ")[1]);
@@ -163,7 +164,7 @@ class WaitLoopTest
     @Test
     void shouldWakeASleeperWithASuspectToProbeAndReturnOnceTheSuspectIsRecovered() throws Exception
     {
-        try (JvmProcess holder = JvmProcess.start(WaitChildren.Holder.class, path.toString(), "120"))
+        try (JvmProcess holder = ChildJvms.startMain(WaitChildren.Holder.class, path.toString(), "120"))
         {
             assertTrue(holder.awaitOutput("HOLDING", 60, TimeUnit.SECONDS), holder::output);
             final int suspect = Integer.parseInt(holder.outputLines().get(0).split(" ")[1]);
@@ -194,7 +195,7 @@ class WaitLoopTest
             {
                 for (int i = 0; i < 5; i++)
                 {
-                    children.add(JvmProcess.start(WaitChildren.RegisterLoop.class, path.toString()));
+                    children.add(ChildJvms.startMain(WaitChildren.RegisterLoop.class, path.toString()));
                 }
                 for (final JvmProcess child : children)
                 {
