@@ -67,7 +67,7 @@ class SyncDeathProcessTest
     void shouldHandKilledHoldersLockToShortTimeoutRetryLoop(final long timeoutMillis) throws Exception
     {
         try (SharedLock lock = SharedLock.builder("lock").directory(dir()).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdLock")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdLock")
                 .args(tempDir.toString(), "lock").start())
         {
             assertTrue(child.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -110,7 +110,7 @@ class SyncDeathProcessTest
     {
         final int permits = 2;
         try (SharedSemaphore semaphore = SharedSemaphore.builder("sem", permits).directory(dir()).create();
-            JvmProcess child = JvmProcess.builder(SyncChildren.class).method("holdPermits")
+            JvmProcess child = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdPermits")
                 .args(tempDir.toString(), "sem", Integer.toString(permits), "false").start())
         {
             assertTrue(child.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), child.output());
@@ -152,7 +152,7 @@ class SyncDeathProcessTest
     void shouldBreakGenerationWhenArrivedPartyIsKilledAndOthersArriveAtOnce(final int parties) throws Exception
     {
         try (SharedBarrier barrier = SharedBarrier.builder("b").directory(dir()).parties(parties).create();
-            JvmProcess child = JvmProcess.builder(EventBarrierChildren.class).method("barrierParty")
+            JvmProcess child = JvmProcess.builder(EventBarrierChildren.class).captureOutput().method("barrierParty")
                 .args(tempDir.toString(), "b", "1").start())
         {
             Await.until(child::output, () -> barrier.numberWaiting() == 1, CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -184,7 +184,7 @@ class SyncDeathProcessTest
     {
         try (SharedBarrier barrier = SharedBarrier.builder("b").directory(dir()).parties(2).create())
         {
-            try (JvmProcess party = JvmProcess.builder(EventBarrierChildren.class).method("barrierParty")
+            try (JvmProcess party = JvmProcess.builder(EventBarrierChildren.class).captureOutput().method("barrierParty")
                 .args(tempDir.toString(), "b", "1").start())
             {
                 Await.until(party::output, () -> barrier.numberWaiting() == 1, CHILD_TIMEOUT_SECONDS,
@@ -193,7 +193,7 @@ class SyncDeathProcessTest
                 assertTrue(party.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
             // a newcomer takes the dead party's entry, starts its recovery and is killed after the first step
-            try (JvmProcess recoverer = JvmProcess.builder(EventBarrierChildren.class).method("recoverBarrierHalfway")
+            try (JvmProcess recoverer = JvmProcess.builder(EventBarrierChildren.class).captureOutput().method("recoverBarrierHalfway")
                 .args(tempDir.toString(), "b").start())
             {
                 assertTrue(recoverer.awaitOutput("HALFWAY", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS),
@@ -232,7 +232,7 @@ class SyncDeathProcessTest
         final int permits = 3;
         try (SharedSemaphore semaphore = SharedSemaphore.builder("sem", permits).directory(dir()).create())
         {
-            try (JvmProcess holder = JvmProcess.builder(SyncChildren.class).method("holdPermits")
+            try (JvmProcess holder = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdPermits")
                 .args(tempDir.toString(), "sem", Integer.toString(permits), "false").start())
             {
                 assertTrue(holder.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), holder.output());
@@ -240,7 +240,7 @@ class SyncDeathProcessTest
                 assertTrue(holder.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
             // a survivor starts recovering the dead holder and is killed right after the recovery's first step
-            try (JvmProcess recoverer = JvmProcess.builder(SyncChildren.class).method("recoverSemaphoreHalfway")
+            try (JvmProcess recoverer = JvmProcess.builder(SyncChildren.class).captureOutput().method("recoverSemaphoreHalfway")
                 .args(tempDir.toString(), "sem", Integer.toString(permits)).start())
             {
                 assertTrue(recoverer.awaitOutput("HALFWAY", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS),
@@ -272,7 +272,7 @@ class SyncDeathProcessTest
             }
             assertEquals(permits, semaphore.availablePermits());
             // and the half-done record is gone: a later death is recovered as usual
-            try (JvmProcess holder = JvmProcess.builder(SyncChildren.class).method("holdPermits")
+            try (JvmProcess holder = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdPermits")
                 .args(tempDir.toString(), "sem", Integer.toString(permits), "false").start())
             {
                 assertTrue(holder.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), holder.output());
@@ -297,7 +297,7 @@ class SyncDeathProcessTest
             SharedLock.builder("lock").directory(dir()).processTableCapacity(2).create())
         {
             final String entry;
-            try (JvmProcess holder = JvmProcess.builder(SyncChildren.class).method("holdLockReportingEntry")
+            try (JvmProcess holder = JvmProcess.builder(SyncChildren.class).captureOutput().method("holdLockReportingEntry")
                 .args(tempDir.toString(), "lock", Boolean.toString(reentrant)).start())
             {
                 assertTrue(holder.awaitOutput("HOLDING", CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), holder.output());
@@ -306,7 +306,7 @@ class SyncDeathProcessTest
                 holder.kill();
                 assertTrue(holder.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
-            try (JvmProcess newcomer = JvmProcess.builder(SyncChildren.class).method("reportLockAfterAttach")
+            try (JvmProcess newcomer = JvmProcess.builder(SyncChildren.class).captureOutput().method("reportLockAfterAttach")
                 .args(tempDir.toString(), "lock", Boolean.toString(reentrant)).start())
             {
                 assertTrue(newcomer.join(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS), newcomer.output());

@@ -71,7 +71,7 @@ public class SyncFaultTest
      */
     private void runChild(final String method) throws Exception
     {
-        try (JvmProcess child = JvmProcess.builder(SyncFaultTest.class).method(method).args(tempDir.toString())
+        try (JvmProcess child = JvmProcess.builder(SyncFaultTest.class).captureOutput().method(method).args(tempDir.toString())
             .start())
         {
             assertTrue(child.join(50, TimeUnit.SECONDS), child.output());
