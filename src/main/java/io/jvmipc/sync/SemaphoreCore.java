@@ -135,6 +135,8 @@ final class SemaphoreCore
         }
         try
         {
+            // a plain read of the count first: on a truncated file it faults here, before the holding changes
+            segment.get(JAVA_LONG, countOffset);
             // volatile add: forget the holding first, so a crash before the count update loses permits, never adds
             LONG.getAndAdd(segment, heldOffset, (long)-permits);
             while (true)

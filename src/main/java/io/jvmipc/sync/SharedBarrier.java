@@ -376,6 +376,9 @@ public final class SharedBarrier implements AutoCloseable
                 throw e;
             }
         }
+        // a plain read first: the action may have run long, and on a file truncated meanwhile the read faults
+        // (InternalError) where the interpreter's CAS would crash the JVM
+        segment.get(JAVA_LONG, stateOffset);
         // volatile CAS: ends the generation; publishes the action's writes to the released parties. Fails only
         // if the barrier was broken meanwhile (abort, reset, a timed-out waiter or a dead party).
         if (!LONG.compareAndSet(segment, stateOffset, fresh(generation) | parties, fresh(generation + 1)))
