@@ -25,11 +25,23 @@ public final class ValueFaultChildren
     {
     }
 
+    /** The size the files are truncated to: the second argument, else the header's length. */
+    private static long cut = HeaderDescriptor.LENGTH;
+
+    private static SharedDirectory directory(final String[] args)
+    {
+        if (args.length > 1)
+        {
+            cut = Long.parseLong(args[1]);
+        }
+        return SharedDirectory.of(Path.of(args[0]));
+    }
+
     private static void truncate(final AbstractSharedValue value) throws IOException
     {
         try (FileChannel channel = FileChannel.open(value.path(), StandardOpenOption.WRITE))
         {
-            channel.truncate(HeaderDescriptor.LENGTH);
+            channel.truncate(cut);
         }
     }
 
@@ -50,12 +62,12 @@ public final class ValueFaultChildren
     /**
      * Every method of the four scalar values.
      *
-     * @param args the directory.
+     * @param args the directory, and the size to truncate to.
      * @throws IOException if a file cannot be truncated.
      */
     public static void scalars(final String[] args) throws IOException
     {
-        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedDirectory dir = directory(args);
         final SharedInt i = SharedInt.builder("i").directory(dir).create();
         truncate(i);
         assertFaulted(i, i::get, i::getAcquire, i::getPlain, () -> i.set(1), () -> i.setRelease(1),
@@ -84,12 +96,12 @@ public final class ValueFaultChildren
     /**
      * Every method of the three arrays.
      *
-     * @param args the directory.
+     * @param args the directory, and the size to truncate to.
      * @throws IOException if a file cannot be truncated.
      */
     public static void arrays(final String[] args) throws IOException
     {
-        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedDirectory dir = directory(args);
         final SharedIntArray i = SharedIntArray.builder("ia").directory(dir).length(8).create();
         truncate(i);
         final int[] ints = new int[8];
@@ -119,12 +131,12 @@ public final class ValueFaultChildren
     /**
      * Unlink and close of a truncated value.
      *
-     * @param args the directory.
+     * @param args the directory, and the size to truncate to.
      * @throws IOException if a file cannot be truncated.
      */
     public static void unlink(final String[] args) throws IOException
     {
-        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedDirectory dir = directory(args);
         final SharedInt value = SharedInt.builder("u").directory(dir).create();
         truncate(value);
         try
