@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.Await;
 import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
@@ -18,6 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +44,8 @@ public class SyncFaultTest
 
     static Stream<Arguments> children()
     {
-        return Stream.of("lockFaults", "semaphoreFaults", "eventFaults", "barrierFaults", "conditionFaults")
+        return Stream.of("lockFaults", "semaphoreFaults", "eventFaults", "barrierFaults", "conditionFaults",
+                "blockedFaults")
             .flatMap(method -> Stream.of(Arguments.of(method, "-Xint"), Arguments.of(method, "-Xmixed")));
     }
 
@@ -97,6 +102,34 @@ public class SyncFaultTest
         {
             throw new AssertionError("unlink of a truncated file threw " + e, e);
         }
+    }
+
+    /**
+     * Starts {@code blocking} (a call with a bounded timeout) in a thread, waits until {@code sleeping} says it
+     * waits, truncates the file, and expects the call to end with the named fault.
+     */
+    private static void assertBlockedCallFaults(final Path path, final long cut, final Executable blocking,
+        final BooleanSupplier sleeping) throws Exception
+    {
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final Thread waiter = new Thread(() ->
+        {
+            try
+            {
+                blocking.execute();
+            }
+            catch (final Throwable e)
+            {
+                thrown.set(e);
+            }
+        });
+        waiter.start();
+        Await.until("the waiter waits", sleeping, 20, TimeUnit.SECONDS);
+        truncate(path, cut);
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(!waiter.isAlive(), "the waiter returned");
+        assertTrue(thrown.get() instanceof SharedObjectException, "the waiter got " + thrown.get());
+        assertTrue(thrown.get().getMessage().contains(path.toString()), thrown.get().getMessage());
     }
 
     private static void assertClosed(final Executable call)
@@ -287,6 +320,92 @@ public class SyncFaultTest
             assertFaulted(timedPath, timed::await);
             timed.close();
             assertClosed(timed::isBroken);
+        }
+        System.out.println("FAULTS OK");
+    }
+
+    /**
+     * Child program: args dir. A thread waiting (for a lock, a permit, an event, a barrier, a condition) when
+     * the file is truncated ends with the named fault, the JVM does not crash. Prints FAULTS OK.
+     */
+    public static void blockedFaults(final String[] args) throws Exception
+    {
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        for (final long cut : CUTS)
+        {
+            System.out.println("truncating to " + cut + " in a JVM with " + JvmProcess.inheritedJvmArguments());
+            final SharedLock lock = SharedLock.builder("lock" + cut).directory(dir).create();
+            assertTrue(lock.tryLock());
+            final AtomicBoolean started = new AtomicBoolean();
+            assertBlockedCallFaults(lock.path(), cut, () ->
+            {
+                started.set(true);
+                lock.tryLock(2, TimeUnit.SECONDS);
+            }, started::get);
+            lock.close();
+
+            final SharedSemaphore semaphore = SharedSemaphore.builder("sem" + cut, 0).directory(dir).create();
+            final AtomicBoolean acquiring = new AtomicBoolean();
+            assertBlockedCallFaults(semaphore.path(), cut, () ->
+            {
+                acquiring.set(true);
+                semaphore.tryAcquire(2, TimeUnit.SECONDS);
+            }, acquiring::get);
+            semaphore.close();
+
+            final SharedEvent event = SharedEvent.builder("event" + cut).directory(dir).create();
+            assertBlockedCallFaults(event.path(), cut, () -> event.await(2, TimeUnit.SECONDS),
+                () -> event.waiters() == 1);
+            event.close();
+
+            final SharedBarrier barrier = SharedBarrier.builder("barrier" + cut).directory(dir).parties(2).create();
+            assertBlockedCallFaults(barrier.path(), cut, () -> barrier.await(2, TimeUnit.SECONDS),
+                () -> barrier.numberWaiting() == 1);
+            barrier.close();
+
+            try (SharedReentrantLock conditionLock = SharedReentrantLock.builder("clock" + cut).directory(dir)
+                .create())
+            {
+                final SharedCondition condition = SharedCondition.builder("cond" + cut, conditionLock)
+                    .directory(dir).create();
+                final AtomicBoolean holdsAgain = new AtomicBoolean();
+                assertBlockedCallFaults(condition.path(), cut, () ->
+                {
+                    conditionLock.lock();
+                    try
+                    {
+                        condition.await(2, TimeUnit.SECONDS);
+                    }
+                    finally
+                    {
+                        holdsAgain.set(conditionLock.isHeldByCurrentThread());
+                        conditionLock.unlock();
+                    }
+                }, () -> condition.waiters() == 1);
+                assertTrue(holdsAgain.get(), "the waiter held the lock again after the fault");
+                condition.close();
+
+                // the predicate (user code, run with the lock held) truncates the file: the wait that follows
+                final SharedCondition predicated = SharedCondition.builder("pred" + cut, conditionLock)
+                    .directory(dir).create();
+                final Path path = predicated.path();
+                conditionLock.lock();
+                assertFaulted(path, () -> predicated.awaitFor(() ->
+                {
+                    try
+                    {
+                        truncate(path, cut);
+                    }
+                    catch (final IOException e)
+                    {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return false;
+                }, 1, TimeUnit.SECONDS));
+                assertTrue(conditionLock.isHeldByCurrentThread());
+                conditionLock.unlock();
+                predicated.close();
+            }
         }
         System.out.println("FAULTS OK");
     }
