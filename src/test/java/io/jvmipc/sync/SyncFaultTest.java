@@ -105,8 +105,9 @@ public class SyncFaultTest
     }
 
     /**
-     * Starts {@code blocking} (a call with a bounded timeout) in a thread, waits until {@code sleeping} says it
-     * waits, truncates the file, and expects the call to end with the named fault.
+     * Starts {@code blocking} (a call without a timeout) in a thread, waits until {@code sleeping} says it
+     * waits, truncates the file, and expects the call to end with the named fault: a sleeper wakes at least
+     * once per sleep slice and tries again, and that attempt faults.
      */
     private static void assertBlockedCallFaults(final Path path, final long cut, final Executable blocking,
         final BooleanSupplier sleeping) throws Exception
@@ -340,7 +341,7 @@ public class SyncFaultTest
             assertBlockedCallFaults(lock.path(), cut, () ->
             {
                 started.set(true);
-                lock.tryLock(2, TimeUnit.SECONDS);
+                lock.lock();
             }, started::get);
             lock.close();
 
@@ -349,17 +350,17 @@ public class SyncFaultTest
             assertBlockedCallFaults(semaphore.path(), cut, () ->
             {
                 acquiring.set(true);
-                semaphore.tryAcquire(2, TimeUnit.SECONDS);
+                semaphore.acquire();
             }, acquiring::get);
             semaphore.close();
 
             final SharedEvent event = SharedEvent.builder("event" + cut).directory(dir).create();
-            assertBlockedCallFaults(event.path(), cut, () -> event.await(2, TimeUnit.SECONDS),
+            assertBlockedCallFaults(event.path(), cut, event::await,
                 () -> event.waiters() == 1);
             event.close();
 
             final SharedBarrier barrier = SharedBarrier.builder("barrier" + cut).directory(dir).parties(2).create();
-            assertBlockedCallFaults(barrier.path(), cut, () -> barrier.await(2, TimeUnit.SECONDS),
+            assertBlockedCallFaults(barrier.path(), cut, barrier::await,
                 () -> barrier.numberWaiting() == 1);
             barrier.close();
 
@@ -374,7 +375,7 @@ public class SyncFaultTest
                     conditionLock.lock();
                     try
                     {
-                        condition.await(2, TimeUnit.SECONDS);
+                        condition.await();
                     }
                     finally
                     {
