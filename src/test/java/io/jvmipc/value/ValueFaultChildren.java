@@ -45,6 +45,18 @@ public final class ValueFaultChildren
         }
     }
 
+    private static void truncateUnchecked(final AbstractSharedValue value)
+    {
+        try
+        {
+            truncate(value);
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void assertFaulted(final AbstractSharedValue value, final Executable... calls)
     {
         for (final Executable call : calls)
@@ -85,6 +97,26 @@ public final class ValueFaultChildren
         assertFaulted(d, d::get, d::getAcquire, d::getPlain, () -> d.set(1), () -> d.setRelease(1),
             () -> d.getAndSet(1), () -> d.compareAndSet(0, 1), () -> d.getAndAdd(1), () -> d.addAndGet(1),
             () -> d.updateAndGet(x -> x + 1));
+
+        // the update function (user code) truncates the file between the load and the CAS
+        final SharedInt ui = SharedInt.builder("ui").directory(dir).create();
+        assertFaulted(ui, () -> ui.updateAndGet(x ->
+        {
+            truncateUnchecked(ui);
+            return x + 1;
+        }));
+        final SharedLong ul = SharedLong.builder("ul").directory(dir).create();
+        assertFaulted(ul, () -> ul.updateAndGet(x ->
+        {
+            truncateUnchecked(ul);
+            return x + 1;
+        }));
+        final SharedDouble ud = SharedDouble.builder("ud").directory(dir).create();
+        assertFaulted(ud, () -> ud.updateAndGet(x ->
+        {
+            truncateUnchecked(ud);
+            return x + 1;
+        }));
 
         final SharedBoolean b = SharedBoolean.builder("b").directory(dir).create();
         truncate(b);
