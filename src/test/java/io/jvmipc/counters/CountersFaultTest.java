@@ -17,6 +17,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +51,13 @@ public class CountersFaultTest
             assertEquals(0, child.exitValue(), child::output);
             assertTrue(child.output().contains("FAULTS OK"), child::output);
         }
+    }
+
+    /** A map call whose function runs {@code cut}. */
+    @FunctionalInterface
+    private interface MapCall
+    {
+        Object apply(ConcurrentMap<String, Long> map, Runnable cut);
     }
 
     private static void truncate(final Path path, final long size) throws IOException
@@ -112,6 +120,51 @@ public class CountersFaultTest
             reader.close();
             assertTrue(counters.isClosed());
             assertThrows(IllegalStateException.class, () -> counters.counter("c"));
+        }
+
+        // a map function (user code) truncates the file between the read of the value and the CAS or allocation
+        int region = 0;
+        for (final MapCall call : List.<MapCall>of(
+            (map, cut) -> map.compute("a", (k, v) ->
+            {
+                cut.run();
+                return 5L;
+            }),
+            (map, cut) -> map.computeIfAbsent("new", k ->
+            {
+                cut.run();
+                return 5L;
+            }),
+            (map, cut) -> map.computeIfPresent("a", (k, v) ->
+            {
+                cut.run();
+                return 5L;
+            }),
+            (map, cut) -> map.merge("a", 1L, (v, w) ->
+            {
+                cut.run();
+                return v + w;
+            })))
+        {
+            for (final long cut : new long[] {0, BODY})
+            {
+                final SharedCounters counters = SharedCounters.builder("f" + region++).directory(dir).create();
+                counters.counter("a").set(1);
+                final Path path = counters.path();
+                assertFaulted(path, () -> call.apply(counters.asMap(), () ->
+                {
+                    try
+                    {
+                        truncate(path, cut);
+                    }
+                    catch (final IOException e)
+                    {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+                counters.close();
+                assertTrue(counters.isClosed());
+            }
         }
 
         // the allocation lock's page stays, the slots' pages past the first go: the recovery of the dead
