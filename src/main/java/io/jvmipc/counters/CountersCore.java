@@ -56,15 +56,39 @@ final class CountersCore
     private final long generation;
     private final long ownerWord;
 
-    CountersCore(final SharedFile file, final Layout layout)
+    /**
+     * What the binder of the one open path ({@link SharedFile#open}) builds before attaching: everything that
+     * needs no entry of this attachment.
+     *
+     * @param file   the mapped file.
+     * @param slots  the slot views.
+     * @param signal the allocation signal, bound to the file.
+     */
+    record Opened(SharedFile file, CounterSlots slots, Signal signal)
     {
-        this.file = file;
-        this.segment = file.segment();
-        this.slots = new CounterSlots(file.path(), segment, file.bodyOffset(), layout);
-        this.lockOffset = file.bodyOffset() + CountersDescriptor.ALLOCATION_LOCK_OFFSET;
-        this.signal = Signal.of(file, CountersDescriptor.ALLOCATION_SIGNAL,
+    }
+
+    /**
+     * The binder's work for a validated file: the slot views, the signal (bound before attaching) and the
+     * recovery, which works on those alone, so it never runs on a half-built handle.
+     */
+    static SharedFile.Bound<Opened> bind(final SharedFile file, final Layout layout)
+    {
+        final CounterSlots slots = new CounterSlots(file.path(), file.segment(), file.bodyOffset(), layout);
+        final Signal signal = Signal.of(file, CountersDescriptor.ALLOCATION_SIGNAL,
             file.bodyOffset() + CountersDescriptor.ALLOCATION_SIGNAL_OFFSET);
-        this.entry = file.attach(this::recover);
+        return new SharedFile.Bound<>(new Opened(file, slots, signal), dead -> recover(file, slots, signal, dead));
+    }
+
+    /** The attached core, built once {@link SharedFile#open} attached: it needs this attachment's entry. */
+    CountersCore(final Opened opened)
+    {
+        this.file = opened.file();
+        this.segment = file.segment();
+        this.slots = opened.slots();
+        this.lockOffset = file.bodyOffset() + CountersDescriptor.ALLOCATION_LOCK_OFFSET;
+        this.signal = opened.signal();
+        this.entry = file.entry();
         // volatile: our entry's generation, bumped by our attach; it tells our owner words from a predecessor's
         this.generation = (long)LONG.getVolatile(segment,
             ProcessTableDescriptor.entryOffset(entry) + ProcessTableDescriptor.GENERATION_OFFSET);
@@ -237,8 +261,11 @@ final class CountersCore
      * and the allocation lock. Each step is one CAS from the word read, so it can be run again from the start by
      * the next survivor if this one dies half-way.
      */
-    private void recover(final int dead)
+    private static void recover(final SharedFile file, final CounterSlots slots, final Signal signal,
+        final int dead)
     {
+        final MemorySegment segment = file.segment();
+        final long lockOffset = file.bodyOffset() + CountersDescriptor.ALLOCATION_LOCK_OFFSET;
         final Layout layout = slots.layout;
         final long now = System.currentTimeMillis();
         for (int i = 0; i < layout.capacity(); i++)

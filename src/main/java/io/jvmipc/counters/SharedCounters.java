@@ -527,46 +527,57 @@ public final class SharedCounters implements AutoCloseable
                 packed ? CountersDescriptor.PACKED_STRIDE : CountersDescriptor.PADDED_STRIDE, reuseDelayMillis);
             final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.COUNTERS, CountersDescriptor.VERSION,
                 wanted.parameters(), wanted.bodyLength(), processTableCapacity(), null);
-            final SharedFile file = mapFile(spec, mode);
+            final CountersCore.Opened opened = openFile(spec, mode, file ->
+            {
+                try
+                {
+                    return CountersCore.bind(file, validate(file, wanted));
+                }
+                catch (final InternalError e)
+                {
+                    throw file.faulted(e);
+                }
+            });
             try
             {
-                final Layout layout = CountersDescriptor.validate(file.path(),
-                    file.parameter(CountersDescriptor.CAPACITY_PARAMETER),
-                    file.parameter(CountersDescriptor.MAX_LABEL_LENGTH_PARAMETER),
-                    file.parameter(CountersDescriptor.VALUE_STRIDE_PARAMETER),
-                    file.parameter(CountersDescriptor.REUSE_DELAY_PARAMETER), file.bodyLength());
-                if (capacitySet)
-                {
-                    file.requireParameter(CountersDescriptor.CAPACITY_PARAMETER, "capacity", capacity);
-                }
-                if (maxLabelLengthSet)
-                {
-                    file.requireParameter(CountersDescriptor.MAX_LABEL_LENGTH_PARAMETER, "maximum label length",
-                        maxLabelLength);
-                }
-                if (packedSet)
-                {
-                    file.requireParameter(CountersDescriptor.VALUE_STRIDE_PARAMETER, "value stride",
-                        wanted.valueStride());
-                }
-                if (reuseDelaySet)
-                {
-                    file.requireParameter(CountersDescriptor.REUSE_DELAY_PARAMETER, "reuse delay (ms)",
-                        reuseDelayMillis);
-                }
-                return new SharedCounters(new CountersCore(file, layout));
+                return new SharedCounters(new CountersCore(opened));
             }
             catch (final InternalError e)
             {
-                final SharedObjectException fault = file.faulted(e);
-                file.close();
+                final SharedObjectException fault = opened.file().faulted(e);
+                opened.file().close();
                 throw fault;
             }
-            catch (final RuntimeException e)
+        }
+
+        /** Checks the file's parameters against its body and against what this builder set explicitly. */
+        private Layout validate(final SharedFile file, final Layout wanted)
+        {
+            final Layout layout = CountersDescriptor.validate(file.path(),
+                file.parameter(CountersDescriptor.CAPACITY_PARAMETER),
+                file.parameter(CountersDescriptor.MAX_LABEL_LENGTH_PARAMETER),
+                file.parameter(CountersDescriptor.VALUE_STRIDE_PARAMETER),
+                file.parameter(CountersDescriptor.REUSE_DELAY_PARAMETER), file.bodyLength());
+            if (capacitySet)
             {
-                file.close();
-                throw e;
+                file.requireParameter(CountersDescriptor.CAPACITY_PARAMETER, "capacity", capacity);
             }
+            if (maxLabelLengthSet)
+            {
+                file.requireParameter(CountersDescriptor.MAX_LABEL_LENGTH_PARAMETER, "maximum label length",
+                    maxLabelLength);
+            }
+            if (packedSet)
+            {
+                file.requireParameter(CountersDescriptor.VALUE_STRIDE_PARAMETER, "value stride",
+                    wanted.valueStride());
+            }
+            if (reuseDelaySet)
+            {
+                file.requireParameter(CountersDescriptor.REUSE_DELAY_PARAMETER, "reuse delay (ms)",
+                    reuseDelayMillis);
+            }
+            return layout;
         }
     }
 }

@@ -23,5 +23,11 @@
  * step is a CAS from the word read, so a recoverer that dies half-way leaves work the next survivor redoes.
  * Shared counters and all values survive any death. A freed slot is not reused before the region's reuse delay
  * (wall-clock milliseconds, stored in the slot: comparable across processes).
+ * <p>
+ * <b>Faults.</b> A file truncated under a live handle makes every public method throw
+ * {@link io.jvmipc.file.SharedObjectException} naming the file, including a recovery of a dead process that
+ * reaches the removed pages; every compare-and-set follows a read of its word, since an interpreted CAS on a
+ * removed page would crash the JVM where a read raises an {@code InternalError}. In JIT-compiled code the error
+ * may be raised only at the next safepoint poll, after the method returned (a JVM limit).
  */
 package io.jvmipc.counters;

@@ -303,7 +303,7 @@ public final class SharedMemory implements AutoCloseable
          */
         public SharedMemory create()
         {
-            return attach(map(OpenMode.CREATE), true);
+            return open(OpenMode.CREATE, true);
         }
 
         /**
@@ -317,7 +317,7 @@ public final class SharedMemory implements AutoCloseable
          */
         public SharedMemory open()
         {
-            return attach(map(OpenMode.OPEN), false);
+            return open(OpenMode.OPEN, false);
         }
 
         /**
@@ -337,13 +337,13 @@ public final class SharedMemory implements AutoCloseable
             {
                 try
                 {
-                    return attach(map(OpenMode.OPEN), false);
+                    return open(OpenMode.OPEN, false);
                 }
                 catch (final NoSuchSharedObjectException absent)
                 {
                     try
                     {
-                        return attach(map(OpenMode.CREATE), true);
+                        return open(OpenMode.CREATE, true);
                     }
                     catch (final SharedObjectExistsException lostRace)
                     {
@@ -353,7 +353,8 @@ public final class SharedMemory implements AutoCloseable
             }
         }
 
-        private SharedFile map(final OpenMode mode)
+        /** The one open path: maps, validates, attaches; the file is closed if any step fails. */
+        private SharedMemory open(final OpenMode mode, final boolean created)
         {
             if (mode != OpenMode.OPEN)
             {
@@ -362,12 +363,8 @@ public final class SharedMemory implements AutoCloseable
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(
                 ObjectKind.SHARED_MEMORY, SharedMemoryDescriptor.VERSION, new long[] {size},
                 SharedMemoryDescriptor.DATA_OFFSET + size, processTableCapacity(), null);
-            return SharedFile.map(path(), ObjectKind.SHARED_MEMORY, SharedMemoryDescriptor.VERSION, mode, spec);
-        }
-
-        private SharedMemory attach(final SharedFile file, final boolean created)
-        {
-            try
+            return SharedFile.open(path(), ObjectKind.SHARED_MEMORY, SharedMemoryDescriptor.VERSION, mode, spec,
+                file ->
             {
                 final long actual = file.parameter(SharedMemoryDescriptor.SIZE_PARAMETER);
                 if (actual <= 0 || SharedMemoryDescriptor.DATA_OFFSET + actual > file.bodyLength())
@@ -379,17 +376,11 @@ public final class SharedMemory implements AutoCloseable
                 {
                     file.requireParameter(SharedMemoryDescriptor.SIZE_PARAMETER, "size", size);
                 }
-                file.attach(entry ->
+                // raw memory keeps no per-process state: a dead process holds nothing
+                return new SharedFile.Bound<>(new SharedMemory(file, track != null ? track : created), entry ->
                 {
-                    // raw memory keeps no per-process state: a dead process holds nothing
                 });
-                return new SharedMemory(file, track != null ? track : created);
-            }
-            catch (final RuntimeException e)
-            {
-                file.close();
-                throw e;
-            }
+            });
         }
 
         private void requireSize()

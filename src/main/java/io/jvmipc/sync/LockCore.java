@@ -41,32 +41,35 @@ final class LockCore
     final SharedFile file;
     private final MemorySegment segment;
     private final long wordOffset;
-    private final long signalOffset;
     private final long ownerThreadOffset;
     private final long holdCountOffset;
     private final WaitStrategy strategy;
     private final int entry;
     private final long tag;
     private final Signal signal;
-    private final Signal wakeOnly;
 
+    /**
+     * Opens through the one open path: the binder binds the signal and names the recovery, which works on the
+     * file alone (it needs no handle, so it can never see a half-built one); the handle, which needs this
+     * attachment's entry for its owner tag, is built once attached.
+     */
     LockCore(final SyncBuilder<?> builder, final ObjectKind kind, final SharedFile.OpenMode mode)
     {
         final SharedFile.Spec spec = new SharedFile.Spec(kind, LockDescriptor.VERSION, new long[0],
             LockDescriptor.LENGTH, builder.processTableCapacity, null);
-        this.file = builder.map(spec, mode);
+        final SyncCores.Attached attached = builder.open(spec, mode, opened -> new SharedFile.Bound<>(
+            new SyncCores.Attached(opened, Signal.of(opened, LockDescriptor.SIGNAL_NUMBER,
+                opened.bodyOffset() + LockDescriptor.SIGNAL_OFFSET)), dead -> recover(opened, dead)));
+        this.file = attached.file();
+        this.signal = attached.signal();
         this.segment = file.segment();
         final long body = file.bodyOffset();
         this.wordOffset = body + LockDescriptor.WORD_OFFSET;
-        this.signalOffset = body + LockDescriptor.SIGNAL_OFFSET;
         this.ownerThreadOffset = body + LockDescriptor.OWNER_THREAD_OFFSET;
         this.holdCountOffset = body + LockDescriptor.HOLD_COUNT_OFFSET;
         this.strategy = builder.waitStrategy;
-        this.wakeOnly = new Signal(segment, signalOffset, -1);
-        this.signal = SyncCores.signalOrClose(file, LockDescriptor.SIGNAL_NUMBER, signalOffset);
-        final int attached = SyncCores.attachOrClose(file, this::recover);
-        this.entry = attached;
-        this.tag = LockDescriptor.ownerTag(attached);
+        this.entry = file.entry();
+        this.tag = LockDescriptor.ownerTag(entry);
     }
 
     /**
@@ -261,17 +264,23 @@ final class LockCore
      * registrations are released by the file before this runs. Restartable: a recoverer that dies before the CAS
      * leaves the word for the next one.
      */
-    private void recover(final int dead)
+    private static void recover(final SharedFile file, final int dead)
     {
-        if (LockDescriptor.owner(word()) == dead)
+        final MemorySegment segment = file.segment();
+        final long body = file.bodyOffset();
+        final long wordOffset = body + LockDescriptor.WORD_OFFSET;
+        // volatile: the holder now; a read before any write, so a truncated file faults here
+        if (LockDescriptor.owner((long)LONG.getVolatile(segment, wordOffset)) == dead)
         {
             // the dead holder's thread id must not be mistaken for a thread of the entry's next process; only a
             // recoverer of the dead entry writes here now, and it frees the word after
-            ownerThread(0);
-            holdCount(0);
+            // release: as the owner's own store of the thread id
+            LONG.setRelease(segment, body + LockDescriptor.OWNER_THREAD_OFFSET, 0L);
+            // opaque: as the owner's own store of the count
+            LONG.setOpaque(segment, body + LockDescriptor.HOLD_COUNT_OFFSET, 0L);
         }
         LockWord.recover(segment, wordOffset, dead);
-        wakeOnly.signalAll();
+        new Signal(segment, body + LockDescriptor.SIGNAL_OFFSET, -1).signalAll();
     }
 
     /**
@@ -290,7 +299,7 @@ final class LockCore
             {
                 if (entry >= 0 && heldByThisAttachment())
                 {
-                    recover(entry);
+                    recover(file, entry);
                 }
             }
             catch (final InternalError | SharedObjectException e)

@@ -23,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Order of the two stores (chosen so that a crash between them can only lose a permit, never create one):
  * acquire takes from the count first, then adds to the process's holding; release subtracts from the holding
  * first, then adds to the count. The recovery of a dead holder loses nothing and doubles nothing, however many
- * recoverers die half-way (see {@link #recover(int)}).
+ * recoverers die half-way (see {@link #recover(SharedFile, boolean, long, int)}).
  */
 final class SemaphoreCore
 {
@@ -42,7 +42,6 @@ final class SemaphoreCore
     private final int entry;
     private final long heldOffset;
     private final Signal signal;
-    private final Signal wakeOnly;
 
     SemaphoreCore(final SyncBuilder<?> builder, final ObjectKind kind, final long permits,
         final SharedFile.OpenMode mode)
@@ -56,25 +55,24 @@ final class SemaphoreCore
         final SharedFile.Spec spec = new SharedFile.Spec(kind, SemaphoreDescriptor.VERSION, new long[] {permits},
             SemaphoreDescriptor.LENGTH, builder.processTableCapacity,
             (file, body, length) -> file.set(JAVA_LONG, body + SemaphoreDescriptor.COUNT_OFFSET, permits));
-        this.file = builder.map(spec, mode);
+        // the one open path: the binder checks the parameter, binds the signal and names the recovery, which works
+        // on the file alone; the handle, which needs this attachment's entry for its holding word, comes after
+        final boolean isBounded = bounded;
+        final SyncCores.Attached attached = builder.open(spec, mode, opened ->
+        {
+            opened.requireParameter(SemaphoreDescriptor.INITIAL_PERMITS_PARAMETER, "initial permits", permits);
+            final Signal bound = Signal.of(opened, SemaphoreDescriptor.SIGNAL_NUMBER,
+                opened.bodyOffset() + SemaphoreDescriptor.SIGNAL_OFFSET);
+            return new SharedFile.Bound<>(new SyncCores.Attached(opened, bound),
+                dead -> recover(opened, isBounded, permits, dead));
+        });
+        this.file = attached.file();
+        this.signal = attached.signal();
         this.segment = file.segment();
         this.countOffset = file.bodyOffset() + SemaphoreDescriptor.COUNT_OFFSET;
-        final long signalOffset = file.bodyOffset() + SemaphoreDescriptor.SIGNAL_OFFSET;
         this.strategy = builder.waitStrategy;
-        this.wakeOnly = new Signal(segment, signalOffset, -1);
-        try
-        {
-            file.requireParameter(SemaphoreDescriptor.INITIAL_PERMITS_PARAMETER, "initial permits", permits);
-        }
-        catch (final RuntimeException e)
-        {
-            file.close();
-            throw e;
-        }
-        this.signal = SyncCores.signalOrClose(file, SemaphoreDescriptor.SIGNAL_NUMBER, signalOffset);
-        final int attached = SyncCores.attachOrClose(file, this::recover);
-        this.entry = attached;
-        this.heldOffset = ProcessTableDescriptor.kindWordOffset(attached, SemaphoreDescriptor.HELD_KIND_WORD);
+        this.entry = file.entry();
+        this.heldOffset = ProcessTableDescriptor.kindWordOffset(entry, SemaphoreDescriptor.HELD_KIND_WORD);
     }
 
     /** One attempt: {@link LockCore#ACQUIRED} if a permit was taken, else "wait for any process". */
@@ -135,6 +133,8 @@ final class SemaphoreCore
         }
         try
         {
+            // a plain read of the count first: on a truncated file it faults here, before the holding changes
+            segment.get(JAVA_LONG, countOffset);
             // volatile add: forget the holding first, so a crash before the count update loses permits, never adds
             LONG.getAndAdd(segment, heldOffset, (long)-permits);
             while (true)
@@ -213,8 +213,11 @@ final class SemaphoreCore
      * reads as attached, since it is marked free only after its recovery, so it cannot have been reused), and
      * the recovery of the named entry never waits for anything, so they cannot wait for each other.
      */
-    private void recover(final int dead)
+    private static void recover(final SharedFile file, final boolean bounded, final long initialPermits,
+        final int dead)
     {
+        final MemorySegment segment = file.segment();
+        final long countOffset = file.bodyOffset() + SemaphoreDescriptor.COUNT_OFFSET;
         final long deadHeld = ProcessTableDescriptor.kindWordOffset(dead, SemaphoreDescriptor.HELD_KIND_WORD);
         final long named = recoveringBits(dead);
         while (true)
@@ -271,7 +274,7 @@ final class SemaphoreCore
                 }
             }
         }
-        wakeOnly.signalAll();
+        new Signal(segment, file.bodyOffset() + SemaphoreDescriptor.SIGNAL_OFFSET, -1).signalAll();
     }
 
     /** Gives back this process's holding and detaches; always completes, even if the mapping faults. */
@@ -285,7 +288,7 @@ final class SemaphoreCore
             }
             try
             {
-                recover(entry);
+                recover(file, bounded, initialPermits, entry);
             }
             catch (final InternalError | SharedObjectException e)
             {

@@ -376,6 +376,9 @@ public final class SharedBarrier implements AutoCloseable
                 throw e;
             }
         }
+        // a plain read first: the action may have run long, and on a file truncated meanwhile the read faults
+        // (InternalError) where the interpreter's CAS would crash the JVM
+        segment.get(JAVA_LONG, stateOffset);
         // volatile CAS: ends the generation; publishes the action's writes to the released parties. Fails only
         // if the barrier was broken meanwhile (abort, reset, a timed-out waiter or a dead party).
         if (!LONG.compareAndSet(segment, stateOffset, fresh(generation) | parties, fresh(generation + 1)))
@@ -728,8 +731,10 @@ public final class SharedBarrier implements AutoCloseable
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(ObjectKind.BARRIER,
                 BarrierDescriptor.VERSION, new long[] {parties}, BarrierDescriptor.LENGTH, processTableCapacity(),
                 null);
-            final SharedFile file = SharedFile.map(path, ObjectKind.BARRIER, BarrierDescriptor.VERSION, mode, spec);
-            try
+            // the handle needs this attachment's entry (its arrival tag word): the binder binds the signal and the
+            // recovery, which needs no handle, and the handle is built once attached
+            final SyncCores.Attached attached = SharedFile.open(path, ObjectKind.BARRIER, BarrierDescriptor.VERSION,
+                mode, spec, file ->
             {
                 final long actualParties = file.parameter(BarrierDescriptor.PARTIES_PARAMETER);
                 if (file.bodyLength() < BarrierDescriptor.LENGTH || actualParties < 1 ||
@@ -746,14 +751,10 @@ public final class SharedBarrier implements AutoCloseable
                 final long bodyOffset = file.bodyOffset();
                 final Signal signal = Signal.of(file, BarrierDescriptor.SIGNAL_NUMBER,
                     bodyOffset + BarrierDescriptor.SIGNAL_OFFSET);
-                file.attach(dead -> breakIfArrived(segment, bodyOffset, dead));
-                return new SharedBarrier(file, signal, waitStrategy, action, defaultTimeoutNanos);
-            }
-            catch (final RuntimeException e)
-            {
-                file.close();
-                throw e;
-            }
+                return new SharedFile.Bound<>(new SyncCores.Attached(file, signal),
+                    dead -> breakIfArrived(segment, bodyOffset, dead));
+            });
+            return new SharedBarrier(attached.file(), attached.signal(), waitStrategy, action, defaultTimeoutNanos);
         }
     }
 }

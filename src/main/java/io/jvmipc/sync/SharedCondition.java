@@ -58,7 +58,6 @@ public final class SharedCondition implements Condition, AutoCloseable
     private final long registeredOffset;
     private final WaitStrategy strategy;
     private final Signal signal;
-    private final Signal wakeOnly;
 
     private SharedCondition(final Builder builder, final SharedFile.OpenMode mode)
     {
@@ -67,26 +66,23 @@ public final class SharedCondition implements Condition, AutoCloseable
         final SharedFile.Spec spec = new SharedFile.Spec(io.jvmipc.file.ObjectKind.CONDITION,
             ConditionDescriptor.VERSION, new long[] {lock.kind().code(), lockNameHash}, ConditionDescriptor.LENGTH,
             builder.processTableCapacity, null);
-        this.file = builder.map(spec, mode);
+        // the one open path: the binder checks the parameters, binds the signal and names the recovery, which
+        // works on the file alone; the handle, which needs this attachment's entry, is built once attached
+        final int lockKind = lock.kind().code();
+        final SyncCores.Attached attached = builder.open(spec, mode, opened ->
+        {
+            opened.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code", lockKind);
+            opened.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
+            final Signal bound = Signal.of(opened, ConditionDescriptor.SIGNAL_NUMBER,
+                opened.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET);
+            return new SharedFile.Bound<>(new SyncCores.Attached(opened, bound), dead -> recover(opened, dead));
+        });
+        this.file = attached.file();
+        this.signal = attached.signal();
         this.segment = file.segment();
         this.stateOffset = file.bodyOffset() + ConditionDescriptor.STATE_OFFSET;
-        final long signalOffset = file.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET;
         this.strategy = builder.waitStrategy;
-        this.wakeOnly = new Signal(segment, signalOffset, -1);
-        try
-        {
-            file.requireParameter(ConditionDescriptor.LOCK_KIND_PARAMETER, "bound lock kind code",
-                lock.kind().code());
-            file.requireParameter(ConditionDescriptor.LOCK_NAME_PARAMETER, "bound lock name hash", lockNameHash);
-        }
-        catch (final RuntimeException e)
-        {
-            file.close();
-            throw e;
-        }
-        this.signal = SyncCores.signalOrClose(file, ConditionDescriptor.SIGNAL_NUMBER, signalOffset);
-        final int attached = SyncCores.attachOrClose(file, this::recover);
-        this.registeredOffset = ProcessTableDescriptor.kindWordOffset(attached,
+        this.registeredOffset = ProcessTableDescriptor.kindWordOffset(file.entry(),
             ConditionDescriptor.REGISTERED_KIND_WORD);
     }
 
@@ -367,7 +363,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         }
         try
         {
-            recover(file.entry());
+            recover(file, file.entry());
         }
         catch (final InternalError | SharedObjectException e)
         {
@@ -560,8 +556,10 @@ public final class SharedCondition implements Condition, AutoCloseable
      * Restartable: the swap of the entry's count is the only step that a dead recoverer can leave half done, and
      * it leaves the shared count too high (phantom waiters, which cost a spurious wake-up), never too low.
      */
-    private void recover(final int dead)
+    private static void recover(final SharedFile file, final int dead)
     {
+        final MemorySegment segment = file.segment();
+        final long stateOffset = file.bodyOffset() + ConditionDescriptor.STATE_OFFSET;
         final long deadRegistered = ProcessTableDescriptor.kindWordOffset(dead,
             ConditionDescriptor.REGISTERED_KIND_WORD);
         // volatile swap: the registrations are removed once
@@ -582,7 +580,7 @@ public final class SharedCondition implements Condition, AutoCloseable
                 }
             }
         }
-        wakeOnly.signalAll();
+        new Signal(segment, file.bodyOffset() + ConditionDescriptor.SIGNAL_OFFSET, -1).signalAll();
     }
 
     private void requireHeld(final String operation)

@@ -311,8 +311,7 @@ public final class SharedEvent implements AutoCloseable
             final Path path = path();
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(ObjectKind.EVENT,
                 EventDescriptor.VERSION, new long[0], EventDescriptor.LENGTH, processTableCapacity(), null);
-            final SharedFile file = SharedFile.map(path, ObjectKind.EVENT, EventDescriptor.VERSION, mode, spec);
-            try
+            return SharedFile.open(path, ObjectKind.EVENT, EventDescriptor.VERSION, mode, spec, file ->
             {
                 if (file.bodyLength() < EventDescriptor.LENGTH)
                 {
@@ -322,16 +321,10 @@ public final class SharedEvent implements AutoCloseable
                 final Signal signal = Signal.of(file, EventDescriptor.SIGNAL_NUMBER,
                     file.bodyOffset() + EventDescriptor.SIGNAL_OFFSET);
                 // a dead process's waiter registrations, which the file releases, are all it held
-                file.attach(dead ->
+                return new SharedFile.Bound<>(new SharedEvent(file, signal, waitStrategy), dead ->
                 {
                 });
-                return new SharedEvent(file, signal, waitStrategy);
-            }
-            catch (final RuntimeException e)
-            {
-                file.close();
-                throw e;
-            }
+            });
         }
     }
 }

@@ -57,9 +57,13 @@ abstract class SyncBuilder<B extends SyncBuilder<B>> extends SharedObjectBuilder
         return self();
     }
 
-    /** Maps with {@code mode}; the caller validates parameters and attaches (package access for the cores). */
-    SharedFile map(final SharedFile.Spec spec, final SharedFile.OpenMode mode)
+    /**
+     * Opens through the one open path ({@link SharedFile#open}): maps, lets {@code binder} validate, bind the
+     * signals and name the recovery, attaches, and closes the file if any step fails (package access for the
+     * cores).
+     */
+    <T> T open(final SharedFile.Spec spec, final SharedFile.OpenMode mode, final SharedFile.Binder<T> binder)
     {
-        return mapFile(spec, mode);
+        return openFile(spec, mode, binder);
     }
 }

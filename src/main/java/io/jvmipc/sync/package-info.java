@@ -56,6 +56,17 @@
  * {@link io.jvmipc.file.SharedObjectException} naming the file instead of the JVM's {@link InternalError}, and
  * {@code close()} still completes. One limit that no catch can remove: in code the JIT has compiled, HotSpot may
  * raise the {@code InternalError} of a faulting access only at the next safepoint poll, which can come after the
- * library method has returned (then the caller sees the raw error).
+ * library method has returned (then the caller sees the raw error). The JVM itself must not crash either: an
+ * interpreted compare-and-set on a page the truncation removed is a native call without a fault guard (SIGBUS
+ * kills the JVM), while plain and volatile reads, and getAndAdd/getAndSet (a volatile read and a weak CAS
+ * underneath), raise the {@code InternalError}. So every compare-and-set in this package follows a read of the
+ * same word (the CAS loops read the word they CAS from; a CAS after user code, such as a barrier's action, reads
+ * the word again first). Checked by {@code SyncFaultTest} in {@code -Xint} and default-flag JVMs.
+ * <p>
+ * <b>Opening</b>: every primitive opens through {@link io.jvmipc.file.SharedFile#open}: the binder checks the
+ * parameters, binds the signals and names the recovery, which works on the file alone, never on a half-built
+ * handle; the file is attached, and closed on any failure, at one point. Handles that need their own
+ * process-table entry (lock tags, semaphore holdings, barrier arrival tags, condition registrations) read it
+ * after the attach.
  */
 package io.jvmipc.sync;

@@ -258,6 +258,9 @@ public final class SharedDouble extends AbstractSharedValue
                 // volatile: the current bits, for the CAS below
                 final long bits = (long)LONG.getVolatile(segment, offset);
                 final double next = function.applyAsDouble(Double.longBitsToDouble(bits));
+                // plain load again: the function may have run long, and on a file truncated meanwhile the load
+                // faults (InternalError) where the interpreter's CAS would crash the JVM
+                segment.get(JAVA_LONG, offset);
                 // volatile CAS: succeeds only if no process changed the bits in between
                 if (LONG.compareAndSet(segment, offset, bits, Double.doubleToRawLongBits(next)))
                 {

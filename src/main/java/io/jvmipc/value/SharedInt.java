@@ -316,6 +316,9 @@ public final class SharedInt extends AbstractSharedValue
                 // volatile: the current value, for the CAS below
                 final int current = (int)INT.getVolatile(segment, offset);
                 final int next = function.applyAsInt(current);
+                // plain load again: the function may have run long, and on a file truncated meanwhile the load
+                // faults (InternalError) where the interpreter's CAS would crash the JVM
+                segment.get(JAVA_INT, offset);
                 // volatile CAS: succeeds only if no other process changed the value in between
                 if (INT.compareAndSet(segment, offset, current, next))
                 {

@@ -316,6 +316,9 @@ public final class SharedLong extends AbstractSharedValue
                 // volatile: the current value, for the CAS below
                 final long current = (long)LONG.getVolatile(segment, offset);
                 final long next = function.applyAsLong(current);
+                // plain load again: the function may have run long, and on a file truncated meanwhile the load
+                // faults (InternalError) where the interpreter's CAS would crash the JVM
+                segment.get(JAVA_LONG, offset);
                 // volatile CAS: succeeds only if no other process changed the value in between
                 if (LONG.compareAndSet(segment, offset, current, next))
                 {

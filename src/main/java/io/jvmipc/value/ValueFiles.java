@@ -10,7 +10,7 @@ import io.jvmipc.file.WrongKindException;
 import java.nio.file.Path;
 
 /**
- * Maps, validates and attaches the files of shared values and arrays. Values and arrays hold no per-process
+ * Maps, validates and attaches the files of shared values and arrays, through the one open path ({@link SharedFile#open}). Values and arrays hold no per-process
  * state, so the dead-owner recovery has nothing to release; the process-table entry still makes
  * {@link SharedFile#unlink()} refuse while another live process is attached.
  */
@@ -25,8 +25,7 @@ final class ValueFiles
     {
         final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(ObjectKind.VALUE,
             ValueDescriptor.VERSION, new long[] {type.code()}, ValueDescriptor.LENGTH, capacity, initializer);
-        final SharedFile file = SharedFile.map(path, ObjectKind.VALUE, ValueDescriptor.VERSION, mode, spec);
-        try
+        return SharedFile.open(path, ObjectKind.VALUE, ValueDescriptor.VERSION, mode, spec, file ->
         {
             requireType(file, type, ValueDescriptor.ELEMENT_TYPE_PARAMETER, "value");
             if (file.bodyLength() < ValueDescriptor.LENGTH)
@@ -34,14 +33,8 @@ final class ValueFiles
                 throw new CorruptFileException(path, "value body of " + file.bodyLength() + " bytes, expected " +
                     ValueDescriptor.LENGTH);
             }
-            file.attach(ValueFiles::nothingToRecover);
-            return file;
-        }
-        catch (final RuntimeException e)
-        {
-            file.close();
-            throw e;
-        }
+            return new SharedFile.Bound<>(file, ValueFiles::nothingToRecover);
+        });
     }
 
     /**
@@ -53,8 +46,7 @@ final class ValueFiles
         final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(ObjectKind.ARRAY,
             ArrayDescriptor.VERSION, new long[] {type.code(), length}, ArrayDescriptor.bodyLength(type, length),
             capacity, initializer);
-        final SharedFile file = SharedFile.map(path, ObjectKind.ARRAY, ArrayDescriptor.VERSION, mode, spec);
-        try
+        return SharedFile.open(path, ObjectKind.ARRAY, ArrayDescriptor.VERSION, mode, spec, file ->
         {
             requireType(file, type, ArrayDescriptor.ELEMENT_TYPE_PARAMETER, "array");
             final long actualLength = file.parameter(ArrayDescriptor.LENGTH_PARAMETER);
@@ -68,14 +60,8 @@ final class ValueFiles
             {
                 file.requireParameter(ArrayDescriptor.LENGTH_PARAMETER, "length", length);
             }
-            file.attach(ValueFiles::nothingToRecover);
-            return file;
-        }
-        catch (final RuntimeException e)
-        {
-            file.close();
-            throw e;
-        }
+            return new SharedFile.Bound<>(file, ValueFiles::nothingToRecover);
+        });
     }
 
     static int arrayLength(final SharedFile file)

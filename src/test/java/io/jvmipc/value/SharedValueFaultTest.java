@@ -1,14 +1,16 @@
 package io.jvmipc.value;
 
-import io.jvmipc.ChildJvms;
+import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,11 +30,25 @@ class SharedValueFaultTest
     @TempDir
     Path tempDir;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"scalars", "arrays", "unlink"})
-    void shouldNameTheFileWhenTheFileIsTruncatedUnderALiveHandle(final String method) throws InterruptedException
+    static Stream<Arguments> cases()
     {
-        try (JvmProcess child = ChildJvms.start(ValueFaultChildren.class, method, "64m", tempDir))
+        return Stream.of("scalars", "arrays", "unlink").flatMap(method -> Stream.of("-Xint", "-Xmixed")
+            .flatMap(flags -> Stream.of("0", String.valueOf(HeaderDescriptor.LENGTH))
+                .map(cut -> Arguments.of(method, flags, cut))));
+    }
+
+    /**
+     * One child per method family, JVM mode and truncation size: {@code -Xint} runs every access interpreted,
+     * where a compare-and-set on a removed page would kill the JVM; a cut to nothing also removes the header
+     * and the process table, a cut to the header length only the body's pages.
+     */
+    @ParameterizedTest(name = "{0} {1} cut {2}")
+    @MethodSource("cases")
+    void shouldNameTheFileWhenTheFileIsTruncatedUnderALiveHandle(final String method, final String flags,
+        final String cut) throws InterruptedException
+    {
+        try (JvmProcess child = JvmProcess.builder(ValueFaultChildren.class).captureOutput().method(method)
+            .jvmArgs("-Xmx64m", flags).args(tempDir.toString(), cut).start())
         {
             assertTrue(child.join(90, TimeUnit.SECONDS), child::output);
             assertEquals(0, child.exitValue(), child::output);

@@ -25,11 +25,35 @@ public final class ValueFaultChildren
     {
     }
 
+    /** The size the files are truncated to: the second argument, else the header's length. */
+    private static long cut = HeaderDescriptor.LENGTH;
+
+    private static SharedDirectory directory(final String[] args)
+    {
+        if (args.length > 1)
+        {
+            cut = Long.parseLong(args[1]);
+        }
+        return SharedDirectory.of(Path.of(args[0]));
+    }
+
     private static void truncate(final AbstractSharedValue value) throws IOException
     {
         try (FileChannel channel = FileChannel.open(value.path(), StandardOpenOption.WRITE))
         {
-            channel.truncate(HeaderDescriptor.LENGTH);
+            channel.truncate(cut);
+        }
+    }
+
+    private static void truncateUnchecked(final AbstractSharedValue value)
+    {
+        try
+        {
+            truncate(value);
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -50,12 +74,12 @@ public final class ValueFaultChildren
     /**
      * Every method of the four scalar values.
      *
-     * @param args the directory.
+     * @param args the directory, and the size to truncate to.
      * @throws IOException if a file cannot be truncated.
      */
     public static void scalars(final String[] args) throws IOException
     {
-        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedDirectory dir = directory(args);
         final SharedInt i = SharedInt.builder("i").directory(dir).create();
         truncate(i);
         assertFaulted(i, i::get, i::getAcquire, i::getPlain, () -> i.set(1), () -> i.setRelease(1),
@@ -74,6 +98,26 @@ public final class ValueFaultChildren
             () -> d.getAndSet(1), () -> d.compareAndSet(0, 1), () -> d.getAndAdd(1), () -> d.addAndGet(1),
             () -> d.updateAndGet(x -> x + 1));
 
+        // the update function (user code) truncates the file between the load and the CAS
+        final SharedInt ui = SharedInt.builder("ui").directory(dir).create();
+        assertFaulted(ui, () -> ui.updateAndGet(x ->
+        {
+            truncateUnchecked(ui);
+            return x + 1;
+        }));
+        final SharedLong ul = SharedLong.builder("ul").directory(dir).create();
+        assertFaulted(ul, () -> ul.updateAndGet(x ->
+        {
+            truncateUnchecked(ul);
+            return x + 1;
+        }));
+        final SharedDouble ud = SharedDouble.builder("ud").directory(dir).create();
+        assertFaulted(ud, () -> ud.updateAndGet(x ->
+        {
+            truncateUnchecked(ud);
+            return x + 1;
+        }));
+
         final SharedBoolean b = SharedBoolean.builder("b").directory(dir).create();
         truncate(b);
         assertFaulted(b, b::get, b::getAcquire, () -> b.set(true), () -> b.setRelease(true),
@@ -84,12 +128,12 @@ public final class ValueFaultChildren
     /**
      * Every method of the three arrays.
      *
-     * @param args the directory.
+     * @param args the directory, and the size to truncate to.
      * @throws IOException if a file cannot be truncated.
      */
     public static void arrays(final String[] args) throws IOException
     {
-        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedDirectory dir = directory(args);
         final SharedIntArray i = SharedIntArray.builder("ia").directory(dir).length(8).create();
         truncate(i);
         final int[] ints = new int[8];
@@ -119,12 +163,12 @@ public final class ValueFaultChildren
     /**
      * Unlink and close of a truncated value.
      *
-     * @param args the directory.
+     * @param args the directory, and the size to truncate to.
      * @throws IOException if a file cannot be truncated.
      */
     public static void unlink(final String[] args) throws IOException
     {
-        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final SharedDirectory dir = directory(args);
         final SharedInt value = SharedInt.builder("u").directory(dir).create();
         truncate(value);
         try
