@@ -464,6 +464,13 @@ final class QueueRing
         return capacity;
     }
 
+    /** The state word of slot {@code index} (0 to capacity - 1), whatever its position. */
+    long slotWordAt(final int index)
+    {
+        // volatile: a snapshot of one slot for a count that must not miss a message it had already seen
+        return (long)LONG.getVolatile(segment, slotsOffset + (long)index * slotLength);
+    }
+
     /** Offset in the mapping of slot 0: where the region that {@link SharedQueue#buffer()} exposes starts. */
     long slotsOffset()
     {
