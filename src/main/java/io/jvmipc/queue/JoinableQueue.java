@@ -262,6 +262,7 @@ public final class JoinableQueue<T> implements AutoCloseable
         file.ensureOpen();
         try
         {
+            checkCountFile();
             final int self = file.entry();
             long left = markDone(self);
             for (int other = 0; other < file.processTableCapacity() && left < 0; other++)
@@ -468,8 +469,8 @@ public final class JoinableQueue<T> implements AutoCloseable
     private void checkCountFile()
     {
         file.ensureOpen();
-        // volatile: only a probe of the mapping (this process's own count)
-        LONG.getVolatile(segment, owedOffset(file.entry()));
+        // a read of the signal, at the end of the file: any truncation that removes a page of the file removes it
+        signal.waiters();
     }
 
     private T takeCounted(final long timeoutNanos) throws InterruptedException

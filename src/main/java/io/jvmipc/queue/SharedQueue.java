@@ -1661,6 +1661,18 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     int heldMessages()
     {
+        try
+        {
+            return countHeld();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private int countHeld()
+    {
         final int entries = file.processTableCapacity();
         int held = 0;
         for (int i = 0; i < ring.capacity(); i++)
