@@ -437,7 +437,7 @@ public final class JoinableQueue<T> implements AutoCloseable
         final long offset = owedOffset(file.entry());
         try
         {
-            // volatile read first: on a truncated file it faults, where an interpreted atomic crashes the JVM
+            // volatile read first: on a truncated file the fault is raised by a plain read (see QueueRing, "Faults")
             LONG.getVolatile(segment, offset);
             // volatile add: owed by this process from a take on (while its slot still counts it too)
             LONG.getAndAdd(segment, offset, delta);

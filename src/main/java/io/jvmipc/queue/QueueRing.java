@@ -30,6 +30,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The head and tail are hints: stored by whoever claims or takes a slot, CASed forward by whoever finds their
  * slot already moved on; a hint that lags only costs a scan, it never changes an outcome.
  * <p>
+ * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
+ * page, which a truncation removes first) in the same call: on a file truncated under a live process that read
+ * raises the JVM's {@link InternalError}, which the caller turns into a {@code SharedObjectException}, whereas a
+ * compare-and-set executed by the interpreter on a removed page crashes the JVM (its native entry has no fault
+ * guard).
+ * <p>
  * Results are encoded in a {@code long} to stay allocation-free: a position (>= 0), {@link #NONE}, a slot
  * blocked by an owner ({@link #isBlocked(long)}, {@link #blockingOwner(long)}), or a message too long for
  * the caller ({@link #isTooLong(long)}, {@link #tooLongLength(long)}).
@@ -357,8 +363,16 @@ final class QueueRing
      */
     boolean tryTakeAt(final long position, final long word)
     {
+        final long slot = slotOffset(position);
+        // volatile read first: the word was read by an earlier call (the iterator's next()), and the file may have
+        // been truncated since; the read then raises the JVM's InternalError, where an interpreted CAS on the
+        // removed page would crash the JVM
+        if ((long)LONG.getVolatile(segment, slot) != word)
+        {
+            return false;
+        }
         // CAS: READY is left only by a take, so success means nobody else took this message; records us as owner
-        return LONG.compareAndSet(segment, slotOffset(position), word, stateWord(position, READING, self));
+        return LONG.compareAndSet(segment, slot, word, stateWord(position, READING, self));
     }
 
     /**

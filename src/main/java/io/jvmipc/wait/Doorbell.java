@@ -96,10 +96,7 @@ public final class Doorbell
      */
     public static int bump(final MemorySegment segment, final long signalOffset)
     {
-        final long offset = signalOffset + SignalDescriptor.SEQUENCE_OFFSET;
-        // volatile read first: on a truncated file it faults, where an interpreted atomic crashes the JVM
-        INT.getVolatile(segment, offset);
         // atomic add (a full fence): the bump is visible to the waker before the re-check that follows
-        return (int)INT.getAndAdd(segment, offset, 1) + 1;
+        return (int)INT.getAndAdd(segment, signalOffset + SignalDescriptor.SEQUENCE_OFFSET, 1) + 1;
     }
 }

@@ -30,11 +30,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * low: registering adds to the shared count first, deregistering subtracts from the process's count first. Too
  * high costs wakers a system call; too low would let a waker skip a real sleeper.
  * <p>
- * <b>Faults.</b> Every atomic here is preceded by a plain volatile read of the same word: on a file truncated
- * under a live process the read raises the JVM's {@link InternalError} (which the primitives turn into a
- * {@link io.jvmipc.file.SharedObjectException}), whereas an atomic executed by the interpreter on a page the
- * truncation removed crashes the JVM (the interpreter's native compare-and-set and get-and-add have no fault
- * guard). A futex call on such a page fails with {@code EFAULT} instead ({@link Futex}).
+ * <b>Faults.</b> On a file truncated under a live process every method here raises the JVM's
+ * {@link InternalError} (the primitives turn it into a {@code SharedObjectException}) and none crashes the JVM:
+ * this class uses no bare compare-and-set (which the interpreter executes in a native entry without fault guard,
+ * crashing the JVM on a removed page), only get-and-add and get-and-set, which the JDK implements as a volatile
+ * read followed by a compare-and-set loop, so the read faults first (checked by {@code WaitFaultTest} under
+ * {@code -Xint}). A futex call on a removed page fails with {@code EFAULT} instead ({@link Futex}).
  */
 public final class Signal
 {
@@ -106,16 +107,12 @@ public final class Signal
      */
     public int prepareWait()
     {
-        // volatile read first: faults on a truncated file before the atomic (see "Faults")
-        INT.getVolatile(segment, waitersOffset);
         // full fence (volatile read-modify-write): orders the registration before the caller's re-check. Shared
         // count first: a death before the own count's add leaves the shared count one high, never one low
         INT.getAndAdd(segment, waitersOffset, 1);
         final long own = ownCount();
         if (own >= 0)
         {
-            // volatile read first (see "Faults")
-            INT.getVolatile(segment, own);
             // atomic: recovery in another process swaps it to zero once this process is dead
             INT.getAndAdd(segment, own, 1);
         }
@@ -129,13 +126,9 @@ public final class Signal
         final long own = ownCount();
         if (own >= 0)
         {
-            // volatile read first (see "Faults")
-            INT.getVolatile(segment, own);
             // atomic, and before the shared count: a death in between leaves the shared count one high
             INT.getAndAdd(segment, own, -1);
         }
-        // volatile read first (see "Faults")
-        INT.getVolatile(segment, waitersOffset);
         // atomic: other processes register and deregister concurrently
         INT.getAndAdd(segment, waitersOffset, -1);
     }
@@ -191,8 +184,6 @@ public final class Signal
     /** Bumps the sequence and wakes all sleepers, whether or not any is registered. */
     public void wakeAll()
     {
-        // volatile read first (see "Faults")
-        INT.getVolatile(segment, sequenceOffset);
         // volatile add: a waiter that read the old sequence now fails its futex compare, one that reads the new
         // one sees everything published before this call
         INT.getAndAdd(segment, sequenceOffset, 1);
@@ -210,14 +201,10 @@ public final class Signal
     public static void releaseWaitersOf(final MemorySegment segment, final long signalOffset,
         final long ownerCountOffset)
     {
-        // volatile read first (see "Faults")
-        INT.getVolatile(segment, ownerCountOffset);
         // atomic swap: taken once, so a second recovery cannot subtract it again
         final int registered = (int)INT.getAndSet(segment, ownerCountOffset, 0);
         if (registered > 0)
         {
-            // volatile read first (see "Faults")
-            INT.getVolatile(segment, signalOffset + SignalDescriptor.WAITERS_OFFSET);
             // atomic: live processes register and deregister concurrently
             INT.getAndAdd(segment, signalOffset + SignalDescriptor.WAITERS_OFFSET, -registered);
         }

@@ -6,6 +6,7 @@ import io.jvmipc.file.SharedDirectory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,8 @@ public final class QueueFaultChildren
         q.offer("b");
         final long claim = q.tryClaim();
         final long abortClaim = q.tryClaim();
+        final Iterator<String> iterator = q.iterator();
+        iterator.next();
         final Path path = q.path();
         FaultChecks.truncate(path, size);
         checks.faults("offer", path, () -> q.offer("x"));
@@ -74,6 +77,7 @@ public final class QueueFaultChildren
         checks.mayFault("processes", path, q::processes);
         checks.faults("waitingConsumers", path, q::waitingConsumers);
         checks.faults("waitingProducers", path, q::waitingProducers);
+        checks.faults("iterator.remove", path, iterator::remove);
         checks.faults("iterator", path, () -> q.iterator().hasNext());
         checks.faults("spliterator", path, () -> q.spliterator().tryAdvance(x ->
         {
