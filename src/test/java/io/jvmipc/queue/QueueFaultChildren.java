@@ -4,6 +4,7 @@ import io.jvmipc.FaultChecks;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -94,6 +95,31 @@ public final class QueueFaultChildren
         checks.completes("close", q::close);
         checks.completes("close again", q::close);
         checks.refusedAsClosed("poll after close", q::poll);
+        checks.report();
+    }
+
+    /**
+     * A recovery run by a public call on a truncated file: a second handle claims the first slot and closes (so
+     * its entry is due for recovery), the file loses its last page only, and {@code poll()} finds that slot in its
+     * way, probes the closed entry and runs its recovery, which scans every slot and faults at the last page.
+     * Arguments: the directory.
+     */
+    public static void queueRecovery(final String[] args) throws Exception
+    {
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final FaultChecks checks = new FaultChecks();
+        FaultChecks.printMode();
+        final SharedQueue<String> q = SharedQueue.builder("r", Codecs.utf8()).directory(dir).capacity(256)
+            .maxMessageSize(64).create();
+        final SharedQueue<String> other = SharedQueue.builder("r", Codecs.utf8()).directory(dir).open();
+        other.tryClaim();
+        other.close();
+        final Path path = q.path();
+        FaultChecks.truncate(path, (Files.size(path) - 1) / 4096 * 4096);
+        checks.faults("poll (runs the recovery)", path, q::poll);
+        // the next slot is on a page still mapped
+        checks.mayFault("offer", path, () -> q.offer("x"));
+        checks.completes("close", q::close);
         checks.report();
     }
 
