@@ -1,5 +1,7 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.file.SharedFile;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -58,10 +60,11 @@ final class QueueRing
     private final long mask;
     private final int slotLength;
     private final int maxMessageSize;
-    private final int self;
+    /** This attachment's file: its process-table entry, known once attached, is the owner of the slots it holds. */
+    private final SharedFile file;
 
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
-        final int maxMessageSize, final int self)
+        final int maxMessageSize, final SharedFile file)
     {
         this.maxMessageSize = maxMessageSize;
         this.segment = segment;
@@ -71,7 +74,7 @@ final class QueueRing
         this.capacity = capacity;
         this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
         this.slotLength = slotLength;
-        this.self = self;
+        this.file = file;
     }
 
     /** Writes FREE(i) into every slot i of a new queue. */
@@ -137,7 +140,7 @@ final class QueueRing
                 if (state(word) == FREE)
                 {
                     // CAS: claims the slot and records this process as its owner in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, self)))
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, file.entry())))
                     {
                         // release, not CAS: the tail is only a hint. Another producer may have moved it further and
                         // this store may move it back a little; a producer starting from a stale tail finds the slot
@@ -175,7 +178,7 @@ final class QueueRing
     boolean isClaimedBySelf(final long position)
     {
         // volatile: reads our own earlier CAS; cheap, the line is in our cache
-        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, self);
+        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, file.entry());
     }
 
     /** Gives a claimed position back unused: consumers skip it. */
@@ -223,7 +226,7 @@ final class QueueRing
                         // a length outside 0..maxMessageSize is corrupt: taken below, for the caller to report
                     }
                     // CAS: takes the message and records this process as its reader in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self)))
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, file.entry())))
                     {
                         // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds the
                         // slot taken or freed for a later lap and advances past it
@@ -372,7 +375,7 @@ final class QueueRing
             return false;
         }
         // CAS: READY is left only by a take, so success means nobody else took this message; records us as owner
-        return LONG.compareAndSet(segment, slot, word, stateWord(position, READING, self));
+        return LONG.compareAndSet(segment, slot, word, stateWord(position, READING, file.entry()));
     }
 
     /**

@@ -137,6 +137,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** One take attempt with a destination limit (from {@link #TAKE_LIMIT}); created once. */
     private final WaitLoop.Attempt<int[]> limitedTake = limit -> takeAttempt(limit[0]);
 
+    /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
         final String name)
     {
@@ -154,8 +155,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET);
         this.notFull = Signal.of(file, QueueDescriptor.NOT_FULL_SIGNAL,
             body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
-        final int entry = file.attach(this::recover);
-        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, entry);
+        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file);
         this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
     }
 
@@ -1701,12 +1701,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * Frees what a dead (or detached) attachment held, and wakes everyone to re-check. Runs holding its entry,
      * after the file has dropped its waiter registrations; restartable: each freed slot is one CAS.
      */
-    private void recover(final int deadEntry)
+    void recover(final int deadEntry)
     {
-        final QueueRing view = ring != null ? ring : new QueueRing(file.segment(), file.bodyOffset(),
-            (int)file.parameter(QueueDescriptor.CAPACITY_PARAMETER),
-            (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER), maxMessageSize, -1);
-        if (view.recover(deadEntry) > 0)
+        if (ring.recover(deadEntry) > 0)
         {
             notEmpty.wakeAll();
             notFull.wakeAll();
