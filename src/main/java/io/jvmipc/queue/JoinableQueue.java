@@ -61,7 +61,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <b>Timeouts</b> of zero or less mean "do not wait" (one attempt), as in {@code java.util.concurrent}. A file
  * truncated or replaced under a live process makes every method throw {@link io.jvmipc.file.SharedObjectException}
  * naming the file (the count file is read first, so the message stays where it was); {@link #close()} still
- * completes.
+ * completes. Known limit of the JVM: in JIT-compiled code HotSpot raises the fault's {@link InternalError} at the
+ * next safepoint poll, which may come after a method returned, where no catch of the library can convert it.
  * <p>
  * <b>Lifecycle</b>: {@link #close()} detaches both files; any later call throws {@link IllegalStateException}
  * naming the file. Messages this process took and has not marked done are given up as if it had died.

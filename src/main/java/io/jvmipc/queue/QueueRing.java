@@ -60,11 +60,29 @@ final class QueueRing
     private final long mask;
     private final int slotLength;
     private final int maxMessageSize;
-    /** This attachment's file: its process-table entry, known once attached, is the owner of the slots it holds. */
+    /**
+     * This attachment's file: its process-table entry, known once attached, is the owner of the slots it holds
+     * ({@code null}: {@link #fixedSelf} is).
+     */
     private final SharedFile file;
+    private final int fixedSelf;
 
+    /** A ring whose slots this attachment of {@code file} holds are stamped with its entry, read once attached. */
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
         final int maxMessageSize, final SharedFile file)
+    {
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, file, -1);
+    }
+
+    /** A ring on a bare segment whose holder stamps are {@code self} (jcstress tests: no file). */
+    QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
+        final int maxMessageSize, final int self)
+    {
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, null, self);
+    }
+
+    private QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
+        final int maxMessageSize, final SharedFile file, final int fixedSelf)
     {
         this.maxMessageSize = maxMessageSize;
         this.segment = segment;
@@ -75,6 +93,13 @@ final class QueueRing
         this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
         this.slotLength = slotLength;
         this.file = file;
+        this.fixedSelf = fixedSelf;
+    }
+
+    /** The owner stamp of the slots this attachment claims or takes. */
+    private int self()
+    {
+        return file != null ? file.entry() : fixedSelf;
     }
 
     /** Writes FREE(i) into every slot i of a new queue. */
@@ -140,7 +165,7 @@ final class QueueRing
                 if (state(word) == FREE)
                 {
                     // CAS: claims the slot and records this process as its owner in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, file.entry())))
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, self())))
                     {
                         // release, not CAS: the tail is only a hint. Another producer may have moved it further and
                         // this store may move it back a little; a producer starting from a stale tail finds the slot
@@ -178,7 +203,7 @@ final class QueueRing
     boolean isClaimedBySelf(final long position)
     {
         // volatile: reads our own earlier CAS; cheap, the line is in our cache
-        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, file.entry());
+        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, self());
     }
 
     /** Gives a claimed position back unused: consumers skip it. */
@@ -226,7 +251,7 @@ final class QueueRing
                         // a length outside 0..maxMessageSize is corrupt: taken below, for the caller to report
                     }
                     // CAS: takes the message and records this process as its reader in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, file.entry())))
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self())))
                     {
                         // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds the
                         // slot taken or freed for a later lap and advances past it
@@ -375,7 +400,7 @@ final class QueueRing
             return false;
         }
         // CAS: READY is left only by a take, so success means nobody else took this message; records us as owner
-        return LONG.compareAndSet(segment, slot, word, stateWord(position, READING, file.entry()));
+        return LONG.compareAndSet(segment, slot, word, stateWord(position, READING, self()));
     }
 
     /**
