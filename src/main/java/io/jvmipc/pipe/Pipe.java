@@ -300,8 +300,37 @@ public final class Pipe<T> implements AutoCloseable
                 new long[] {capacity, duplex ? 1 : 0, maxMessageLength, Codecs.identityHash(codec)},
                 PipeDescriptor.bodyLength(capacity),
                 ProcessTableDescriptor.DEFAULT_CAPACITY, null);
-            final SharedFile file = SharedFile.map(path, ObjectKind.PIPE, PipeDescriptor.VERSION, mode,
-                mode == SharedFile.OpenMode.OPEN ? null : spec);
+            // the one open path: maps, validates and binds the signals (bind), attaches with the ends' recovery, and
+            // closes the file if any of that fails; the end is claimed after attach, since the claim names the entry
+            final Mapped mapped = SharedFile.open(path, ObjectKind.PIPE, PipeDescriptor.VERSION, mode,
+                mode == SharedFile.OpenMode.OPEN ? null : spec, this::bind);
+            final SharedFile file = mapped.file();
+            try
+            {
+                final long claimed = EndClaim.claim(file, end);
+                return new Connection<>(file, end, mapped.duplex(), mapped.ringCapacity(), mapped.maxMessage(),
+                    codec, waitStrategy, mapped.signals(), claimed);
+            }
+            catch (final RuntimeException e)
+            {
+                file.close();
+                throw e;
+            }
+            catch (final InternalError e)
+            {
+                file.close();
+                throw file.faulted(e);
+            }
+        }
+
+        /** A validated pipe file with its signals bound, before its end is claimed. */
+        private record Mapped(SharedFile file, int ringCapacity, boolean duplex, int maxMessage, Signal[] signals)
+        {
+        }
+
+        /** Validates a mapped pipe file and binds its signals, before attach. */
+        private SharedFile.Bound<Mapped> bind(final SharedFile file)
+        {
             try
             {
                 final long fileCapacity = file.parameter(PipeDescriptor.PARAM_CAPACITY);
@@ -312,26 +341,19 @@ public final class Pipe<T> implements AutoCloseable
                     fileMax < 0 || fileMax > PipeDescriptor.MAX_MESSAGE_LIMIT ||
                     file.bodyLength() != PipeDescriptor.bodyLength((int)fileCapacity))
                 {
-                    throw new CorruptFileException(path, "has impossible pipe parameters: capacity " + fileCapacity +
-                        ", duplex " + fileDuplex + ", max message " + fileMax + ", body " + file.bodyLength());
+                    throw new CorruptFileException(file.path(), "has impossible pipe parameters: capacity " +
+                        fileCapacity + ", duplex " + fileDuplex + ", max message " + fileMax + ", body " +
+                        file.bodyLength());
                 }
                 requireCodec(file);
                 final int ringCapacity = (int)fileCapacity;
                 final long body = file.bodyOffset();
                 final Signal[] signals = Connection.bindSignals(file, ringCapacity);
-                file.attach(entry -> EndClaim.recover(file.segment(), body, ringCapacity, entry));
-                final long claimed = EndClaim.claim(file, end);
-                return new Connection<>(file, end, fileDuplex == 1, ringCapacity, (int)fileMax, codec, waitStrategy,
-                    signals, claimed);
-            }
-            catch (final RuntimeException e)
-            {
-                file.close();
-                throw e;
+                return new SharedFile.Bound<>(new Mapped(file, ringCapacity, fileDuplex == 1, (int)fileMax, signals),
+                    entry -> EndClaim.recover(file.segment(), body, ringCapacity, entry));
             }
             catch (final InternalError e)
             {
-                file.close();
                 throw file.faulted(e);
             }
         }

@@ -17,41 +17,56 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A queue whose consumers report each message done, so that producers can wait until all the work is finished:
  * Python's {@code multiprocessing.JoinableQueue}. It is a {@link SharedQueue} (file {@code name + ".items"})
- * plus a shared count of unfinished tasks (file {@code name}): {@link #put(Object)} adds one, {@link #taskDone()}
- * subtracts one, and {@link #join()} waits until it is zero.
+ * plus, per process, a count of the messages it took and has not marked done (file {@code name}). The unfinished
+ * tasks are the messages in the queue's slots (being written, waiting, or being taken) plus those counts:
+ * {@link #put(Object)} adds one by putting the message, {@link #taskDone()} subtracts one, and {@link #join()}
+ * waits until there are none.
  * <p>
  * <b>Waiting</b>: {@code put}, {@code take} and their timed forms block as {@link SharedQueue}'s do;
- * {@link #join()} spins briefly and then sleeps on a futex until the count reaches zero, honouring interrupts
+ * {@link #join()} spins briefly and then sleeps on a futex until no task is unfinished, honouring interrupts
  * within one sleep slice (50 ms by default). {@link #taskDone()} enters the kernel only when someone is in
- * {@code join()} and the count reaches zero.
+ * {@code join()} and its process's count reaches zero. {@link #join()} and {@link #unfinishedTasks()} count the
+ * queue's slots and every process-table entry: O(queue capacity + process-table capacity) per look; a
+ * {@code join()} looks again at every wake-up and at least every {@link SharedFile#PROBE_INTERVAL_NANOS} while
+ * a task is unfinished.
  * <p>
- * <b>Crashes</b>: each process counts, in its process-table entry, the messages it took and has not marked done
- * and the puts it is still in. If it dies, a {@code join()}er notices within {@link SharedFile#PROBE_INTERVAL_NANOS}
- * of its death while waiting (it probes every attached process at that cadence), or the next process to take its
- * entry does, and subtracts those from the unfinished count: a dead consumer's unfinished messages are lost (as
- * the queue's crash model allows) and {@code join()} does not wait for them. Windows of a few instructions remain,
- * each leaving the count one too high, never too low, so {@code join()} never returns while a task is unfinished
- * (it then waits until its timeout, or until a {@code taskDone()} from another process makes up for it): a
- * consumer killed between the queue handing it a message and counting it as taken, or inside
- * {@link #taskDone()} after it stopped counting the message as taken and before the unfinished count went down
- * (its task stays unfinished: the call never returned). A producer killed between its two counter updates at the
- * start of {@code put}, or right after its message was queued, leaves the count one too low (a later
- * {@code taskDone()} then throws). {@link #taskDone()} is meant to be called by the process that took the message;
- * a {@code taskDone()} from another process is counted correctly while everyone lives, but if the taker then dies,
- * its message is subtracted a second time (the count is never taken below zero).
+ * <b>Crashes</b>: every step that changes the unfinished tasks is one atomic change of one word, so no death
+ * between two steps can leave them wrong. A put is counted by its slot from the producer's claim on: a producer
+ * that dies before publishing leaves a slot that the queue's recovery frees, and its task is gone with it; one
+ * that dies after publishing leaves its message, still counted, in the queue. A take counts the message as owed
+ * by the taker (one add to its process-table word) while the slot is still held by the taker, and then frees the
+ * slot: a consumer that dies before that add loses the message with its slot (the queue's recovery frees it),
+ * one that dies after it loses the message with its count (this file's recovery zeroes it, in one CAS, so a
+ * recoverer that dies half-way leaves nothing half done). {@link #taskDone()} is one CAS on one process's count.
+ * A dead producer's or consumer's slot, and a dead consumer's count, are found by a {@code join()}er within
+ * {@link SharedFile#PROBE_INTERVAL_NANOS} (it probes the owners of held slots and every attached process at
+ * that cadence), or by the next process in the queue's way or taking the entry. {@code join()} reads the slots
+ * and then the counts, not all at one instant: it returns only when every task that was unfinished when it
+ * started looking has been marked done (or lost with a dead process), as Python's does; a task put while it
+ * looks may or may not be waited for.
+ * <p>
+ * A {@link #taskDone()} is meant to be called by the process that took the message. Called by a process that
+ * has no message left to mark done, it marks done a message that another process took (one CAS on that
+ * process's count), so the task is not counted twice if that process dies; it is refused if no process has
+ * taken a message that is not done yet (Python refuses only when nothing at all is unfinished: here a task whose
+ * message is still in the queue cannot be marked done before it is taken).
  * <p>
  * <b>Timeouts</b> of zero or less mean "do not wait" (one attempt), as in {@code java.util.concurrent}. A file
  * truncated or replaced under a live process makes every method throw {@link io.jvmipc.file.SharedObjectException}
- * naming the file; {@link #close()} still completes.
+ * naming the file (the count file is read first, so the message stays where it was); {@link #close()} still
+ * completes. Known limit of the JVM: in JIT-compiled code HotSpot raises the fault's {@link InternalError} at the
+ * next safepoint poll, which may come after a method returned, where no catch of the library can convert it.
  * <p>
  * <b>Lifecycle</b>: {@link #close()} detaches both files; any later call throws {@link IllegalStateException}
- * naming the file. Thread-safe.
+ * naming the file. Messages this process took and has not marked done are given up as if it had died.
+ * Thread-safe.
  *
  * @param <T> the type of message.
  */
@@ -61,14 +76,38 @@ public final class JoinableQueue<T> implements AutoCloseable
     /** One attempt of join() for {@link WaitLoop}: non-capturing, so no call allocates. */
     private static final WaitLoop.Attempt<JoinableQueue<?>> ZERO = JoinableQueue::zeroAttempt;
 
+    /** Test seam: runs in a take while the slot is held, before the message is counted as owed. */
+    static Runnable beforeTakeCounted;
+    /** Test seam: runs in a take after the message is counted as owed, before its slot is freed. */
+    static Runnable afterTakeCounted;
+    /** Test seam: runs in {@link #taskDone()} after the count went down, before joiners are woken. */
+    static Runnable afterTaskDoneCounted;
+    /** Test seam: runs in a put after the message is in the queue, before the put returns. */
+    static Runnable afterPutQueued;
+
     private final SharedFile file;
     private final SharedQueue<T> queue;
     private final MemorySegment segment;
-    private final long unfinishedOffset;
-    private final long takenOffset;
-    private final long puttingOffset;
     private final Signal signal;
     private final WaitStrategy waitStrategy;
+    /** Counts this process's takes while their slots are still held; created once. */
+    private final SharedQueue.TakeCounter counter = new SharedQueue.TakeCounter()
+    {
+        @Override
+        public void taken()
+        {
+            runSeam(beforeTakeCounted);
+            addOwed(1L);
+            runSeam(afterTakeCounted);
+        }
+
+        @Override
+        public void untaken()
+        {
+            // the message was not delivered, so it is not owed
+            addOwed(-1L);
+        }
+    };
 
     private JoinableQueue(final SharedFile file, final SharedQueue<T> queue, final Signal signal,
         final WaitStrategy waitStrategy)
@@ -76,10 +115,6 @@ public final class JoinableQueue<T> implements AutoCloseable
         this.file = file;
         this.queue = queue;
         this.segment = file.segment();
-        this.unfinishedOffset = file.bodyOffset() + JoinableQueueDescriptor.UNFINISHED_OFFSET;
-        this.takenOffset = ProcessTableDescriptor.kindWordOffset(file.entry(), JoinableQueueDescriptor.TAKEN_WORD);
-        this.puttingOffset = ProcessTableDescriptor.kindWordOffset(file.entry(),
-            JoinableQueueDescriptor.PUTTING_WORD);
         this.signal = signal;
         this.waitStrategy = waitStrategy;
     }
@@ -99,10 +134,11 @@ public final class JoinableQueue<T> implements AutoCloseable
     }
 
     /**
-     * Adds a message, waiting while the queue is full, and counts one unfinished task. Python's {@code put}.
+     * Adds a message, waiting while the queue is full; it is an unfinished task from then on. Python's
+     * {@code put}.
      *
      * @param message the message.
-     * @throws InterruptedException  if interrupted while waiting (nothing is added or counted).
+     * @throws InterruptedException  if interrupted while waiting (nothing is added).
      * @throws IllegalStateException if closed.
      * @throws io.jvmipc.MessageTooLargeException if it encodes to more than the maximum message size.
      */
@@ -110,26 +146,18 @@ public final class JoinableQueue<T> implements AutoCloseable
     {
         try
         {
-            beginPut();
-            boolean added = false;
-            try
-            {
-                queue.put(message);
-                added = true;
-            }
-            finally
-            {
-                endPut(added);
-            }
+            checkCountFile();
+            queue.put(message);
         }
         catch (final InternalError e)
         {
             throw file.faulted(e);
         }
+        runSeam(afterPutQueued);
     }
 
     /**
-     * Adds a message if there is room now, counting one unfinished task. Python's {@code put_nowait}.
+     * Adds a message if there is room now; it is an unfinished task from then on. Python's {@code put_nowait}.
      *
      * @param message the message.
      * @return {@code true} if added, {@code false} if the queue was full (nothing counted).
@@ -140,17 +168,8 @@ public final class JoinableQueue<T> implements AutoCloseable
     {
         try
         {
-            beginPut();
-            boolean added = false;
-            try
-            {
-                added = queue.offer(message);
-                return added;
-            }
-            finally
-            {
-                endPut(added);
-            }
+            checkCountFile();
+            return queue.offer(message);
         }
         catch (final InternalError e)
         {
@@ -159,14 +178,14 @@ public final class JoinableQueue<T> implements AutoCloseable
     }
 
     /**
-     * Adds a message, waiting up to the timeout for room, counting one unfinished task. Python's
+     * Adds a message, waiting up to the timeout for room; it is an unfinished task from then on. Python's
      * {@code put(obj, True, timeout)}.
      *
      * @param message the message.
      * @param timeout how long to wait at most; zero or less means not at all (one attempt).
      * @param unit    the timeout's unit.
      * @return {@code true} if added, {@code false} if the queue stayed full (nothing counted).
-     * @throws InterruptedException  if interrupted while waiting (nothing is added or counted).
+     * @throws InterruptedException  if interrupted while waiting (nothing is added).
      * @throws IllegalStateException if closed.
      */
     public boolean offer(final T message, final long timeout, final TimeUnit unit) throws InterruptedException
@@ -174,17 +193,8 @@ public final class JoinableQueue<T> implements AutoCloseable
         Objects.requireNonNull(unit, "unit");
         try
         {
-            beginPut();
-            boolean added = false;
-            try
-            {
-                added = queue.offer(message, timeout, unit);
-                return added;
-            }
-            finally
-            {
-                endPut(added);
-            }
+            checkCountFile();
+            return queue.offer(message, timeout, unit);
         }
         catch (final InternalError e)
         {
@@ -202,16 +212,7 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public T take() throws InterruptedException
     {
-        file.ensureOpen();
-        final T message = queue.take();
-        try
-        {
-            return taken(message);
-        }
-        catch (final InternalError e)
-        {
-            throw file.faulted(e);
-        }
+        return takeCounted(Long.MAX_VALUE);
     }
 
     /**
@@ -222,15 +223,15 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public T poll()
     {
-        file.ensureOpen();
-        final T message = queue.poll();
         try
         {
-            return taken(message);
+            return takeCounted(0);
         }
-        catch (final InternalError e)
+        catch (final InterruptedException e)
         {
-            throw file.faulted(e);
+            // a take that does not wait is never interrupted
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -245,31 +246,42 @@ public final class JoinableQueue<T> implements AutoCloseable
      */
     public T poll(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        file.ensureOpen();
-        final T message = queue.poll(timeout, unit);
-        try
-        {
-            return taken(message);
-        }
-        catch (final InternalError e)
-        {
-            throw file.faulted(e);
-        }
+        return takeCounted(WaitStrategy.timeoutNanos(timeout, unit));
     }
 
     /**
-     * Marks one taken message as processed; when no unfinished task is left, wakes every {@link #join()}er, in
-     * any process. Python's {@code task_done()}. Never blocks.
+     * Marks one taken message as processed; when this process has none left to mark done, wakes every
+     * {@link #join()}er, in any process, to look again. Python's {@code task_done()}. Never blocks. One CAS:
+     * on this process's count if it took a message not yet marked done, else on the count of another process
+     * that did (see the class comment).
      *
-     * @throws IllegalStateException if called more times than messages were put (Python's {@code ValueError}),
-     *                               or if closed.
+     * @throws IllegalStateException if no process has a taken message left to mark done (Python's
+     *                               {@code ValueError}), or if closed.
      */
     public void taskDone()
     {
         file.ensureOpen();
         try
         {
-            finishTask(releaseTaken());
+            checkCountFile();
+            final int self = file.entry();
+            long left = markDone(self);
+            for (int other = 0; other < file.processTableCapacity() && left < 0; other++)
+            {
+                left = other == self ? -1 : markDone(other);
+            }
+            if (left < 0)
+            {
+                throw new IllegalStateException(file.path() +
+                    ": taskDone() called more times than messages were put and taken");
+            }
+            runSeam(afterTaskDoneCounted);
+            if (left == 0)
+            {
+                // the unfinished tasks can reach zero only when some process's owed count does (or a slot is
+                // freed by a recovery or an aborted claim, which a joiner sees at its next probe)
+                signal.signalAll();
+            }
         }
         catch (final InternalError e)
         {
@@ -277,67 +289,23 @@ public final class JoinableQueue<T> implements AutoCloseable
         }
     }
 
-    /**
-     * The first step of {@link #taskDone()}: stops counting one message as taken by this process, unless it took
-     * none (a {@code taskDone()} for another process's take). Before the unfinished count, so that a death
-     * between the two steps leaves that count one too high (join() keeps waiting for this task), never one too
-     * low: the recovery subtracts only what is still counted as taken, which this task no longer is.
-     *
-     * @return {@code true} if a message of this process's was uncounted (to restore if the second step refuses).
-     * @throws IllegalStateException if no task is unfinished (nothing is changed).
-     */
-    boolean releaseTaken()
+    /** One task fewer owed by {@code entry}, if it owes any: one CAS, never below zero; -1 if it owed none. */
+    private long markDone(final int entry)
     {
-        // volatile: refuse before changing anything
-        if ((long)LONG.getVolatile(segment, unfinishedOffset) <= 0)
-        {
-            throw new IllegalStateException(file.path() + ": taskDone() called more times than messages were put");
-        }
+        final long offset = owedOffset(entry);
         while (true)
         {
-            // volatile: this process's taken count (other threads of this process change it too)
-            final long taken = (long)LONG.getVolatile(segment, takenOffset);
-            if (taken <= 0)
+            // volatile: the current count, for the CAS below (and read first: a fault on a truncated file is
+            // raised here, where an interpreted CAS would crash the JVM)
+            final long owed = (long)LONG.getVolatile(segment, offset);
+            if (owed <= 0)
             {
-                return false;
+                return -1;
             }
-            // volatile CAS: one fewer taken by this process, never below zero
-            if (LONG.compareAndSet(segment, takenOffset, taken, taken - 1))
+            // volatile CAS: one task done; publishes this thread's work to a joiner that reads the new count
+            if (LONG.compareAndSet(segment, offset, owed, owed - 1))
             {
-                return true;
-            }
-        }
-    }
-
-    /**
-     * The second step of {@link #taskDone()}: one unfinished task fewer, and the wake-up of joiners at zero.
-     *
-     * @param released what {@link #releaseTaken()} returned.
-     * @throws IllegalStateException if no task is unfinished (the taken count is restored).
-     */
-    void finishTask(final boolean released)
-    {
-        while (true)
-        {
-            // volatile: the current count, for the CAS below
-            final long unfinished = (long)LONG.getVolatile(segment, unfinishedOffset);
-            if (unfinished <= 0)
-            {
-                if (released)
-                {
-                    // volatile add: the message is this process's again, as it was before this taskDone()
-                    LONG.getAndAdd(segment, takenOffset, 1L);
-                }
-                throw new IllegalStateException(file.path() + ": taskDone() called more times than messages were put");
-            }
-            // volatile CAS: one task fewer; publishes this thread's work to a joiner that sees the new count
-            if (LONG.compareAndSet(segment, unfinishedOffset, unfinished, unfinished - 1))
-            {
-                if (unfinished == 1)
-                {
-                    signal.signalAll();
-                }
-                return;
+                return owed - 1;
             }
         }
     }
@@ -368,7 +336,8 @@ public final class JoinableQueue<T> implements AutoCloseable
     }
 
     /**
-     * The number of messages put and not yet marked done.
+     * The number of messages put and not yet marked done: those in the queue's slots plus those taken and not
+     * marked done, counted slot by slot and process by process (an estimate while others use the queue).
      *
      * @return the unfinished-task count.
      * @throws IllegalStateException if closed.
@@ -378,8 +347,7 @@ public final class JoinableQueue<T> implements AutoCloseable
         file.ensureOpen();
         try
         {
-            // volatile: the current count
-            return (long)LONG.getVolatile(segment, unfinishedOffset);
+            return unfinished();
         }
         catch (final InternalError e)
         {
@@ -458,38 +426,81 @@ public final class JoinableQueue<T> implements AutoCloseable
         return file;
     }
 
-    private void beginPut()
+    /** The companion queue (for tests). */
+    SharedQueue<T> queue()
+    {
+        return queue;
+    }
+
+    /** Adds to this process's owed count; a fault names the count file (not the queue's, whose take runs this). */
+    private void addOwed(final long delta)
+    {
+        final long offset = owedOffset(file.entry());
+        try
+        {
+            // volatile read first: on a truncated file the fault is raised by a plain read (see QueueRing, "Faults")
+            LONG.getVolatile(segment, offset);
+            // volatile add: owed by this process from a take on (while its slot still counts it too)
+            LONG.getAndAdd(segment, offset, delta);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private static long owedOffset(final int entry)
+    {
+        return ProcessTableDescriptor.kindWordOffset(entry, JoinableQueueDescriptor.OWED_WORD);
+    }
+
+    private static void runSeam(final Runnable seam)
+    {
+        if (seam != null)
+        {
+            seam.run();
+        }
+    }
+
+    /**
+     * Open, and the count file still readable: read before the queue is touched, so that a truncated count file
+     * is reported before a message is put or taken (a take could not count it). The caller catches the
+     * {@link InternalError} of a fault: the interpreter can raise it only on this method's return.
+     */
+    private void checkCountFile()
     {
         file.ensureOpen();
-        // volatile add: this process is in a put, so its death gives the count back (see class comment)
-        LONG.getAndAdd(segment, puttingOffset, 1L);
-        // volatile add: counted before the message can be taken, so a taskDone never runs ahead of its put
-        LONG.getAndAdd(segment, unfinishedOffset, 1L);
+        // a read of the signal, at the end of the file: any truncation that removes a page of the file removes it
+        signal.waiters();
     }
 
-    private void endPut(final boolean added)
+    private T takeCounted(final long timeoutNanos) throws InterruptedException
     {
-        if (!added)
+        try
         {
-            // volatile add: the message was not added, so neither is its task
-            LONG.getAndAdd(segment, unfinishedOffset, -1L);
+            checkCountFile();
+            return queue.takeCounted(timeoutNanos, counter);
         }
-        // volatile add: this put is over
-        LONG.getAndAdd(segment, puttingOffset, -1L);
-        if (!added && unfinishedTasks() == 0)
+        catch (final InternalError e)
         {
-            signal.signalAll();
+            throw file.faulted(e);
         }
     }
 
-    private T taken(final T message)
+    /**
+     * The slots that hold a message, then every entry's owed count: a message is counted in its slot until the
+     * slot is freed, and as owed from before that until it is marked done, so one that neither read saw had been
+     * marked done (or lost with a dead process) by the time its entry was read.
+     */
+    private long unfinished()
     {
-        if (message != null)
+        long unfinished = queue.heldMessages();
+        for (int entry = 0; entry < file.processTableCapacity(); entry++)
         {
-            // volatile add: this process now owes a taskDone for it
-            LONG.getAndAdd(segment, takenOffset, 1L);
+            // volatile: each process's count, read after the slots (see above)
+            unfinished += Math.max(0, (long)LONG.getVolatile(segment, owedOffset(entry)));
         }
-        return message;
+        return unfinished;
     }
 
     private boolean awaitZero(final long timeoutNanos) throws InterruptedException
@@ -505,45 +516,28 @@ public final class JoinableQueue<T> implements AutoCloseable
     }
 
     /**
-     * One attempt of join(): done at zero; otherwise any attached process may be a dead consumer whose tasks
-     * the count still holds, so the wait loop probes them all when due.
+     * One attempt of join(): done when nothing is unfinished; otherwise any attached process may be a dead
+     * consumer whose owed tasks are still counted, so the wait loop probes them all when due (the owners of held
+     * slots are probed by the count itself).
      */
     private long zeroAttempt()
     {
-        // acquire: pairs with the last taskDone's CAS, so the consumers' work is visible
-        return (long)LONG.getAcquire(segment, unfinishedOffset) <= 0 ? 1 : WaitLoop.waitForAny();
+        return unfinished() <= 0 ? 1 : WaitLoop.waitForAny();
     }
 
     /**
-     * Dead-owner recovery: gives back the dead process's unfinished work (its join registrations were dropped by
-     * the file already).
+     * Dead-owner recovery: the dead process's owed tasks are lost with it (its join registrations were dropped by
+     * the file already). One CAS of one word, so a recoverer that dies leaves it done or not done, never half.
      */
-    private static void recoverDead(final MemorySegment segment, final long bodyOffset, final int dead)
+    private void recoverDead(final int dead)
     {
-        // volatile: takes the dead process's counts
-        final long owed = (long)LONG.getAndSet(segment,
-            ProcessTableDescriptor.kindWordOffset(dead, JoinableQueueDescriptor.TAKEN_WORD), 0L) +
-            (long)LONG.getAndSet(segment,
-                ProcessTableDescriptor.kindWordOffset(dead, JoinableQueueDescriptor.PUTTING_WORD), 0L);
-        if (owed <= 0)
+        final long offset = owedOffset(dead);
+        // volatile read first: a fault on a truncated file is raised here, where an interpreted CAS would crash
+        final long owed = (long)LONG.getVolatile(segment, offset);
+        // volatile CAS: only the recoverer holding the dead entry's lock changes the word now
+        if (owed != 0 && LONG.compareAndSet(segment, offset, owed, 0L))
         {
-            return;
-        }
-        final long unfinishedOffset = bodyOffset + JoinableQueueDescriptor.UNFINISHED_OFFSET;
-        while (true)
-        {
-            // volatile: the current count, for the CAS below
-            final long unfinished = (long)LONG.getVolatile(segment, unfinishedOffset);
-            final long next = Math.max(0, unfinished - owed);
-            // volatile CAS: gives back the dead process's share, never below zero
-            if (LONG.compareAndSet(segment, unfinishedOffset, unfinished, next))
-            {
-                if (next == 0)
-                {
-                    new Signal(segment, bodyOffset + JoinableQueueDescriptor.SIGNAL_OFFSET, -1).signalAll();
-                }
-                return;
-            }
+            signal.wakeAll();
         }
     }
 
@@ -675,32 +669,39 @@ public final class JoinableQueue<T> implements AutoCloseable
             final SharedFile.Spec spec = mode == OpenMode.OPEN ? null : new SharedFile.Spec(
                 ObjectKind.JOINABLE_QUEUE, JoinableQueueDescriptor.VERSION, new long[0],
                 JoinableQueueDescriptor.LENGTH, processTableCapacity(), null);
-            final SharedFile file = SharedFile.map(path, ObjectKind.JOINABLE_QUEUE, JoinableQueueDescriptor.VERSION,
-                mode, spec);
+            // the count file's name is taken (or checked) first, then the queue is opened in the binder
+            final AtomicReference<SharedQueue<T>> opened = new AtomicReference<>();
             try
             {
-                if (file.bodyLength() < JoinableQueueDescriptor.LENGTH)
+                return SharedFile.open(path, ObjectKind.JOINABLE_QUEUE, JoinableQueueDescriptor.VERSION, mode, spec,
+                    file ->
                 {
-                    throw new CorruptFileException(path, "joinable-queue body of " + file.bodyLength() +
-                        " bytes, expected " + JoinableQueueDescriptor.LENGTH);
-                }
-                final MemorySegment segment = file.segment();
-                final long bodyOffset = file.bodyOffset();
-                // registered before attaching: the recovery of a dead entry then drops its registrations
-                final Signal signal = Signal.of(file, JoinableQueueDescriptor.SIGNAL_NUMBER,
-                    bodyOffset + JoinableQueueDescriptor.SIGNAL_OFFSET);
-                file.attach(dead -> recoverDead(segment, bodyOffset, dead));
-                final SharedQueue<T> queue = switch (mode)
-                {
-                    case CREATE -> queueBuilder.create();
-                    case OPEN -> queueBuilder.open();
-                    case OPEN_OR_CREATE -> queueBuilder.openOrCreate();
-                };
-                return new JoinableQueue<>(file, queue, signal, waitStrategy);
+                    if (file.bodyLength() < JoinableQueueDescriptor.LENGTH)
+                    {
+                        throw new CorruptFileException(path, "joinable-queue body of " + file.bodyLength() +
+                            " bytes, expected " + JoinableQueueDescriptor.LENGTH);
+                    }
+                    // registered before attaching: the recovery of a dead entry then drops its registrations
+                    final Signal signal = Signal.of(file, JoinableQueueDescriptor.SIGNAL_NUMBER,
+                        file.bodyOffset() + JoinableQueueDescriptor.SIGNAL_OFFSET);
+                    final SharedQueue<T> queue = switch (mode)
+                    {
+                        case CREATE -> queueBuilder.create();
+                        case OPEN -> queueBuilder.open();
+                        case OPEN_OR_CREATE -> queueBuilder.openOrCreate();
+                    };
+                    opened.set(queue);
+                    final JoinableQueue<T> handle = new JoinableQueue<>(file, queue, signal, waitStrategy);
+                    return new SharedFile.Bound<>(handle, handle::recoverDead);
+                });
             }
-            catch (final RuntimeException e)
+            catch (final RuntimeException | Error e)
             {
-                file.close();
+                final SharedQueue<T> queue = opened.get();
+                if (queue != null)
+                {
+                    queue.close();
+                }
                 throw e;
             }
         }

@@ -1,5 +1,7 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.file.SharedFile;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -30,6 +32,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The head and tail are hints: stored by whoever claims or takes a slot, CASed forward by whoever finds their
  * slot already moved on; a hint that lags only costs a scan, it never changes an outcome.
  * <p>
+ * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
+ * page, which a truncation removes first) in the same call: on a file truncated under a live process that read
+ * raises the JVM's {@link InternalError}, which the caller turns into a {@code SharedObjectException}, whereas a
+ * compare-and-set executed by the interpreter on a removed page crashes the JVM (its native entry has no fault
+ * guard).
+ * <p>
  * Results are encoded in a {@code long} to stay allocation-free: a position (>= 0), {@link #NONE}, a slot
  * blocked by an owner ({@link #isBlocked(long)}, {@link #blockingOwner(long)}), or a message too long for
  * the caller ({@link #isTooLong(long)}, {@link #tooLongLength(long)}).
@@ -52,10 +60,29 @@ final class QueueRing
     private final long mask;
     private final int slotLength;
     private final int maxMessageSize;
-    private final int self;
+    /**
+     * This attachment's file: its process-table entry, known once attached, is the owner of the slots it holds
+     * ({@code null}: {@link #fixedSelf} is).
+     */
+    private final SharedFile file;
+    private final int fixedSelf;
 
+    /** A ring whose slots this attachment of {@code file} holds are stamped with its entry, read once attached. */
+    QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
+        final int maxMessageSize, final SharedFile file)
+    {
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, file, -1);
+    }
+
+    /** A ring on a bare segment whose holder stamps are {@code self} (jcstress tests: no file). */
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
         final int maxMessageSize, final int self)
+    {
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, null, self);
+    }
+
+    private QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
+        final int maxMessageSize, final SharedFile file, final int fixedSelf)
     {
         this.maxMessageSize = maxMessageSize;
         this.segment = segment;
@@ -65,7 +92,14 @@ final class QueueRing
         this.capacity = capacity;
         this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
         this.slotLength = slotLength;
-        this.self = self;
+        this.file = file;
+        this.fixedSelf = fixedSelf;
+    }
+
+    /** The owner stamp of the slots this attachment claims or takes. */
+    private int self()
+    {
+        return file != null ? file.entry() : fixedSelf;
     }
 
     /** Writes FREE(i) into every slot i of a new queue. */
@@ -131,7 +165,7 @@ final class QueueRing
                 if (state(word) == FREE)
                 {
                     // CAS: claims the slot and records this process as its owner in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, self)))
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(tail, WRITING, self())))
                     {
                         // release, not CAS: the tail is only a hint. Another producer may have moved it further and
                         // this store may move it back a little; a producer starting from a stale tail finds the slot
@@ -169,7 +203,7 @@ final class QueueRing
     boolean isClaimedBySelf(final long position)
     {
         // volatile: reads our own earlier CAS; cheap, the line is in our cache
-        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, self);
+        return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, self());
     }
 
     /** Gives a claimed position back unused: consumers skip it. */
@@ -217,7 +251,7 @@ final class QueueRing
                         // a length outside 0..maxMessageSize is corrupt: taken below, for the caller to report
                     }
                     // CAS: takes the message and records this process as its reader in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self)))
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self())))
                     {
                         // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds the
                         // slot taken or freed for a later lap and advances past it
@@ -357,8 +391,16 @@ final class QueueRing
      */
     boolean tryTakeAt(final long position, final long word)
     {
+        final long slot = slotOffset(position);
+        // volatile read first: the word was read by an earlier call (the iterator's next()), and the file may have
+        // been truncated since; the read then raises the JVM's InternalError, where an interpreted CAS on the
+        // removed page would crash the JVM
+        if ((long)LONG.getVolatile(segment, slot) != word)
+        {
+            return false;
+        }
         // CAS: READY is left only by a take, so success means nobody else took this message; records us as owner
-        return LONG.compareAndSet(segment, slotOffset(position), word, stateWord(position, READING, self));
+        return LONG.compareAndSet(segment, slot, word, stateWord(position, READING, self()));
     }
 
     /**
@@ -462,6 +504,13 @@ final class QueueRing
     int capacity()
     {
         return capacity;
+    }
+
+    /** The state word of slot {@code index} (0 to capacity - 1), whatever its position. */
+    long slotWordAt(final int index)
+    {
+        // volatile: a snapshot of one slot for a count that must not miss a message it had already seen
+        return (long)LONG.getVolatile(segment, slotsOffset + (long)index * slotLength);
     }
 
     /** Offset in the mapping of slot 0: where the region that {@link SharedQueue#buffer()} exposes starts. */

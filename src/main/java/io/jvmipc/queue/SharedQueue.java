@@ -137,6 +137,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** One take attempt with a destination limit (from {@link #TAKE_LIMIT}); created once. */
     private final WaitLoop.Attempt<int[]> limitedTake = limit -> takeAttempt(limit[0]);
 
+    /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
         final String name)
     {
@@ -154,8 +155,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET);
         this.notFull = Signal.of(file, QueueDescriptor.NOT_FULL_SIGNAL,
             body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
-        final int entry = file.attach(this::recover);
-        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, entry);
+        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file);
         this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
     }
 
@@ -1589,15 +1589,121 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
+     * What {@link JoinableQueue} does while a message it takes is still in its slot: counts it as owed by its
+     * process before the slot is freed, so that the message is counted all the time, in its slot or as owed.
+     */
+    interface TakeCounter
+    {
+        /** The slot is READING for this process; count the message as this process's. */
+        void taken();
+
+        /** The message taken by {@link #taken()} was not delivered (a corrupt slot, a codec failure). */
+        void untaken();
+    }
+
+    /**
+     * For {@link JoinableQueue}: a take as {@link #poll(long, TimeUnit)} ({@code timeoutNanos} of zero or less:
+     * as {@link #poll()}, {@code Long.MAX_VALUE}: as {@link #take()}) that runs {@code counter.taken()} while the
+     * message's slot is still held by this process (READING), before the slot is freed.
+     *
+     * @return the message, or {@code null} at the timeout.
+     */
+    T takeCounted(final long timeoutNanos, final TakeCounter counter) throws InterruptedException
+    {
+        try
+        {
+            final long position = timeoutNanos <= 0 ? takeNow(Integer.MAX_VALUE) : awaitTake(timeoutNanos);
+            if (position < 0)
+            {
+                return null;
+            }
+            boolean delivered = false;
+            try
+            {
+                final int length = ring.length(position);
+                if (!ring.isValidLength(length))
+                {
+                    throw corrupt(position, length, "the slot is skipped");
+                }
+                counter.taken();
+                try
+                {
+                    final T message = codec.decode(ring.segment(), ring.messageOffset(position), length);
+                    delivered = true;
+                    return message;
+                }
+                finally
+                {
+                    if (!delivered)
+                    {
+                        counter.untaken();
+                    }
+                }
+            }
+            finally
+            {
+                release(position);
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
+     * For {@link JoinableQueue#join()}: the number of slots that hold a message (WRITING, READY or READING, of
+     * any lap), read slot by slot (O(capacity)). A message counts from its claim until its slot is freed, so a
+     * message that this scan did not see in its slot was taken (or given up) before the scan reached it. A slot
+     * held by another process that is due for a liveness probe is probed first, and freed if its owner is gone.
+     *
+     * @return how many slots hold a message.
+     */
+    int heldMessages()
+    {
+        try
+        {
+            return countHeld();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    private int countHeld()
+    {
+        final int entries = file.processTableCapacity();
+        int held = 0;
+        for (int i = 0; i < ring.capacity(); i++)
+        {
+            long word = ring.slotWordAt(i);
+            int state = QueueDescriptor.state(word);
+            if (state == QueueDescriptor.WRITING || state == QueueDescriptor.READING)
+            {
+                final int owner = QueueDescriptor.owner(word);
+                if (owner != file.entry() && owner < entries && file.probeDue(owner) && file.recoverIfDead(owner))
+                {
+                    word = ring.slotWordAt(i);
+                    state = QueueDescriptor.state(word);
+                }
+            }
+            if (state == QueueDescriptor.WRITING || state == QueueDescriptor.READY ||
+                state == QueueDescriptor.READING)
+            {
+                held++;
+            }
+        }
+        return held;
+    }
+
+    /**
      * Frees what a dead (or detached) attachment held, and wakes everyone to re-check. Runs holding its entry,
      * after the file has dropped its waiter registrations; restartable: each freed slot is one CAS.
      */
-    private void recover(final int deadEntry)
+    void recover(final int deadEntry)
     {
-        final QueueRing view = ring != null ? ring : new QueueRing(file.segment(), file.bodyOffset(),
-            (int)file.parameter(QueueDescriptor.CAPACITY_PARAMETER),
-            (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER), maxMessageSize, -1);
-        if (view.recover(deadEntry) > 0)
+        if (ring.recover(deadEntry) > 0)
         {
             notEmpty.wakeAll();
             notFull.wakeAll();

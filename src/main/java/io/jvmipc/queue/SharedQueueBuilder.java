@@ -141,19 +141,15 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
             new long[] {capacity, maxMessageSize, slotLength, codecHash}, bodyLength, processTableCapacity(),
             (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
-        final SharedFile file = SharedFile.map(path(), ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
-            mode, spec);
-        validate(file, mode);
-        requireCodec(file, codecHash);
-        try
+        // the one open path: the handle is complete before attach, so a recovery found there runs on it; any
+        // failure closes the file
+        return openFile(spec, mode, file ->
         {
-            return new SharedQueue<>(file, codec, waitStrategy, name());
-        }
-        catch (final RuntimeException | Error e)
-        {
-            file.close();
-            throw e;
-        }
+            validate(file, mode);
+            requireCodec(file, codecHash);
+            final SharedQueue<T> queue = new SharedQueue<>(file, codec, waitStrategy, name());
+            return new SharedFile.Bound<>(queue, queue::recover);
+        });
     }
 
     /** Refuses, at open, a codec of another identity than the creator's: its messages would be lost at decode. */

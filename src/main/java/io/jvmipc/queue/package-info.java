@@ -7,9 +7,9 @@
  * its own cache-line pair, the not-empty and not-full signals, then {@code capacity} slots of
  * {@code slotLength} bytes (a multiple of 64). A slot is a state word (position, state FREE / WRITING / READY /
  * READING, owner's process-table entry), a message length and the message bytes. A joinable queue adds a second
- * file ({@link io.jvmipc.queue.JoinableQueueDescriptor}): the unfinished-task count and the signal that
- * {@code join()} sleeps on, plus two kind words per process-table entry (messages taken and not done, puts in
- * progress).
+ * file ({@link io.jvmipc.queue.JoinableQueueDescriptor}): the signal that {@code join()} sleeps on, plus one
+ * kind word per process-table entry (messages taken and not done); the unfinished tasks are the queue's held
+ * slots plus those words.
  * <p>
  * <b>Memory ordering.</b> The slot's state word decides everything; the hints only say where to start looking,
  * and a stale hint costs a scan, never an outcome. A producer claims position {@code p} by one CAS of the state
@@ -31,8 +31,9 @@
  * {@code take} returns (that one message is lost); a dead producer's unpublished slot is skipped as a gap; a
  * dead consumer's slot is freed for producers. A slot whose length word is outside the queue's limits is
  * reported as {@link io.jvmipc.file.CorruptFileException} naming the file and position, never decoded, and then
- * skipped. Every count a process keeps for the joinable queue changes so that a death between two steps leaves
- * the unfinished count too high, never too low: {@code join()} never returns while a task is unfinished.
+ * skipped. Every change of a joinable queue's unfinished tasks is one atomic change of one word (a slot's state,
+ * or one entry's owed count, which a take raises while its slot is still held), so no death between two steps
+ * can leave them too high or too low.
  * <p>
  * <b>Detection bound.</b> Every wait goes through {@link io.jvmipc.wait.WaitLoop}, and so does every
  * non-blocking call ({@code offer()}, {@code poll()}, {@code offerBytes}, {@code pollBytes}, {@code tryClaim}):

@@ -29,6 +29,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * The two counts change in an order that makes a death between them leave the shared count too high, never too
  * low: registering adds to the shared count first, deregistering subtracts from the process's count first. Too
  * high costs wakers a system call; too low would let a waker skip a real sleeper.
+ * <p>
+ * <b>Faults.</b> On a file truncated under a live process every method here raises the JVM's
+ * {@link InternalError} (the primitives turn it into a {@code SharedObjectException}) and none crashes the JVM:
+ * this class uses no bare compare-and-set (which the interpreter executes in a native entry without fault guard,
+ * crashing the JVM on a removed page), only get-and-add and get-and-set, which the JDK implements as a volatile
+ * read followed by a compare-and-set loop, so the read faults first (checked by {@code WaitFaultTest} under
+ * {@code -Xint}). A futex call on a removed page fails with {@code EFAULT} instead ({@link Futex}).
  */
 public final class Signal
 {

@@ -3,7 +3,10 @@ package io.jvmipc.pipe;
 import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedObjectException;
+import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +62,27 @@ class PipeFaultTest
         assertFaulted(path, () -> Connection.wait(List.of(a, b), 5, TimeUnit.MILLISECONDS));
         assertDoesNotThrow(pipe::close);
         assertTrue(a.isClosed() && b.isClosed());
+    }
+
+    /**
+     * Every public method in a fresh child JVM, interpreted only ({@code -Xint}: an interpreted CAS on a removed
+     * page crashes the JVM, so every CAS must follow a read that faults first) or with default flags, truncated
+     * to the header (the first page stays) or to nothing.
+     */
+    @ParameterizedTest
+    @CsvSource({"-Xint,256", "-Xint,0", "-Xshare:auto,256", "-Xshare:auto,0"})
+    @Timeout(200)
+    void shouldNameTheFileAtEveryMethodInAChildJvm(final String mode, final long size) throws InterruptedException
+    {
+        assertEquals(256, HeaderDescriptor.LENGTH, "the sizes above");
+        try (JvmProcess child = JvmProcess.builder(PipeFaultChildren.class).method("pipe").jvmArgs(mode, "-Xmx64m")
+            .args(tempDir.toString(), Long.toString(size)).start())
+        {
+            assertTrue(child.join(180, TimeUnit.SECONDS), child::output);
+            assertEquals(0, child.exitValue(), child::output);
+            assertTrue(child.output().contains("FAULTS NAMED"), child::output);
+            assertEquals("-Xint".equals(mode), child.output().contains("MODE interpreted mode"), child::output);
+        }
     }
 
     @Test

@@ -45,17 +45,58 @@ public final class JoinableQueueChildren
         System.out.println("CONSUMED " + consumed);
     }
 
+    /** Sets {@code seam} to print AT name and then block until killed. */
+    private static Runnable stopHere(final String name)
+    {
+        return () ->
+        {
+            System.out.println("AT " + name);
+            System.out.flush();
+            try
+            {
+                new CountDownLatch(1).await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     /**
-     * Takes one message, performs the first step of {@link JoinableQueue#taskDone()} only (so that a kill lands
-     * between its two steps), prints HALF-DONE and blocks until killed.
+     * Takes one message and stops (prints AT seam, blocks until killed) at the take's test seam named by
+     * {@code args[2]}: {@code beforeTakeCounted} (its slot held, not yet counted as owed) or
+     * {@code afterTakeCounted} (counted as owed, its slot not yet freed).
      */
-    public static void takeAndDieHalfwayThroughTaskDone(final String[] args) throws InterruptedException
+    public static void takeAndStop(final String[] args) throws InterruptedException
     {
         final JoinableQueue<String> queue = attach(args[0], args[1]);
-        final String message = queue.take();
-        queue.releaseTaken();
-        System.out.println("HALF-DONE " + message);
-        new CountDownLatch(1).await();
+        if ("beforeTakeCounted".equals(args[2]))
+        {
+            JoinableQueue.beforeTakeCounted = stopHere(args[2]);
+        }
+        else
+        {
+            JoinableQueue.afterTakeCounted = stopHere(args[2]);
+        }
+        queue.take();
+    }
+
+    /** Takes one message, prints TOOK, then stops inside taskDone() after its count went down (AT seam). */
+    public static void taskDoneAndStop(final String[] args) throws InterruptedException
+    {
+        final JoinableQueue<String> queue = attach(args[0], args[1]);
+        System.out.println("TOOK " + queue.take());
+        JoinableQueue.afterTaskDoneCounted = stopHere("afterTaskDoneCounted");
+        queue.taskDone();
+    }
+
+    /** Puts {@code args[2]} and stops right after the message is in the queue, before put() returns (AT seam). */
+    public static void putAndStop(final String[] args) throws InterruptedException
+    {
+        final JoinableQueue<String> queue = attach(args[0], args[1]);
+        JoinableQueue.afterPutQueued = stopHere("afterPutQueued");
+        queue.put(args[2]);
     }
 
     /** Takes one message, prints TOOK and holds it without marking it done until killed. */

@@ -2,6 +2,7 @@ package io.jvmipc.queue;
 
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
+import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.WrongKindException;
 import io.jvmipc.process.JvmProcess;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,10 +38,13 @@ class JoinableQueueTest
         return JoinableQueue.builder("jobs", Codecs.utf8()).directory(dir).capacity(64).maxMessageSize(64);
     }
 
-    private JvmProcess child(final String method)
+    private JvmProcess child(final String method, final String... more)
     {
-        return JvmProcess.builder(JoinableQueueChildren.class).captureOutput().method(method).jvmArgs("-Xmx64m")
-            .args(tempDir.toString(), "jobs").start();
+        final String[] args = new String[2 + more.length];
+        args[0] = tempDir.toString();
+        args[1] = "jobs";
+        System.arraycopy(more, 0, args, 2, more.length);
+        return JvmProcess.builder(JoinableQueueChildren.class).captureOutput().method(method).jvmArgs("-Xmx64m").args(args).start();
     }
 
     @Test
@@ -192,28 +196,105 @@ class JoinableQueueTest
 
     @Test
     @Timeout(120)
-    void shouldKeepWaitingForATaskWhoseConsumerDiedInsideTaskDone() throws Exception
+    void shouldNotWaitForAMessageWhoseConsumerDiedBeforeCountingItsTake() throws Exception
+    {
+        assertJoinsAfterTheConsumerDiesAt("beforeTakeCounted");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotWaitForAMessageWhoseConsumerDiedBeforeFreeingItsSlot() throws Exception
+    {
+        assertJoinsAfterTheConsumerDiesAt("afterTakeCounted");
+    }
+
+    private void assertJoinsAfterTheConsumerDiesAt(final String seam) throws Exception
     {
         try (JoinableQueue<String> q = queue().create();
-            JvmProcess victim = child("takeAndDieHalfwayThroughTaskDone"))
+            JvmProcess victim = child("takeAndStop", seam))
         {
-            q.put("half-done");
-            q.put("untouched");
-            assertTrue(victim.awaitOutput("HALF-DONE half-done", 60, TimeUnit.SECONDS), victim.output());
+            q.put("lost");
+            assertTrue(victim.awaitOutput("AT " + seam, 60, TimeUnit.SECONDS), victim.output());
+            assertFalse(q.join(0, TimeUnit.SECONDS), "the live victim holds the task");
             victim.kill();
             assertTrue(victim.join(10, TimeUnit.SECONDS));
-            // join probes every attached process while it waits, so the victim's entry is recovered in here
-            assertFalse(q.join(300, TimeUnit.MILLISECONDS), "\"untouched\" is unfinished: " + q.unfinishedTasks());
+            assertTrue(q.join(30, TimeUnit.SECONDS), "the dead consumer's message is lost, and so is its task: " +
+                q.unfinishedTasks() + " unfinished");
+            assertEquals(0, q.unfinishedTasks());
+            assertEquals(0, q.size());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotWaitForATaskWhoseConsumerDiedInsideTaskDone() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create();
+            JvmProcess victim = child("taskDoneAndStop"))
+        {
+            q.put("done");
+            assertTrue(victim.awaitOutput("AT afterTaskDoneCounted", 60, TimeUnit.SECONDS), victim.output());
+            victim.kill();
+            assertTrue(victim.join(10, TimeUnit.SECONDS));
+            assertTrue(q.join(30, TimeUnit.SECONDS), "the task was marked done: " + q.unfinishedTasks());
+            final int entry = q.file().processes().stream().filter(p -> p.pid() == victim.pid()).findFirst()
+                .map(SharedFile.ProcessEntry::entry).orElse(-1);
+            if (entry >= 0)
+            {
+                q.file().recoverIfDead(entry);
+            }
+            assertEquals(0, q.unfinishedTasks(), "recovery of the dead consumer changes nothing");
+            assertThrows(IllegalStateException.class, q::taskDone, "its task is done: nothing left to mark");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldKeepCountingAMessageWhoseProducerDiedRightAfterQueueingIt() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create();
+            JvmProcess victim = child("putAndStop", "queued"))
+        {
+            assertTrue(victim.awaitOutput("AT afterPutQueued", 60, TimeUnit.SECONDS), victim.output());
+            victim.kill();
+            assertTrue(victim.join(10, TimeUnit.SECONDS));
             final int entry = q.file().processes().stream().filter(p -> p.pid() == victim.pid()).findFirst()
                 .orElseThrow().entry();
-            assertTrue(q.file().recoverIfDead(entry), "the victim's entry is recovered (by join, or now)");
-            assertEquals(2, q.unfinishedTasks(),
-                "recovery subtracts only what the victim still counted as taken: its half-done task stays counted");
-            assertEquals("untouched", q.take());
-            q.taskDone();
-            assertFalse(q.join(100, TimeUnit.MILLISECONDS), "the task whose taskDone() never returned is unfinished");
+            assertTrue(q.file().recoverIfDead(entry), "the victim's entry is recovered now");
+            assertEquals(1, q.unfinishedTasks(), "the message is in the queue: its task is unfinished");
+            assertFalse(q.join(0, TimeUnit.SECONDS));
+            assertEquals("queued", q.take());
             q.taskDone();
             assertTrue(q.join(0, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldMarkDoneATaskThatAnotherHandleTookWhenTheCallerTookNone() throws Exception
+    {
+        final JoinableQueue<String> taker = queue().create();
+        try (JoinableQueue<String> other = queue().open())
+        {
+            taker.put("a");
+            taker.put("b");
+            assertEquals("a", taker.take());
+            assertEquals("b", taker.take());
+            other.taskDone();
+            assertEquals(1, taker.unfinishedTasks());
+            assertFalse(other.join(0, TimeUnit.SECONDS));
+            taker.close();
+            assertTrue(other.join(10, TimeUnit.SECONDS), "the closed taker's last task is given up");
+            other.put("c");
+            assertEquals(1, other.unfinishedTasks(), "nothing was subtracted twice");
+            assertThrows(IllegalStateException.class, other::taskDone, "\"c\" is not taken yet");
+            assertEquals("c", other.take());
+            other.taskDone();
+            assertTrue(other.join(0, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            taker.close();
         }
     }
 

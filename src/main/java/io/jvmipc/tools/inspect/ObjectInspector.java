@@ -299,20 +299,20 @@ public final class ObjectInspector
             case JOINABLE_QUEUE:
             {
                 requireInBody(file, JoinableQueueDescriptor.LENGTH);
-                // acquire: a count live processes change with atomics
-                state.put("unfinished", (long)LONG.getAcquire(segment, body +
-                    JoinableQueueDescriptor.UNFINISHED_OFFSET));
                 final Path name = file.path().getFileName();
+                // unfinished tasks = the messages the companion queue holds + what each entry owes (taken, not done)
                 state.put("queue", (name == null ? "" : name.toString()) + JoinableQueueDescriptor.QUEUE_SUFFIX);
+                long owed = 0;
                 final List<Object> perEntry = new ArrayList<>();
                 for (final ReadOnlyFile.Entry entry : entries)
                 {
                     final Map<String, Object> words = new LinkedHashMap<>();
                     words.put("entry", entry.index());
-                    words.put("taken", entry.kindWords()[JoinableQueueDescriptor.TAKEN_WORD]);
-                    words.put("putting", entry.kindWords()[JoinableQueueDescriptor.PUTTING_WORD]);
+                    words.put("owed", entry.kindWords()[JoinableQueueDescriptor.OWED_WORD]);
+                    owed += entry.kindWords()[JoinableQueueDescriptor.OWED_WORD];
                     perEntry.add(words);
                 }
+                state.put("owed", owed);
                 state.put("entries", perEntry);
                 return null;
             }
