@@ -313,29 +313,6 @@ class SharedCountersTest
     }
 
     @Test
-    void shouldTurnAFaultOfATruncatedFileIntoAnExceptionNamingItAndStillClose() throws Exception
-    {
-        final SharedCounters counters = builder("c").create();
-        final SharedCounter counter = counters.counter("a");
-        final CountersReader reader = CountersReader.open(dir, "c");
-        try (FileChannel channel = FileChannel.open(counters.path(), StandardOpenOption.WRITE))
-        {
-            channel.truncate(HeaderDescriptor.LENGTH);
-        }
-        for (final Executable use : List.<Executable>of(counter::get, counter::incrementAndGet,
-            () -> counter.updateMax(5), counter::free, () -> counters.counter("b"), () -> counters.find("a"),
-            () -> counters.forEach((i, l, t, v) -> { }), () -> counters.asMap().merge("a", 1L, Long::sum),
-            counters::size, reader::counters))
-        {
-            final SharedObjectException e = assertThrows(SharedObjectException.class, use);
-            assertTrue(e.getMessage().contains(counters.path().toString()), e.getMessage());
-        }
-        counters.close();
-        reader.close();
-        assertTrue(counters.isClosed());
-    }
-
-    @Test
     void shouldReadARegionWithoutAttachingToIt() throws Exception
     {
         try (SharedCounters counters = builder("c").capacity(4).create())

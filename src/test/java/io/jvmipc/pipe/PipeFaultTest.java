@@ -35,35 +35,6 @@ class PipeFaultTest
         assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
     }
 
-    @Test
-    void shouldReportATruncatedFileAtEveryEntryPointAndStillClose() throws Exception
-    {
-        final Pipe<byte[]> pipe = Pipe.builder("truncated").directory(SharedDirectory.of(tempDir)).open();
-        final Path path = pipe.a().path();
-        pipe.a().sendBytes(new byte[] {1});
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
-        {
-            channel.truncate(HeaderDescriptor.LENGTH);
-        }
-        final Connection<byte[]> a = pipe.a();
-        final Connection<byte[]> b = pipe.b();
-        assertFaulted(path, () -> a.sendBytes(new byte[] {2}));
-        assertFaulted(path, () -> a.sendBytes(new byte[1 << 20]));
-        assertFaulted(path, () -> a.send(new byte[] {3}));
-        assertFaulted(path, b::recv);
-        assertFaulted(path, b::recvBytes);
-        assertFaulted(path, () -> b.recvBytes(10));
-        assertFaulted(path, () -> b.recvBytesInto(new byte[10]));
-        assertFaulted(path, () -> b.recvBytesInto(new byte[10], 2));
-        assertFaulted(path, b::poll);
-        assertFaulted(path, () -> b.poll(0, TimeUnit.MILLISECONDS));
-        assertFaulted(path, () -> b.poll(5, TimeUnit.MILLISECONDS));
-        assertFaulted(path, () -> Connection.wait(List.of(b), 0, TimeUnit.MILLISECONDS));
-        assertFaulted(path, () -> Connection.wait(List.of(a, b), 5, TimeUnit.MILLISECONDS));
-        assertDoesNotThrow(pipe::close);
-        assertTrue(a.isClosed() && b.isClosed());
-    }
-
     /**
      * Every public method in a fresh child JVM, interpreted only ({@code -Xint}: an interpreted CAS on a removed
      * page crashes the JVM, so every CAS must follow a read that faults first) or with default flags, truncated
@@ -75,7 +46,7 @@ class PipeFaultTest
     void shouldNameTheFileAtEveryMethodInAChildJvm(final String mode, final long size) throws InterruptedException
     {
         assertEquals(256, HeaderDescriptor.LENGTH, "the sizes above");
-        try (JvmProcess child = JvmProcess.builder(PipeFaultChildren.class).method("pipe").jvmArgs(mode, "-Xmx64m")
+        try (JvmProcess child = JvmProcess.builder(PipeFaultChildren.class).captureOutput().method("pipe").jvmArgs(mode, "-Xmx64m")
             .args(tempDir.toString(), Long.toString(size)).start())
         {
             assertTrue(child.join(180, TimeUnit.SECONDS), child::output);

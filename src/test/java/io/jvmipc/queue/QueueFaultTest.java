@@ -35,7 +35,7 @@ class QueueFaultTest
         final String which) throws InterruptedException
     {
         assertEquals(256, HeaderDescriptor.LENGTH, "the sizes above");
-        try (JvmProcess child = JvmProcess.builder(QueueFaultChildren.class).method(method)
+        try (JvmProcess child = JvmProcess.builder(QueueFaultChildren.class).captureOutput().method(method)
             .jvmArgs(mode, "-Xmx64m").args(tempDir.toString(), Long.toString(size), which).start())
         {
             assertTrue(child.join(240, TimeUnit.SECONDS), child::output);

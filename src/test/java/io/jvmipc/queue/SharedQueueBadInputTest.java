@@ -223,69 +223,6 @@ class SharedQueueBadInputTest
         }
     }
 
-    @Test
-    void shouldThrowSharedObjectExceptionNamingTheFileWhenTruncatedUnderALiveHandle()
-        throws IOException, InterruptedException
-    {
-        final SharedQueue<String> q = queue("truncated").create();
-        q.add("a");
-        final long claim = q.tryClaim();
-        try (FileChannel channel = FileChannel.open(q.path(), StandardOpenOption.WRITE))
-        {
-            channel.truncate(HeaderDescriptor.LENGTH);
-        }
-        final String path = q.path().toString();
-        final byte[] bytes = new byte[16];
-        assertFaults(path, () -> q.offer("b"));
-        assertFaults(path, () -> q.offer("b", 10, TimeUnit.MILLISECONDS));
-        assertFaults(path, () -> q.put("b"));
-        assertFaults(path, () -> q.offerBytes(bytes, 0, 1));
-        assertFaults(path, () -> q.offerBytes(bytes, 0, 1, 10, TimeUnit.MILLISECONDS));
-        assertFaults(path, q::tryClaim);
-        assertFaults(path, () -> q.offset(claim));
-        assertFaults(path, () -> q.commit(claim, 1));
-        assertFaults(path, () -> q.abort(claim));
-        assertFaults(path, q::poll);
-        assertFaults(path, () -> q.poll(10, TimeUnit.MILLISECONDS));
-        assertFaults(path, q::take);
-        assertFaults(path, () -> q.pollBytes(bytes, 0));
-        assertFaults(path, () -> q.pollBytes(bytes, 0, 10, TimeUnit.MILLISECONDS));
-        assertFaults(path, () -> q.poll((b, o, l) -> { }));
-        assertFaults(path, () -> q.poll((b, o, l) -> { }, 10, TimeUnit.MILLISECONDS));
-        assertFaults(path, q::peek);
-        assertFaults(path, q::size);
-        assertFaults(path, q::waitingConsumers);
-        assertFaults(path, q::waitingProducers);
-        q.close();
-        assertTrue(q.isClosed());
-        assertThrows(IllegalStateException.class, q::poll);
-    }
-
-    @Test
-    void shouldThrowSharedObjectExceptionWhenAJoinableQueuesCountFileIsTruncated()
-        throws IOException, InterruptedException
-    {
-        final JoinableQueue<String> q = JoinableQueue.builder("jobs", Codecs.utf8()).directory(dir).capacity(4)
-            .maxMessageSize(16).create();
-        q.put("a");
-        try (FileChannel channel = FileChannel.open(q.path(), StandardOpenOption.WRITE))
-        {
-            // to nothing: the count file is small enough to fit in the page that a partial truncation leaves mapped
-            channel.truncate(0);
-        }
-        final String path = q.path().toString();
-        assertFaults(path, () -> q.put("b"));
-        assertFaults(path, () -> q.offer("b"));
-        assertFaults(path, () -> q.offer("b", 10, TimeUnit.MILLISECONDS));
-        assertFaults(path, q::taskDone);
-        assertFaults(path, q::join);
-        assertFaults(path, () -> q.join(10, TimeUnit.MILLISECONDS));
-        assertFaults(path, q::unfinishedTasks);
-        assertFaults(path, q::poll);
-        q.close();
-        assertThrows(IllegalStateException.class, q::poll);
-    }
-
     private static void assertFaults(final String path, final Executable call)
     {
         final SharedObjectException e = assertThrows(SharedObjectException.class, call);

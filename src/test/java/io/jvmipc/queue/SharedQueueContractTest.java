@@ -353,27 +353,4 @@ class SharedQueueContractTest
             assertEquals("[b]", q.toString(), "the corrupt message stayed in place");
         }
     }
-
-    @Test
-    void shouldReportAFaultInTheMappingAsSharedObjectExceptionFromTheCollectionMethods() throws Exception
-    {
-        final SharedQueue<String> q = queue("truncated", 8);
-        q.addAll(List.of("a", "b"));
-        final Iterator<String> it = q.iterator();
-        try (FileChannel channel = FileChannel.open(q.path(), StandardOpenOption.WRITE))
-        {
-            channel.truncate(HeaderDescriptor.LENGTH);
-        }
-        final List<Executable> calls = List.of(
-            () -> q.remove("a"), () -> q.contains("a"), () -> q.removeIf(s -> true), () -> q.removeAll(Set.of("a")),
-            () -> q.retainAll(Set.of()), q::iterator, it::hasNext, q::toString, q::describe,
-            q::remainingCapacity, q::isEmpty, q::isFull, () -> q.spliterator().tryAdvance(s -> { }));
-        for (final Executable call : calls)
-        {
-            final SharedObjectException e = assertThrows(SharedObjectException.class, call);
-            assertTrue(e.getMessage().contains(q.path().toString()), e.getMessage());
-        }
-        q.close();
-        assertTrue(q.isClosed());
-    }
 }

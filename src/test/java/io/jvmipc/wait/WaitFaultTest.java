@@ -28,7 +28,7 @@ class WaitFaultTest
     @ValueSource(strings = {"-Xint", "-Xshare:auto"})
     void shouldRaiseInternalErrorAndNeverCrashOnATruncatedMapping(final String mode) throws InterruptedException
     {
-        try (JvmProcess child = JvmProcess.builder(WaitFaultChildren.class).method("signal")
+        try (JvmProcess child = JvmProcess.builder(WaitFaultChildren.class).captureOutput().method("signal")
             .jvmArgs(mode, "-Xmx64m").args(tempDir.toString()).start())
         {
             assertTrue(child.join(90, TimeUnit.SECONDS), child::output);
