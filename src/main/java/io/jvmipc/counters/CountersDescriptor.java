@@ -56,7 +56,7 @@ import java.nio.file.Path;
  * Kind parameters: {@link #CAPACITY_PARAMETER}, {@link #MAX_LABEL_LENGTH_PARAMETER},
  * {@link #VALUE_STRIDE_PARAMETER}, {@link #REUSE_DELAY_PARAMETER}.
  */
-final class CountersDescriptor
+public final class CountersDescriptor
 {
     /** The layout version of a counter region's body. */
     static final int VERSION = 1;
@@ -82,7 +82,7 @@ final class CountersDescriptor
     /** Offset of the allocation lock word in the body. */
     static final int ALLOCATION_LOCK_OFFSET = 0;
     /** Offset of the allocation signal's block in the body. */
-    static final int ALLOCATION_SIGNAL_OFFSET = ALLOCATION_LOCK_OFFSET + CACHE_LINE_PAIR;
+    public static final int ALLOCATION_SIGNAL_OFFSET = ALLOCATION_LOCK_OFFSET + CACHE_LINE_PAIR;
     /** Offset of the first metadata entry in the body. */
     static final int METADATA_OFFSET = ALLOCATION_SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** The allocation signal's number in the file. */

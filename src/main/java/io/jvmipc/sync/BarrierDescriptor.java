@@ -31,32 +31,32 @@ import io.jvmipc.wait.SignalDescriptor;
  * of that process arrived in (written before the arrival CAS): if that process dies while the generation lasts,
  * the barrier is broken.
  */
-final class BarrierDescriptor
+public final class BarrierDescriptor
 {
     /** The layout version of a barrier's body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** The kind parameter that holds the number of parties. */
-    static final int PARTIES_PARAMETER = 0;
+    public static final int PARTIES_PARAMETER = 0;
     /** Offset of the 64-bit state (arrived, broken flag, generation). */
-    static final int STATE_OFFSET = 0;
+    public static final int STATE_OFFSET = 0;
     /** The state's broken flag. */
-    static final long BROKEN = 1L << 31;
+    public static final long BROKEN = 1L << 31;
     /** Mask of the state's arrived count. */
-    static final long ARRIVED_MASK = BROKEN - 1;
+    public static final long ARRIVED_MASK = BROKEN - 1;
     /** How far the generation is shifted in the state. */
-    static final int GENERATION_SHIFT = 32;
+    public static final int GENERATION_SHIFT = 32;
     /** Offset of the signal, on its own cache-line pair. */
-    static final int SIGNAL_OFFSET = STATE_OFFSET + 128;
+    public static final int SIGNAL_OFFSET = STATE_OFFSET + 128;
     /** Signal number of {@link #SIGNAL_OFFSET} for per-process waiter counts. */
-    static final int SIGNAL_NUMBER = 0;
+    public static final int SIGNAL_NUMBER = 0;
     /** Offset of the broken-generation ring. */
-    static final int RING_OFFSET = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int RING_OFFSET = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** Slots in the ring, a power of two. */
-    static final int RING_SLOTS = 16;
+    public static final int RING_SLOTS = 16;
     /** Bytes of body. */
-    static final int LENGTH = RING_OFFSET + RING_SLOTS * Long.BYTES;
+    public static final int LENGTH = RING_OFFSET + RING_SLOTS * Long.BYTES;
     /** The process-table kind word that holds a process's arrival tag. */
-    static final int ARRIVAL_TAG_WORD = 0;
+    public static final int ARRIVAL_TAG_WORD = 0;
 
     private BarrierDescriptor()
     {

@@ -24,28 +24,28 @@ import io.jvmipc.wait.SignalDescriptor;
  * Both counts live in one long changed only by CAS: {@code signal} moves one waiter to one permit in a single
  * step, and a waiter leaves by taking a permit or, if none, its registration.
  */
-final class ConditionDescriptor
+public final class ConditionDescriptor
 {
     /** Layout version of the body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** Offset of the 64-bit state: waiters in the high half, permits in the low half. */
-    static final int STATE_OFFSET = 0;
+    public static final int STATE_OFFSET = 0;
     /** Offset of the signal waiters sleep on. */
-    static final int SIGNAL_OFFSET = STATE_OFFSET + 128;
+    public static final int SIGNAL_OFFSET = STATE_OFFSET + 128;
     /** Length of the body. */
-    static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** The signal's number for per-process waiter counts. */
-    static final int SIGNAL_NUMBER = 0;
+    public static final int SIGNAL_NUMBER = 0;
     /** Header parameter: kind code of the bound lock. */
-    static final int LOCK_KIND_PARAMETER = 0;
+    public static final int LOCK_KIND_PARAMETER = 0;
     /** Header parameter: hash of the bound lock's file name. */
-    static final int LOCK_NAME_PARAMETER = 1;
+    public static final int LOCK_NAME_PARAMETER = 1;
     /** Process-table kind word counting an entry's registered waiters. */
-    static final int REGISTERED_KIND_WORD = 0;
+    public static final int REGISTERED_KIND_WORD = 0;
     /** One registered waiter in the state long. */
-    static final long ONE_WAITER = 1L << 32;
+    public static final long ONE_WAITER = 1L << 32;
     /** Mask of the permits in the state long. */
-    static final long PERMITS_MASK = 0xFFFF_FFFFL;
+    public static final long PERMITS_MASK = 0xFFFF_FFFFL;
 
     private ConditionDescriptor()
     {

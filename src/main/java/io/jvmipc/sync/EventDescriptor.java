@@ -19,22 +19,22 @@ import io.jvmipc.wait.SignalDescriptor;
  * slept through a {@code set()} quickly followed by a {@code clear()} still sees that the event was set while it
  * waited (as Python's {@code Event.wait} returns {@code True} in that case).
  */
-final class EventDescriptor
+public final class EventDescriptor
 {
     /** The layout version of an event's body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** Offset of the state word (flag in bit 0, set count above it). */
-    static final int STATE_OFFSET = 0;
+    public static final int STATE_OFFSET = 0;
     /** The state word's flag bit. */
-    static final int SET_BIT = 1;
+    public static final int SET_BIT = 1;
     /** What {@code set()} adds to the state word's count part. */
-    static final int SET_COUNT_INCREMENT = 2;
+    public static final int SET_COUNT_INCREMENT = 2;
     /** Offset of the signal, on its own cache-line pair. */
-    static final int SIGNAL_OFFSET = STATE_OFFSET + 128;
+    public static final int SIGNAL_OFFSET = STATE_OFFSET + 128;
     /** Signal number of {@link #SIGNAL_OFFSET} for per-process waiter counts. */
-    static final int SIGNAL_NUMBER = 0;
+    public static final int SIGNAL_NUMBER = 0;
     /** Bytes of body. */
-    static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
 
     private EventDescriptor()
     {

@@ -30,27 +30,27 @@ import io.jvmipc.wait.SignalDescriptor;
  * since; it survives unlocks, so that every acquirer is told until one calls {@code markConsistent()}.
  * The owner block is written only by the owning thread, while it holds the lock.
  */
-final class LockDescriptor
+public final class LockDescriptor
 {
     /** Layout version of the body. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
     /** Offset of the 64-bit lock word. */
-    static final int WORD_OFFSET = 0;
+    public static final int WORD_OFFSET = 0;
     /** Offset of the signal waiters sleep on. */
-    static final int SIGNAL_OFFSET = WORD_OFFSET + 128;
+    public static final int SIGNAL_OFFSET = WORD_OFFSET + 128;
     /** Offset of the owning thread's id (reentrant lock). */
-    static final int OWNER_THREAD_OFFSET = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int OWNER_THREAD_OFFSET = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** Offset of the hold count (reentrant lock). */
-    static final int HOLD_COUNT_OFFSET = OWNER_THREAD_OFFSET + Long.BYTES;
+    public static final int HOLD_COUNT_OFFSET = OWNER_THREAD_OFFSET + Long.BYTES;
     /** Length of the body. */
-    static final int LENGTH = OWNER_THREAD_OFFSET + 128;
+    public static final int LENGTH = OWNER_THREAD_OFFSET + 128;
     /** The signal's number for per-process waiter counts. */
-    static final int SIGNAL_NUMBER = 0;
+    public static final int SIGNAL_NUMBER = 0;
 
     /** Bits of the lock word holding owner entry + 1. */
-    static final long OWNER_MASK = 0xFFFFL;
+    public static final long OWNER_MASK = 0xFFFFL;
     /** Set in the lock word while the guarded state may be inconsistent (a holder died). */
-    static final long OWNER_DIED = 1L << 16;
+    public static final long OWNER_DIED = 1L << 16;
 
     private LockDescriptor()
     {

@@ -24,30 +24,30 @@ import io.jvmipc.wait.SignalDescriptor;
  * dead entry's holding is half done, that entry + 1 in the bits above ({@link #RECOVERING_SHIFT}); see
  * {@code SemaphoreCore.recover} for why the two share a word.
  */
-final class SemaphoreDescriptor
+public final class SemaphoreDescriptor
 {
     /** Layout version of the body. */
-    static final int VERSION = 2;
+    public static final int VERSION = 2;
     /** Offset of the 64-bit count of available permits. */
-    static final int COUNT_OFFSET = 0;
+    public static final int COUNT_OFFSET = 0;
     /** Offset of the signal waiters sleep on. */
-    static final int SIGNAL_OFFSET = COUNT_OFFSET + 128;
+    public static final int SIGNAL_OFFSET = COUNT_OFFSET + 128;
     /** Length of the body. */
-    static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
+    public static final int LENGTH = SIGNAL_OFFSET + SignalDescriptor.LENGTH;
     /** The signal's number for per-process waiter counts. */
-    static final int SIGNAL_NUMBER = 0;
+    public static final int SIGNAL_NUMBER = 0;
     /** Header parameter holding the initial permits. */
-    static final int INITIAL_PERMITS_PARAMETER = 0;
+    public static final int INITIAL_PERMITS_PARAMETER = 0;
     /** Process-table kind word counting the permits an entry holds. */
-    static final int HELD_KIND_WORD = 0;
+    public static final int HELD_KIND_WORD = 0;
     /** Bits of the count word holding the available permits. */
-    static final int PERMIT_BITS = 48;
+    public static final int PERMIT_BITS = 48;
     /** The most permits the count word can hold. */
-    static final long MAX_PERMITS = (1L << PERMIT_BITS) - 1;
+    public static final long MAX_PERMITS = (1L << PERMIT_BITS) - 1;
     /** Where the recovering entry + 1 starts in the count word. */
-    static final int RECOVERING_SHIFT = PERMIT_BITS;
+    public static final int RECOVERING_SHIFT = PERMIT_BITS;
     /** The recovering-entry bits of the count word (below the sign bit). */
-    static final long RECOVERING_MASK = 0x7FFFL << RECOVERING_SHIFT;
+    public static final long RECOVERING_MASK = 0x7FFFL << RECOVERING_SHIFT;
 
     /** The available permits of a count word. */
     static long permits(final long word)
@@ -55,8 +55,13 @@ final class SemaphoreDescriptor
         return word & MAX_PERMITS;
     }
 
-    /** The entry whose recovery is half done according to a count word, or -1 for none. */
-    static int recovering(final long word)
+    /**
+     * The entry whose recovery is half done according to a count word.
+     *
+     * @param word the count word.
+     * @return the entry, or -1 for none.
+     */
+    public static int recovering(final long word)
     {
         return (int)((word & RECOVERING_MASK) >>> RECOVERING_SHIFT) - 1;
     }

@@ -1,5 +1,6 @@
 package io.jvmipc.tools.inspect;
 
+import io.jvmipc.counters.CountersDescriptor;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.counters.CounterInfo;
 import io.jvmipc.counters.CountersReader;
@@ -14,6 +15,11 @@ import io.jvmipc.pipe.End;
 import io.jvmipc.pipe.PipeDescriptor;
 import io.jvmipc.pipe.RingDescriptor;
 import io.jvmipc.queue.JoinableQueueDescriptor;
+import io.jvmipc.sync.BarrierDescriptor;
+import io.jvmipc.sync.ConditionDescriptor;
+import io.jvmipc.sync.EventDescriptor;
+import io.jvmipc.sync.LockDescriptor;
+import io.jvmipc.sync.SemaphoreDescriptor;
 import io.jvmipc.queue.QueueDescriptor;
 import io.jvmipc.value.ArrayDescriptor;
 import io.jvmipc.value.ValueDescriptor;
@@ -256,11 +262,20 @@ public final class ObjectInspector
                     b + RingDescriptor.DATA_SIGNAL_OFFSET, b + RingDescriptor.SPACE_SIGNAL_OFFSET};
             }
             case JOINABLE_QUEUE -> new long[] {body + JoinableQueueDescriptor.SIGNAL_OFFSET};
-            case LOCK, REENTRANT_LOCK, SEMAPHORE, BOUNDED_SEMAPHORE, EVENT, CONDITION, BARRIER, COUNTERS ->
-                new long[] {requireInBody(file, SyncLayout.SIGNAL_OFFSET + SignalDescriptor.LENGTH) +
-                    body + SyncLayout.SIGNAL_OFFSET};
+            case LOCK, REENTRANT_LOCK -> signalAt(file, LockDescriptor.SIGNAL_OFFSET);
+            case SEMAPHORE, BOUNDED_SEMAPHORE -> signalAt(file, SemaphoreDescriptor.SIGNAL_OFFSET);
+            case EVENT -> signalAt(file, EventDescriptor.SIGNAL_OFFSET);
+            case CONDITION -> signalAt(file, ConditionDescriptor.SIGNAL_OFFSET);
+            case BARRIER -> signalAt(file, BarrierDescriptor.SIGNAL_OFFSET);
+            case COUNTERS -> signalAt(file, CountersDescriptor.ALLOCATION_SIGNAL_OFFSET);
             default -> new long[0];
         };
+    }
+
+    /** The one signal of a kind whose signal sits at {@code offset} of its body. */
+    private static long[] signalAt(final ReadOnlyFile file, final long offset)
+    {
+        return new long[] {requireInBody(file, offset + SignalDescriptor.LENGTH) + file.bodyOffset() + offset};
     }
 
     /** Checks that the body holds {@code length} bytes; returns 0. */
@@ -355,48 +370,51 @@ public final class ObjectInspector
             case SEMAPHORE:
             case BOUNDED_SEMAPHORE:
             {
-                requireInBody(file, SyncLayout.SIGNAL_OFFSET + SignalDescriptor.LENGTH);
+                requireInBody(file, SemaphoreDescriptor.LENGTH);
                 // acquire: the permit count live processes CAS
-                state.put("permits", (long)LONG.getAcquire(segment, body + SyncLayout.SEMAPHORE_COUNT_OFFSET));
-                state.put("initialPermits", file.parameter(SyncLayout.SEMAPHORE_INITIAL_PARAMETER));
+                final long count = (long)LONG.getAcquire(segment, body + SemaphoreDescriptor.COUNT_OFFSET);
+                state.put("permits", count & SemaphoreDescriptor.MAX_PERMITS);
+                // the entry whose recovery is half done (its permits are already counted), or -1
+                state.put("recoveringEntry", SemaphoreDescriptor.recovering(count));
+                state.put("initialPermits", file.parameter(SemaphoreDescriptor.INITIAL_PERMITS_PARAMETER));
                 final Map<String, Object> held = new LinkedHashMap<>();
                 for (final ReadOnlyFile.Entry entry : entries)
                 {
-                    held.put(Integer.toString(entry.index()), entry.kindWords()[SyncLayout.SEMAPHORE_HELD_WORD]);
+                    held.put(Integer.toString(entry.index()), entry.kindWords()[SemaphoreDescriptor.HELD_KIND_WORD]);
                 }
                 state.put("heldByEntry", held);
                 return null;
             }
             case EVENT:
             {
-                requireInBody(file, SyncLayout.SIGNAL_OFFSET + SignalDescriptor.LENGTH);
+                requireInBody(file, EventDescriptor.LENGTH);
                 // acquire: the flag and count live processes CAS
-                final int word = (int)INT.getAcquire(segment, body + SyncLayout.EVENT_STATE_OFFSET);
-                state.put("set", (word & 1) != 0);
-                state.put("setCount", word >>> 1);
+                final int word = (int)INT.getAcquire(segment, body + EventDescriptor.STATE_OFFSET);
+                state.put("set", (word & EventDescriptor.SET_BIT) != 0);
+                state.put("setCount", word / EventDescriptor.SET_COUNT_INCREMENT);
                 return null;
             }
             case CONDITION:
             {
-                requireInBody(file, SyncLayout.SIGNAL_OFFSET + SignalDescriptor.LENGTH);
+                requireInBody(file, ConditionDescriptor.LENGTH);
                 // acquire: the counts live processes CAS
-                final long word = (long)LONG.getAcquire(segment, body + SyncLayout.CONDITION_STATE_OFFSET);
-                state.put("waiters", word >>> 32);
-                state.put("permits", word & 0xFFFF_FFFFL);
+                final long word = (long)LONG.getAcquire(segment, body + ConditionDescriptor.STATE_OFFSET);
+                state.put("waiters", word / ConditionDescriptor.ONE_WAITER);
+                state.put("permits", word & ConditionDescriptor.PERMITS_MASK);
                 final ObjectKind lockKind = ObjectKind.ofCode(
-                    (int)file.parameter(SyncLayout.CONDITION_LOCK_KIND_PARAMETER));
+                    (int)file.parameter(ConditionDescriptor.LOCK_KIND_PARAMETER));
                 state.put("lockKind", lockKind == null ? null : lockKind.name());
                 return null;
             }
             case BARRIER:
             {
-                requireInBody(file, SyncLayout.SIGNAL_OFFSET + SignalDescriptor.LENGTH);
+                requireInBody(file, BarrierDescriptor.LENGTH);
                 // acquire: the state live processes CAS
-                final long word = (long)LONG.getAcquire(segment, body + SyncLayout.BARRIER_STATE_OFFSET);
-                state.put("parties", file.parameter(SyncLayout.BARRIER_PARTIES_PARAMETER));
-                state.put("arrived", word & (SyncLayout.BARRIER_BROKEN - 1));
-                state.put("broken", (word & SyncLayout.BARRIER_BROKEN) != 0);
-                state.put("generation", word >>> 32);
+                final long word = (long)LONG.getAcquire(segment, body + BarrierDescriptor.STATE_OFFSET);
+                state.put("parties", file.parameter(BarrierDescriptor.PARTIES_PARAMETER));
+                state.put("arrived", word & (BarrierDescriptor.BROKEN - 1));
+                state.put("broken", (word & BarrierDescriptor.BROKEN) != 0);
+                state.put("generation", word >>> BarrierDescriptor.GENERATION_SHIFT);
                 return null;
             }
             case COUNTERS:
@@ -573,12 +591,12 @@ public final class ObjectInspector
 
     private static void lockState(final ReadOnlyFile file, final Map<String, Object> state)
     {
-        requireInBody(file, SyncLayout.LOCK_HOLD_COUNT_OFFSET + Long.BYTES);
+        requireInBody(file, LockDescriptor.HOLD_COUNT_OFFSET + Long.BYTES);
         final MemorySegment segment = file.segment();
         final long body = file.bodyOffset();
         // acquire: the lock word live processes CAS
-        final long word = (long)LONG.getAcquire(segment, body + SyncLayout.LOCK_WORD_OFFSET);
-        final int holder = (int)(word & SyncLayout.LOCK_OWNER_MASK) - 1;
+        final long word = (long)LONG.getAcquire(segment, body + LockDescriptor.WORD_OFFSET);
+        final int holder = (int)(word & LockDescriptor.OWNER_MASK) - 1;
         state.put("held", holder >= 0);
         state.put("holderEntry", holder);
         if (holder >= 0 && holder < file.processTableCapacity())
@@ -592,12 +610,12 @@ public final class ObjectInspector
             state.put("holderPid", null);
             state.put("holderAlive", false);
         }
-        state.put("ownerDied", (word & SyncLayout.LOCK_OWNER_DIED) != 0);
+        state.put("ownerDied", (word & LockDescriptor.OWNER_DIED) != 0);
         if (file.kind() == ObjectKind.REENTRANT_LOCK)
         {
             // acquire: written by the owning thread while it holds the lock; a diagnostic read
-            state.put("ownerThread", (long)LONG.getAcquire(segment, body + SyncLayout.LOCK_OWNER_THREAD_OFFSET));
-            state.put("holdCount", (long)LONG.getAcquire(segment, body + SyncLayout.LOCK_HOLD_COUNT_OFFSET));
+            state.put("ownerThread", (long)LONG.getAcquire(segment, body + LockDescriptor.OWNER_THREAD_OFFSET));
+            state.put("holdCount", (long)LONG.getAcquire(segment, body + LockDescriptor.HOLD_COUNT_OFFSET));
         }
     }
 
