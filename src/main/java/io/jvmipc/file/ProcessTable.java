@@ -141,9 +141,15 @@ final class ProcessTable
             // closed cleanly, or already recovered) has nothing to recover, and recovering twice could release
             // twice what the dead process held
             final SharedFile.DeadOwnerRecovery kind = recovery;
-            if (kind != null && (int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
+            if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
                 ProcessTableDescriptor.ATTACHED)
             {
+                if (kind == null)
+                {
+                    // not attached yet, so no recovery to run: leave the entry ATTACHED for one that has it, rather
+                    // than mark it free with the dead process's holdings still in place
+                    return true;
+                }
                 // waiter registrations first: whatever the kind's recovery does, no waker skips a live sleeper
                 // because of a dead one's count; both steps may be re-run by the next survivor if this process
                 // dies here (the entry stays ATTACHED until the end)

@@ -107,6 +107,27 @@ class ProcessTableTest
         }
     }
 
+    /**
+     * A mapping that has not attached has no recovery to run: its probe of a dead entry must leave the entry for a
+     * process that can recover it, instead of marking it free with the dead process's holdings still in place.
+     */
+    @Test
+    void shouldLeaveADeadEntryToAnAttachedProcessWhenProbedBeforeAttaching() throws InterruptedException
+    {
+        createParent(CAPACITY);
+        final JvmProcess[] child = new JvmProcess[1];
+        final int entry = startAttacher("hold", child);
+        child[0].kill();
+        assertTrue(child[0].join(30, TimeUnit.SECONDS));
+        try (SharedFile unattached = TestObjects.openOrCreate(path, CAPACITY, 1))
+        {
+            assertTrue(unattached.recoverIfDead(entry), "the entry has no live owner");
+        }
+        assertEquals(0, recovered.get(entry));
+        assertTrue(parent.recoverIfDead(entry));
+        assertEquals(1, recovered.get(entry), "the dead entry's recovery was skipped");
+    }
+
     @Test
     void shouldNeverReportALiveChildDead() throws InterruptedException
     {
