@@ -9,13 +9,10 @@ import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 import io.jvmipc.MessageTooLargeException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 
 import static io.jvmipc.codec.ObjectFormat.MAX_DEPTH;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Plain data, records and enums as CBOR, through Jackson's streaming generator and parser; see
@@ -98,7 +95,7 @@ final class ObjectCodec<T> implements Codec<T>
                 ENCODER.remove();
             }
         }
-        final long written = encoder.out.count;
+        final long written = encoder.out.count();
         if (written > maxLength)
         {
             throw new MessageTooLargeException("the destination of " + types.description(), written, maxLength);
@@ -110,7 +107,7 @@ final class ObjectCodec<T> implements Codec<T>
     @SuppressWarnings("unchecked")
     public T decode(final MemorySegment source, final long offset, final int length)
     {
-        try (CBORParser parser = FACTORY.createParser(new SegmentInput(source, offset, length)))
+        try (CBORParser parser = FACTORY.createParser(new SegmentInputStream(source, offset, length)))
         {
             return (T)new ObjectReader(parser, types, source, offset).readMessage();
         }
@@ -141,7 +138,7 @@ final class ObjectCodec<T> implements Codec<T>
     /** A thread's generator and the stream under it. */
     private static final class Encoder
     {
-        final SegmentOutput out = new SegmentOutput();
+        final SegmentOutputStream out = new SegmentOutputStream();
         final CBORGenerator generator;
         boolean busy;
 
@@ -158,97 +155,4 @@ final class ObjectCodec<T> implements Codec<T>
         }
     }
 
-    /**
-     * Writes into the destination of the current call up to its limit, and counts (without writing) what goes
-     * past it, so that a value too large is reported with its full length.
-     */
-    private static final class SegmentOutput extends OutputStream
-    {
-        private MemorySegment destination;
-        private long offset;
-        private long limit;
-        private long count;
-        private long lifetime;
-
-        void target(final MemorySegment destination, final long offset, final int limit)
-        {
-            this.destination = destination;
-            this.offset = offset;
-            this.limit = Math.max(0, limit);
-            this.count = 0;
-        }
-
-        /** Drops the destination; returns the bytes this stream has been given in all. */
-        long release()
-        {
-            destination = null;
-            lifetime += count;
-            return lifetime;
-        }
-
-        @Override
-        public void write(final int b)
-        {
-            if (count < limit)
-            {
-                destination.set(JAVA_BYTE, offset + count, (byte)b);
-            }
-            count++;
-        }
-
-        @Override
-        public void write(final byte[] bytes, final int from, final int length)
-        {
-            final long fits = Math.min(length, limit - count);
-            if (fits > 0)
-            {
-                MemorySegment.copy(bytes, from, destination, JAVA_BYTE, offset + count, (int)fits);
-            }
-            count += length;
-        }
-    }
-
-    /** Reads a message's bytes. */
-    private static final class SegmentInput extends InputStream
-    {
-        private final MemorySegment source;
-        private final long end;
-        private long position;
-
-        SegmentInput(final MemorySegment source, final long offset, final int length)
-        {
-            this.source = source;
-            this.position = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read()
-        {
-            return position < end ? source.get(JAVA_BYTE, position++) & 0xFF : -1;
-        }
-
-        @Override
-        public int read(final byte[] bytes, final int from, final int length)
-        {
-            if (length == 0)
-            {
-                return 0;
-            }
-            if (position >= end)
-            {
-                return -1;
-            }
-            final int n = (int)Math.min(length, end - position);
-            MemorySegment.copy(source, JAVA_BYTE, position, bytes, from, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int available()
-        {
-            return (int)(end - position);
-        }
-    }
 }

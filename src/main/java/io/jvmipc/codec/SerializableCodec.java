@@ -3,7 +3,6 @@ package io.jvmipc.codec;
 import io.jvmipc.MessageTooLargeException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Java serialisation behind an allow-list; see {@link Codecs#serializable(Class[])}.
@@ -82,7 +80,8 @@ final class SerializableCodec<T> implements Codec<T>
     @Override
     public int encode(final T value, final MemorySegment destination, final long offset, final int maxLength)
     {
-        final SegmentOutputStream out = new SegmentOutputStream(destination, offset, maxLength);
+        final SegmentOutputStream out = new SegmentOutputStream();
+        out.target(destination, offset, maxLength);
         try (CheckingOutputStream objects = new CheckingOutputStream(out))
         {
             objects.writeObject(value);
@@ -104,11 +103,11 @@ final class SerializableCodec<T> implements Codec<T>
         {
             throw new IllegalArgumentException(description + ": cannot serialise a " + value.getClass().getName(), e);
         }
-        if (out.count > maxLength)
+        if (out.count() > maxLength)
         {
-            throw new MessageTooLargeException("the destination of " + description, out.count, maxLength);
+            throw new MessageTooLargeException("the destination of " + description, out.count(), maxLength);
         }
-        return (int)out.count;
+        return (int)out.count();
     }
 
     @Override
@@ -308,84 +307,4 @@ final class SerializableCodec<T> implements Codec<T>
         return description;
     }
 
-    /** Writes into a segment up to a limit, and counts (without writing) what goes past it. */
-    private static final class SegmentOutputStream extends OutputStream
-    {
-        private final MemorySegment destination;
-        private final long offset;
-        private final long limit;
-        private long count;
-
-        SegmentOutputStream(final MemorySegment destination, final long offset, final int limit)
-        {
-            this.destination = destination;
-            this.offset = offset;
-            this.limit = Math.max(0, limit);
-        }
-
-        @Override
-        public void write(final int b)
-        {
-            if (count < limit)
-            {
-                destination.set(JAVA_BYTE, offset + count, (byte)b);
-            }
-            count++;
-        }
-
-        @Override
-        public void write(final byte[] bytes, final int from, final int length)
-        {
-            final long fits = Math.min(length, limit - count);
-            if (fits > 0)
-            {
-                MemorySegment.copy(bytes, from, destination, JAVA_BYTE, offset + count, (int)fits);
-            }
-            count += length;
-        }
-    }
-
-    /** Reads a segment's bytes. */
-    private static final class SegmentInputStream extends InputStream
-    {
-        private final MemorySegment source;
-        private final long end;
-        private long position;
-
-        SegmentInputStream(final MemorySegment source, final long offset, final int length)
-        {
-            this.source = source;
-            this.position = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read()
-        {
-            return position < end ? source.get(JAVA_BYTE, position++) & 0xFF : -1;
-        }
-
-        @Override
-        public int read(final byte[] bytes, final int from, final int length)
-        {
-            if (length == 0)
-            {
-                return 0;
-            }
-            if (position >= end)
-            {
-                return -1;
-            }
-            final int n = (int)Math.min(length, end - position);
-            MemorySegment.copy(source, JAVA_BYTE, position, bytes, from, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int available()
-        {
-            return (int)(end - position);
-        }
-    }
 }
