@@ -314,6 +314,23 @@ class AgronaQueueTest
         }
     }
 
+    @Test
+    void shouldSayWhichFlagIsMissingWithoutTheExport() throws Exception
+    {
+        final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        final Process child = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+            System.getProperty("java.class.path"), WithoutExportsChild.class.getName(), tempDir.toString())
+            .redirectErrorStream(true).start();
+        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), output);
+        assertEquals(0, child.exitValue(), output);
+        final String expected = "of: Agrona's UnsafeBuffer cannot reach jdk.internal.misc.Unsafe: run the JVM with " +
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+        assertEquals(2, output.lines().filter(line -> line.startsWith(expected)).count(), output);
+        assertTrue(output.contains("queue: still works, null"), "the core and the idle strategies need no flag: " +
+            output);
+    }
+
     private static void fail()
     {
         throw new AssertionError("no message expected");
