@@ -19,7 +19,7 @@
  * store of FREE(p + capacity), which orders its reads before a producer may reuse the slot. A reader that does
  * not own the slot (a peek, or a consumer checking a length against its buffer) reads the length or bytes with
  * acquire ordering and then re-reads the state word: the read counts only if the word is unchanged (a seqlock;
- * positions never repeat within 2^46, so an unchanged word is the same message). Waiters register on the signal
+ * positions never repeat within 2^45, so an unchanged word is the same message). Waiters register on the signal
  * before re-checking, and wakers fence before reading its waiter count ({@link io.jvmipc.wait.Signal}). Every
  * non-plain access says why at the access.
  * <p>
