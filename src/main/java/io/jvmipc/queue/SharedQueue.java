@@ -1821,6 +1821,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         return WaitLoop.isWait(result) ? -1 : result;
     }
 
+    /** The queue's file (for tests: its process table and probes). */
+    SharedFile file()
+    {
+        return file;
+    }
+
     /**
      * What {@link JoinableQueue} does while a message it takes is still in its slot: counts it as owed by its
      * process before the slot is freed, so that the message is counted all the time, in its slot or as owed.
