@@ -44,8 +44,8 @@ public final class LeaseChildren
     }
 
     /**
-     * Args: dir, name. Forever: takes a lease, says {@code LEASED n}, works for up to 200 µs, acks, says
-     * {@code ACKED n} once the ack returned. Killed by the test at random points.
+     * Args: dir, name. Forever: takes a lease, says {@code LEASED n}, works for up to 1 ms, says {@code ACKING n},
+     * acks, says {@code ACKED n} once the ack returned. Killed by the test at random points.
      */
     public static void leaseWorker(final String[] args) throws InterruptedException
     {
@@ -60,7 +60,8 @@ public final class LeaseChildren
                 throw new IllegalStateException("no message for 60 s");
             }
             System.out.println("LEASED " + lease.value());
-            LockSupport.parkNanos(random.nextLong(200_000));
+            LockSupport.parkNanos(random.nextLong(1_000_000));
+            System.out.println("ACKING " + lease.value());
             lease.ack();
             System.out.println("ACKED " + lease.value());
         }
