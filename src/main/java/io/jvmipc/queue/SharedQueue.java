@@ -737,10 +737,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             throw file.faulted(e);
         }
-        finally
-        {
-            leases.decrementAndGet();
-        }
+        leases.decrementAndGet();
         if (!ended)
         {
             throw new IllegalStateException(file.path() + ": the slot of lease position " + position +
