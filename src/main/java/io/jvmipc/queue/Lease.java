@@ -23,8 +23,12 @@ package io.jvmipc.queue;
  * returned; consumers whose work is not idempotent must tolerate that duplicate.
  * <p>
  * A lease occupies its message's slot: while held, producers see one slot fewer ({@link SharedQueue#isFull()},
- * {@link SharedQueue#remainingCapacity()}), and {@link SharedQueue#size()} does not count it. The number of leases
- * one attachment may hold is bounded ({@link SharedQueueBuilder#maxLeasesPerProcess(int)}).
+ * {@link SharedQueue#remainingCapacity()}), and since the ring is filled in order, producers can put at most
+ * {@code capacity - 1} messages past the oldest held lease before they wait for it to end. A held message is not
+ * in the queue for {@link SharedQueue#size()}, {@link SharedQueue#peek()}, iteration or {@code contains}. While a
+ * lease is held, each take scans from it over the positions taken since (at most the capacity). The number of
+ * leases one attachment (one open handle) may hold is bounded
+ * ({@link SharedQueueBuilder#maxLeasesPerProcess(int)}).
  * <p>
  * Thread-safe: of concurrent {@code ack}, {@code release} and {@code close} calls, exactly one ends the lease.
  *
