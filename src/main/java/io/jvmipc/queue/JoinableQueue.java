@@ -52,6 +52,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * started looking has been marked done (or lost with a dead process), as Python's does; a task put while it
  * looks may or may not be waited for.
  * <p>
+ * <b>Leases</b>: {@link #takeLease()}, {@link #pollLease(long, TimeUnit)} and {@link #pollLease()} take a message
+ * under a {@link Lease}: it stays in its slot, counted as unfinished there, until {@link Lease#ack()}, which is
+ * the task's {@code taskDone()} (the slot is freed; do not call {@link #taskDone()} for it as well). A lease that
+ * is released, closed without an ack, or whose holder dies puts the message back in the queue, still unfinished,
+ * for another consumer: no task is lost with a consumer, at the price of at-least-once delivery (a holder killed
+ * after its work but before its {@code ack} returned has that task done again).
+ * <p>
  * A {@link #taskDone()} is meant to be called by the process that took the message. Called by a process that
  * has no message left to mark done, it marks done a message that another process took (one CAS on that
  * process's count), so the task is not counted twice if that process dies; it is refused if no process has
@@ -90,6 +97,8 @@ public final class JoinableQueue<T> implements AutoCloseable
     private final MemorySegment segment;
     private final Signal signal;
     private final WaitStrategy waitStrategy;
+    /** After a lease's ack freed its slot: wake the joiners to count again; created once. */
+    private final Runnable leaseDone = this::wakeJoiners;
     /** Counts this process's takes while their slots are still held; created once. */
     private final SharedQueue.TakeCounter counter = new SharedQueue.TakeCounter()
     {
@@ -247,6 +256,53 @@ public final class JoinableQueue<T> implements AutoCloseable
     public T poll(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         return takeCounted(WaitStrategy.timeoutNanos(timeout, unit));
+    }
+
+    /**
+     * Takes the next message under a {@link Lease}, waiting while the queue is empty; its
+     * {@link Lease#ack()} marks the task done (see the class comment). As {@link SharedQueue#takeLease()}.
+     *
+     * @return the lease.
+     * @throws InterruptedException  if interrupted while waiting.
+     * @throws IllegalStateException if closed, or this process holds the most leases it may.
+     */
+    public Lease<T> takeLease() throws InterruptedException
+    {
+        return lease(Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes the next message under a {@link Lease}, waiting up to the timeout; see {@link #takeLease()}.
+     *
+     * @param timeout how long to wait at most; zero or less means not at all (one attempt).
+     * @param unit    the timeout's unit.
+     * @return the lease, or {@code null} if the queue stayed empty.
+     * @throws InterruptedException  if interrupted while waiting.
+     * @throws IllegalStateException if closed, or this process holds the most leases it may.
+     */
+    public Lease<T> pollLease(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return lease(Math.max(0, WaitStrategy.timeoutNanos(timeout, unit)));
+    }
+
+    /**
+     * Takes the next message under a {@link Lease} if there is one now; see {@link #takeLease()}.
+     *
+     * @return the lease, or {@code null} if empty.
+     * @throws IllegalStateException if closed, or this process holds the most leases it may.
+     */
+    public Lease<T> pollLease()
+    {
+        try
+        {
+            return lease(0);
+        }
+        catch (final InterruptedException e)
+        {
+            // a take that does not wait is never interrupted
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -474,6 +530,32 @@ public final class JoinableQueue<T> implements AutoCloseable
         signal.waiters();
     }
 
+    private Lease<T> lease(final long timeoutNanos) throws InterruptedException
+    {
+        try
+        {
+            checkCountFile();
+            return queue.lease(timeoutNanos, leaseDone);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /** A lease's ack freed its slot, so the unfinished tasks may have reached zero. */
+    private void wakeJoiners()
+    {
+        try
+        {
+            signal.signalAll();
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
     private T takeCounted(final long timeoutNanos) throws InterruptedException
     {
         try
@@ -611,6 +693,19 @@ public final class JoinableQueue<T> implements AutoCloseable
         {
             super.processTableCapacity(capacity);
             queueBuilder.processTableCapacity(capacity);
+            return this;
+        }
+
+        /**
+         * How many leases this process may hold at once; see {@link SharedQueueBuilder#maxLeasesPerProcess(int)}.
+         *
+         * @param maxLeases the bound.
+         * @return this builder.
+         * @throws IllegalArgumentException if out of range.
+         */
+        public Builder<T> maxLeasesPerProcess(final int maxLeases)
+        {
+            queueBuilder.maxLeasesPerProcess(maxLeases);
             return this;
         }
 

@@ -22,7 +22,7 @@ import io.jvmipc.wait.SignalDescriptor;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |  State word (long): position (46 bits) | state (2) | owner (16)|  0
+ *  |  State word (long): position (45 bits) | state (3) | owner (16)|  0
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                       Message Length                          |  8
@@ -34,14 +34,45 @@ import io.jvmipc.wait.SignalDescriptor;
  * </pre>
  * Slot states, for the position {@code p} held in the word: FREE (a producer may claim {@code p}), WRITING (a
  * producer, whose process-table entry is the owner, is filling it), READY (message {@code p} is published),
- * READING (a consumer, the owner, is reading it). A consumer done with {@code p} stores FREE for
- * {@code p + capacity}. Header parameters: 0 = capacity (slots), 1 = max message size, 2 = slot length,
+ * READING (a consumer, the owner, is reading it for a plain take), LEASED (a consumer, the owner, holds it under
+ * a {@link Lease} until it acknowledges it). A consumer done with {@code p} stores FREE for
+ * {@code p + capacity}.
+ * <p>
+ * <b>Transitions</b> (each one compare-and-set or release store of the whole word; "E" is the owner entry):
+ * <table class="striped">
+ * <caption>Slot state transitions</caption>
+ * <tr><th>From</th><th>To</th><th>By</th><th>A kill of the actor at any instant leaves</th></tr>
+ * <tr><td>FREE(p)</td><td>WRITING(p, E)</td><td>a producer's claim (CAS)</td>
+ *     <td>FREE(p) or WRITING(p, E): the latter is freed by E's recovery</td></tr>
+ * <tr><td>WRITING(p, E)</td><td>READY(p)</td><td>E's commit (release store)</td>
+ *     <td>WRITING (freed as a gap by recovery: never published) or READY (published)</td></tr>
+ * <tr><td>WRITING(p, E)</td><td>FREE(p + capacity)</td><td>E's abort (release store), or E's recovery (CAS)</td>
+ *     <td>either word; recovery is restartable</td></tr>
+ * <tr><td>READY(p)</td><td>READING(p, E)</td><td>a plain take or a removal by E (CAS)</td>
+ *     <td>READY (not taken) or READING: the latter is freed by recovery (the message is lost: at most once)</td></tr>
+ * <tr><td>READY(p)</td><td>LEASED(p, E)</td><td>a leased take by E (CAS)</td>
+ *     <td>READY (not taken) or LEASED: the latter is made READY again by recovery (redelivered)</td></tr>
+ * <tr><td>READING(p, E)</td><td>FREE(p + capacity)</td><td>E's release after reading (release store), or E's
+ *     recovery (CAS)</td><td>either word</td></tr>
+ * <tr><td>LEASED(p, E)</td><td>FREE(p + capacity)</td><td>E's {@link Lease#ack()} (CAS)</td>
+ *     <td>LEASED (the ack did not happen: recovery redelivers it) or FREE (acknowledged, never redelivered)</td></tr>
+ * <tr><td>LEASED(p, E)</td><td>READY(p)</td><td>E's {@link Lease#release()} (CAS), or E's recovery (CAS)</td>
+ *     <td>either word; both lead to one redelivery</td></tr>
+ * </table>
+ * Only E changes a WRITING, READING or LEASED word owned by E while E is attached; recovery changes it only
+ * while holding E's entry lock after E's process died or detached, and before E can be reused by a new process,
+ * so an owner stamp never outlives its process. READY is left only by a CAS, so of any number of takers, plain or
+ * leased, exactly one gets a message each time it is READY: a message is never held by two live holders at once.
+ * Header parameters: 0 = capacity (slots), 1 = max message size, 2 = slot length,
  * 3 = the hash of the identity of the codec the queue was created with ({@link io.jvmipc.codec.Codecs#identityHash}).
  */
 public final class QueueDescriptor
 {
-    /** Layout version of a queue's body and parameters (2: parameter 3 holds the codec's identity hash). */
-    public static final int KIND_VERSION = 2;
+    /**
+     * Layout version of a queue's body and parameters (2: parameter 3 holds the codec's identity hash; 3: the state
+     * word has 3 state bits, for LEASED).
+     */
+    public static final int KIND_VERSION = 3;
 
     /** Offset of the tail hint. */
     public static final int TAIL_OFFSET = 0;
@@ -85,7 +116,7 @@ public final class QueueDescriptor
     public static final long MAX_BODY_LENGTH = 64L << 30;
 
     static final int OWNER_BITS = 16;
-    static final int STATE_BITS = 2;
+    static final int STATE_BITS = 3;
     static final int POSITION_SHIFT = OWNER_BITS + STATE_BITS;
     static final int POSITION_BITS = Long.SIZE - POSITION_SHIFT;
     static final long OWNER_MASK = (1L << OWNER_BITS) - 1;
@@ -97,8 +128,13 @@ public final class QueueDescriptor
     public static final int WRITING = 1;
     /** Slot state: the message of the word's position is published. */
     public static final int READY = 2;
-    /** Slot state: a consumer (the word's owner entry) is reading the word's position. */
+    /** Slot state: a consumer (the word's owner entry) is reading the word's position (a plain take). */
     public static final int READING = 3;
+    /**
+     * Slot state: a consumer (the word's owner entry) holds the word's position under a {@link Lease}; the message
+     * stays in the slot until acknowledged, and is made READY again if the holder dies or releases it.
+     */
+    public static final int LEASED = 4;
 
     private QueueDescriptor()
     {
@@ -136,7 +172,7 @@ public final class QueueDescriptor
      * The state in a slot's state word.
      *
      * @param word a state word.
-     * @return {@link #FREE}, {@link #WRITING}, {@link #READY} or {@link #READING}.
+     * @return {@link #FREE}, {@link #WRITING}, {@link #READY}, {@link #READING} or {@link #LEASED}.
      */
     public static int state(final long word)
     {
@@ -147,7 +183,7 @@ public final class QueueDescriptor
      * The owner in a slot's state word: the process-table entry of the producer or consumer holding it.
      *
      * @param word a state word.
-     * @return the entry (meaningful for {@link #WRITING} and {@link #READING}).
+     * @return the entry (meaningful for {@link #WRITING}, {@link #READING} and {@link #LEASED}).
      */
     public static int owner(final long word)
     {
@@ -159,14 +195,14 @@ public final class QueueDescriptor
      *
      * @param word     a state word.
      * @param position a queue position.
-     * @return {@code true} if the word's position is {@code position} modulo 2^46.
+     * @return {@code true} if the word's position is {@code position} modulo 2^45.
      */
     public static boolean holds(final long word, final long position)
     {
         return positionDelta(word, position) == 0;
     }
 
-    /** The word's position minus {@code position}, as a signed difference modulo 2^46. */
+    /** The word's position minus {@code position}, as a signed difference modulo 2^45. */
     static long positionDelta(final long word, final long position)
     {
         return ((word >>> POSITION_SHIFT) - position) << POSITION_SHIFT >> POSITION_SHIFT;

@@ -6,8 +6,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 import static io.jvmipc.queue.QueueDescriptor.FREE;
+import static io.jvmipc.queue.QueueDescriptor.LEASED;
 import static io.jvmipc.queue.QueueDescriptor.LENGTH_OFFSET;
 import static io.jvmipc.queue.QueueDescriptor.MESSAGE_OFFSET;
+import static io.jvmipc.queue.QueueDescriptor.OWNER_MASK;
 import static io.jvmipc.queue.QueueDescriptor.POSITION_SHIFT;
 import static io.jvmipc.queue.QueueDescriptor.READING;
 import static io.jvmipc.queue.QueueDescriptor.READY;
@@ -31,6 +33,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * died is always attributable, and {@link #recover(int)} (run while holding the dead owner's entry) frees it.
  * The head and tail are hints: stored by whoever claims or takes a slot, CASed forward by whoever finds their
  * slot already moved on; a hint that lags only costs a scan, it never changes an outcome.
+ * <p>
+ * <b>Leases.</b> A leased take CASes READY(p) to LEASED(p, me) instead of READING; {@link #ack(long)} CASes
+ * LEASED(p, me) to FREE(p + capacity), {@link #releaseLease(long)} and the recovery of a dead holder CAS it back
+ * to READY(p), so the message is taken again. A READY(p) behind the head hint would never be seen by a taker, so
+ * the head hint never passes a LEASED slot. The invariant: <i>every position below the head hint is gone for
+ * good</i> (its slot is READING for it, which only becomes a later lap, or already holds a later lap). It holds
+ * because the hint moves only (a) to {@code p + 1} by a plain take that has just made p READING and has not
+ * passed a LEASED slot in its scan, (b) past p by {@link #advance} or {@link #removeTaken(long)} after reading
+ * p's slot as READING(p) or a later lap, again only by a scan that has not passed a LEASED slot, or (c) backwards
+ * (a stale store), which keeps the invariant. A scan that finds a LEASED slot goes on past it by its own count
+ * and moves the hint no more; a leased take does not move it either. So a LEASED or released slot is at or
+ * after the hint, and every scan reaches it: a released or recovered lease is the oldest message a taker finds,
+ * before newer ones (each producer's FIFO order is kept, except that messages after it may have been delivered
+ * while it was held). The cost: while a lease is held, each take scans from the oldest held lease over the
+ * positions taken since (at most the capacity). A take that finds nothing to take after passing leases names
+ * their holder (or any process, if several) as the one to blame, so that a waiting consumer probes it and a
+ * dead holder's message is redelivered.
  * <p>
  * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
  * page, which a truncation removes first) in the same call: on a file truncated under a live process that read
@@ -185,7 +204,7 @@ final class QueueRing
             {
                 // the slot still holds the previous lap's message: full
                 final int state = state(word);
-                return state == WRITING || state == READING ? BLOCKED_BASE - owner(word) : NONE;
+                return state == WRITING || state == READING || state == LEASED ? BLOCKED_BASE - owner(word) : NONE;
             }
         }
     }
@@ -213,16 +232,32 @@ final class QueueRing
     }
 
     /**
-     * Takes the oldest published message for reading, unless it is longer than {@code maxLength}.
+     * Takes the oldest published message for reading, unless it is longer than {@code maxLength} (a plain take).
      *
      * @param maxLength the longest message the caller can take.
-     * @return the position, {@link #NONE} if nothing is published, blocked by the writer of the oldest slot, or
-     *         too long (the message stays in the queue).
+     * @return as {@link #tryTake(int, boolean)}.
      */
     long tryTake(final int maxLength)
     {
+        return tryTake(maxLength, false);
+    }
+
+    /**
+     * Takes the oldest published message, unless it is longer than {@code maxLength}: plainly (READING, freed by
+     * {@link #release(long)}) or under a lease (LEASED, ended by {@link #ack(long)} or {@link #releaseLease(long)}).
+     *
+     * @param maxLength the longest message the caller can take.
+     * @param lease     whether to take it under a lease.
+     * @return the position, {@link #NONE} if nothing is published, blocked by the writer of the oldest slot (or,
+     *         with nothing to take, by the holder of a lease passed on the way; {@link QueueDescriptor#OWNER_MASK}
+     *         if several), or too long (the message stays in the queue).
+     */
+    long tryTake(final int maxLength, final boolean lease)
+    {
         // volatile: only a starting hint; the slot's state word below decides
         long head = (long)LONG.getVolatile(segment, headOffset);
+        // -1 while no LEASED slot was passed: from the first one on, the hint stays where it is (see the class)
+        int leaseHolder = -1;
         while (true)
         {
             final long slot = slotOffset(head);
@@ -250,36 +285,91 @@ final class QueueRing
                         }
                         // a length outside 0..maxMessageSize is corrupt: taken below, for the caller to report
                     }
-                    // CAS: takes the message and records this process as its reader in one step
-                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, READING, self())))
+                    // CAS: takes the message and records this process as its reader or holder in one step
+                    if (LONG.compareAndSet(segment, slot, word, stateWord(head, lease ? LEASED : READING, self())))
                     {
-                        // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds the
-                        // slot taken or freed for a later lap and advances past it
-                        LONG.setRelease(segment, headOffset, head + 1);
+                        if (!lease && leaseHolder < 0)
+                        {
+                            // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds
+                            // the slot taken or freed for a later lap and advances past it. Never past a lease: this
+                            // scan passed none, and our own is READING
+                            LONG.setRelease(segment, headOffset, head + 1);
+                        }
                         return head;
                     }
                     continue;
                 }
                 if (state == FREE)
                 {
-                    return NONE;
+                    return nothingAfter(leaseHolder);
                 }
                 if (state == WRITING)
                 {
                     return BLOCKED_BASE - owner(word);
                 }
-                head = advance(headOffset, head);
+                if (state == LEASED)
+                {
+                    final int holder = owner(word);
+                    leaseHolder = leaseHolder < 0 || leaseHolder == holder ? holder : (int)OWNER_MASK;
+                    head++;
+                    continue;
+                }
+                head = leaseHolder < 0 ? advance(headOffset, head) : head + 1;
             }
             else if (delta > 0)
             {
-                head = advance(headOffset, head);
+                head = leaseHolder < 0 ? advance(headOffset, head) : head + 1;
             }
             else
             {
-                // the previous lap's message is still being read: this position is not written yet
-                return NONE;
+                // the previous lap's message is still being read or held: this position is not written yet
+                return nothingAfter(leaseHolder);
             }
         }
+    }
+
+    /** Nothing to take: {@link #NONE}, or blocked by the holder of the leases passed (-1: none). */
+    private static long nothingAfter(final int leaseHolder)
+    {
+        return leaseHolder < 0 ? NONE : BLOCKED_BASE - leaseHolder;
+    }
+
+    /**
+     * Acknowledges a position this attachment holds under a lease: LEASED(position, me) becomes FREE for the next
+     * lap, so the message is gone for good.
+     *
+     * @return {@code true} if done; {@code false} if the slot is no longer this attachment's lease (it was given
+     *         back by a recovery of this attachment's entry, which happens only once it is closed).
+     */
+    boolean ack(final long position)
+    {
+        return endLease(position, stateWord(position + capacity, FREE, 0));
+    }
+
+    /**
+     * Gives a position this attachment holds under a lease back to the queue: LEASED(position, me) becomes
+     * READY(position), the oldest message a taker finds (see the class).
+     *
+     * @return {@code true} if done; {@code false} as {@link #ack(long)}.
+     */
+    boolean releaseLease(final long position)
+    {
+        return endLease(position, stateWord(position, READY, 0));
+    }
+
+    private boolean endLease(final long position, final long next)
+    {
+        final long slot = slotOffset(position);
+        final long held = stateWord(position, LEASED, self());
+        // volatile read first: the lease was taken by an earlier call and the file may have been truncated since;
+        // the read raises the JVM's InternalError, where an interpreted CAS on the removed page would crash the JVM
+        if ((long)LONG.getVolatile(segment, slot) != held)
+        {
+            return false;
+        }
+        // CAS (release semantics): our reads of the slot complete before it is freed or taken again; only we change
+        // our LEASED word while attached, so this fails only if we are not
+        return LONG.compareAndSet(segment, slot, held, next);
     }
 
     /**
@@ -313,7 +403,7 @@ final class QueueRing
             // volatile: as in tryTake, the slot's state word decides
             final long word = (long)LONG.getVolatile(segment, slotOffset(position));
             final long delta = positionDelta(word, position);
-            if (delta > 0 || delta == 0 && state(word) == READING)
+            if (delta > 0 || delta == 0 && (state(word) == READING || state(word) == LEASED))
             {
                 position++;
                 continue;
@@ -334,31 +424,37 @@ final class QueueRing
     }
 
     /**
-     * Frees every slot that process-table entry {@code entry} was writing or reading. Called only while holding
-     * that entry's lock after its owner died, so no live thread owns those slots. A message it was writing was
-     * never published; one it was reading is lost (its take never returned).
+     * Frees every slot that process-table entry {@code entry} was writing or reading, and makes every slot it held
+     * under a lease READY again (redelivered). Called only while holding that entry's lock after its owner died
+     * or detached, so no live thread owns those slots. A message it was writing was never published; one it was
+     * reading is lost (its take never returned); one it held under a lease is taken again by the next taker (the
+     * head hint is at or before it, see the class). Each slot is one CAS, so a recoverer that dies half-way
+     * leaves every slot either recovered or still the dead entry's, for the next recoverer.
      *
-     * @return how many slots were freed.
+     * @return how many slots were freed or made READY.
      */
     int recover(final int entry)
     {
-        int freed = 0;
+        int recovered = 0;
         for (int i = 0; i < capacity; i++)
         {
             final long slot = slotsOffset + (long)i * slotLength;
             final long word = (long)LONG.getVolatile(segment, slot);
             final int state = state(word);
-            if ((state == WRITING || state == READING) && owner(word) == entry)
+            if ((state == WRITING || state == READING || state == LEASED) && owner(word) == entry)
             {
-                final long nextLap = (word >>> POSITION_SHIFT) + capacity;
-                // CAS: only the dead owner could have changed this word, so this succeeds; it frees the slot
-                if (LONG.compareAndSet(segment, slot, word, stateWord(nextLap, FREE, 0)))
+                final long position = word >>> POSITION_SHIFT;
+                final long next = state == LEASED ? stateWord(position, READY, 0)
+                    : stateWord(position + capacity, FREE, 0);
+                // CAS: only the dead owner could have changed this word, so this succeeds; it frees the slot, or
+                // publishes the leased message again
+                if (LONG.compareAndSet(segment, slot, word, next))
                 {
-                    freed++;
+                    recovered++;
                 }
             }
         }
-        return freed;
+        return recovered;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -40,6 +41,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <ul>
  *   <li>a message whose {@code put}/{@code offer} returned is delivered exactly once, unless the process that
  *       takes it dies before its {@code take}/{@code poll} returns (then that one message is lost);</li>
+ *   <li>a message taken under a {@link Lease} ({@link #takeLease()}, {@link #pollLease(long, TimeUnit)},
+ *       {@link #pollLease()}) is never lost: it stays in its slot until {@link Lease#ack()} returns, and if the
+ *       holder dies (or closes the queue) first, it is given back and taken by another consumer. That is
+ *       at-least-once delivery: a message whose holder died before its {@code ack} returned may be delivered
+ *       again, even if the holder had done its work;</li>
  *   <li>a message whose producer died before its {@code put} returned is never delivered, and its slot does not
  *       block the queue: once the producer's death is detected, the slot is skipped; likewise a slot held by a
  *       dead consumer is freed for producers. Every call that finds a slot owned by another process in its way,
@@ -109,6 +115,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <tr><td>{@code get_nowait()}</td><td>{@link #poll()} (null), or {@link #remove()} (throws)</td></tr>
  * <tr><td>{@code qsize()}, {@code empty()}, {@code full()}</td><td>{@link #size()}, {@link #isEmpty()}, {@link #isFull()}</td></tr>
  * <tr><td>{@code close()}</td><td>{@link #close()}</td></tr>
+ * <tr><td>(none: no loss when a consumer dies)</td><td>{@link #takeLease()}, then {@link Lease#ack()}</td></tr>
  * </table>
  *
  * @param <T> the type of message.
@@ -118,7 +125,11 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** One claim attempt for {@link WaitLoop}: non-capturing, so no call allocates. */
     private static final WaitLoop.Attempt<SharedQueue<?>> CLAIM = SharedQueue::claimAttempt;
     /** One take attempt of a message of any length. */
-    private static final WaitLoop.Attempt<SharedQueue<?>> TAKE = queue -> queue.takeAttempt(Integer.MAX_VALUE);
+    private static final WaitLoop.Attempt<SharedQueue<?>> TAKE =
+        queue -> queue.takeAttempt(Integer.MAX_VALUE, false);
+    /** One leased take attempt of a message of any length. */
+    private static final WaitLoop.Attempt<SharedQueue<?>> LEASE =
+        queue -> queue.takeAttempt(Integer.MAX_VALUE, true);
     /** One look for the oldest published message, naming the writer of a slot that holds the line. */
     private static final WaitLoop.Attempt<SharedQueue<?>> PEEK = SharedQueue::peekAttempt;
     /** The destination limit of a byte take, passed to its attempt without allocating. */
@@ -135,11 +146,15 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** The slot region of the mapping: what {@link #buffer()} exposes. */
     private final MemorySegment slots;
     /** One take attempt with a destination limit (from {@link #TAKE_LIMIT}); created once. */
-    private final WaitLoop.Attempt<int[]> limitedTake = limit -> takeAttempt(limit[0]);
+    private final WaitLoop.Attempt<int[]> limitedTake = limit -> takeAttempt(limit[0], false);
+    /** The most leases this attachment may hold at once. */
+    private final int maxLeases;
+    /** The leases this attachment holds, or is taking. */
+    private final AtomicInteger leases = new AtomicInteger();
 
     /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
-        final String name)
+        final String name, final int maxLeases)
     {
         this.file = file;
         this.codec = codec;
@@ -157,6 +172,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
         this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file);
         this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
+        this.maxLeases = maxLeases > 0 ? maxLeases : Math.clamp(capacity / 2, 1, 16);
     }
 
     /**
@@ -527,6 +543,220 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             throw file.faulted(e);
         }
+    }
+
+    /**
+     * Takes the oldest message under a {@link Lease}, waiting as long as needed: the message stays in its slot
+     * until {@link Lease#ack()}, and is given back to the queue by {@link Lease#release()}, by
+     * {@link Lease#close()} without an ack, or when this process dies or closes the queue first (then another
+     * consumer takes it: at-least-once delivery). A released or redelivered message is the oldest one a taker
+     * finds. While a lease is held its slot counts against the capacity. Taking a lease when this attachment
+     * already holds {@link SharedQueueBuilder#maxLeasesPerProcess(int)} of them is refused at once, without
+     * waiting: only this process can end them, so waiting for one to end could wait forever.
+     * <p>
+     * A message that cannot be decoded, or whose slot is corrupt, is consumed (not redelivered: it would fail
+     * again) and reported, as by {@link #take()}. While a lease is held and the queue is otherwise empty, a
+     * waiting consumer wakes to probe the holder every {@link SharedFile#PROBE_INTERVAL_NANOS}, so that a dead
+     * holder's message is redelivered within that interval of the probe finding it dead.
+     *
+     * @return the lease.
+     * @throws InterruptedException           if interrupted while waiting (nothing is taken).
+     * @throws IllegalStateException          if this queue is closed in this process, or this attachment holds
+     *                                        the most leases it may.
+     * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (the slot is skipped).
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
+    public Lease<T> takeLease() throws InterruptedException
+    {
+        return lease(Long.MAX_VALUE, null);
+    }
+
+    /**
+     * Takes the oldest message under a {@link Lease}, waiting up to the timeout for one; see {@link #takeLease()}.
+     *
+     * @param timeout how long to wait; zero or less means not at all (one attempt).
+     * @param unit    the timeout's unit.
+     * @return the lease, or {@code null} if no message arrived before the timeout (never earlier).
+     * @throws InterruptedException           if interrupted while waiting (nothing is taken).
+     * @throws IllegalStateException          if this queue is closed in this process, or this attachment holds
+     *                                        the most leases it may.
+     * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (the slot is skipped).
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
+    public Lease<T> pollLease(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        return lease(timeoutNanos <= 0 ? 0 : timeoutNanos, null);
+    }
+
+    /**
+     * Takes the oldest message under a {@link Lease} if there is one now; never blocks (probes a due slot owner in
+     * the way, as {@link #poll()}); see {@link #takeLease()}.
+     *
+     * @return the lease, or {@code null} if the queue is empty.
+     * @throws IllegalStateException          if this queue is closed in this process, or this attachment holds
+     *                                        the most leases it may.
+     * @throws io.jvmipc.codec.CodecException if the message cannot be decoded (it is consumed).
+     * @throws CorruptFileException           if the oldest slot's length is corrupt (the slot is skipped).
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
+    public Lease<T> pollLease()
+    {
+        try
+        {
+            return lease(0, null);
+        }
+        catch (final InterruptedException e)
+        {
+            // a take that does not wait is never interrupted
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The most leases this attachment may hold at once ({@link SharedQueueBuilder#maxLeasesPerProcess(int)}).
+     *
+     * @return the bound.
+     */
+    public int maxLeasesPerProcess()
+    {
+        return maxLeases;
+    }
+
+    /**
+     * The leases this attachment holds now (taken and not yet acknowledged or released).
+     *
+     * @return the count.
+     */
+    public int heldLeases()
+    {
+        return leases.get();
+    }
+
+    /**
+     * A leased take ({@code timeoutNanos} 0: one attempt; {@code Long.MAX_VALUE}: no deadline); {@code afterAck}
+     * runs after the lease's ack ({@link JoinableQueue}'s wake of its joiners), or is {@code null}.
+     */
+    Lease<T> lease(final long timeoutNanos, final Runnable afterAck) throws InterruptedException
+    {
+        file.ensureOpen();
+        reserveLease();
+        boolean leased = false;
+        try
+        {
+            final long position = timeoutNanos <= 0 ? leaseNow() : awaitLease(timeoutNanos);
+            if (position < 0)
+            {
+                return null;
+            }
+            final T value;
+            try
+            {
+                final int length = ring.length(position);
+                if (!ring.isValidLength(length))
+                {
+                    throw corrupt(position, length, "the slot is skipped");
+                }
+                value = codec.decode(ring.segment(), ring.messageOffset(position), length);
+            }
+            catch (final RuntimeException e)
+            {
+                // consumed: given back, it would fail the same way for every taker
+                consumeLease(position);
+                throw e;
+            }
+            leased = true;
+            return new Lease<>(this, position, value, afterAck);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+        finally
+        {
+            if (!leased)
+            {
+                leases.decrementAndGet();
+            }
+        }
+    }
+
+    /** Counts one more lease for this attachment, refusing one over the bound. */
+    private void reserveLease()
+    {
+        while (true)
+        {
+            final int held = leases.get();
+            if (held >= maxLeases)
+            {
+                throw new IllegalStateException(file.path() + ": this process already holds " + held +
+                    " leases, its bound (maxLeasesPerProcess " + maxLeases + "); ack or release one first");
+            }
+            if (leases.compareAndSet(held, held + 1))
+            {
+                return;
+            }
+        }
+    }
+
+    private void consumeLease(final long position)
+    {
+        ring.ack(position);
+        notFull.signalAll();
+    }
+
+    /**
+     * Ends a lease of this attachment: acknowledged (the slot is freed) or given back (READY again).
+     *
+     * @throws IllegalStateException if this queue is closed here (closing gave the message back), or the slot is
+     *                               no longer this attachment's lease.
+     */
+    void endLease(final long position, final boolean ack)
+    {
+        file.ensureOpen();
+        final boolean ended;
+        try
+        {
+            ended = ack ? ring.ack(position) : ring.releaseLease(position);
+            if (ended)
+            {
+                if (ack)
+                {
+                    notFull.signalAll();
+                }
+                else
+                {
+                    notEmpty.signalAll();
+                }
+            }
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+        leases.decrementAndGet();
+        if (!ended)
+        {
+            throw new IllegalStateException(file.path() + ": the slot of lease position " + position +
+                " is no longer held by this process");
+        }
+    }
+
+    /** One leased take attempt, with the probe of a due owner in the way; -1 if empty. */
+    private long leaseNow()
+    {
+        final long result = WaitLoop.attemptAndProbe(file, this, LEASE);
+        return WaitLoop.isWait(result) ? -1 : result;
+    }
+
+    /** A leased take, waiting on the not-empty signal up to the timeout; -1 at the timeout. */
+    private long awaitLease(final long timeoutNanos) throws InterruptedException
+    {
+        final long result = WaitLoop.await(file, notEmpty, waitStrategy, this, LEASE, timeoutNanos, true);
+        return WaitLoop.isWait(result) ? -1 : result;
     }
 
     /**
@@ -1523,9 +1753,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * One take attempt for {@link WaitLoop}: the position, or "wait", naming the writer of the oldest slot if it
      * holds the line. A message longer than {@code maxLength} throws, ending the wait; it stays in the queue.
      */
-    private long takeAttempt(final int maxLength)
+    private long takeAttempt(final int maxLength, final boolean lease)
     {
-        final long result = ring.tryTake(maxLength);
+        final long result = ring.tryTake(maxLength, lease);
         if (result >= 0)
         {
             return result;
@@ -1537,7 +1767,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         return QueueRing.isBlocked(result) ? WaitLoop.waitFor(QueueRing.blockingOwner(result)) : WaitLoop.WAIT;
     }
 
-    /** One peek attempt for {@link WaitLoop}: as {@link #takeAttempt(int)}, without taking. */
+    /** One peek attempt for {@link WaitLoop}: as {@link #takeAttempt(int, boolean)}, without taking. */
     private long peekAttempt()
     {
         final long result = ring.firstPublished();
@@ -1586,6 +1816,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     {
         final long result = WaitLoop.await(file, notEmpty, waitStrategy, this, TAKE, timeoutNanos, true);
         return WaitLoop.isWait(result) ? -1 : result;
+    }
+
+    /** The queue's file (for tests: its process table and probes). */
+    SharedFile file()
+    {
+        return file;
     }
 
     /**
@@ -1652,8 +1888,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
-     * For {@link JoinableQueue#join()}: the number of slots that hold a message (WRITING, READY or READING, of
-     * any lap), read slot by slot (O(capacity)). A message counts from its claim until its slot is freed, so a
+     * For {@link JoinableQueue#join()}: the number of slots that hold a message (WRITING, READY, READING or
+     * LEASED, of any lap), read slot by slot (O(capacity)). A message counts from its claim until its slot is freed, so a
      * message that this scan did not see in its slot was taken (or given up) before the scan reached it. A slot
      * held by another process that is due for a liveness probe is probed first, and freed if its owner is gone.
      *
@@ -1679,7 +1915,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             long word = ring.slotWordAt(i);
             int state = QueueDescriptor.state(word);
-            if (state == QueueDescriptor.WRITING || state == QueueDescriptor.READING)
+            if (state == QueueDescriptor.WRITING || state == QueueDescriptor.READING ||
+                state == QueueDescriptor.LEASED)
             {
                 final int owner = QueueDescriptor.owner(word);
                 if (owner != file.entry() && owner < entries && file.probeDue(owner) && file.recoverIfDead(owner))
@@ -1689,7 +1926,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
                 }
             }
             if (state == QueueDescriptor.WRITING || state == QueueDescriptor.READY ||
-                state == QueueDescriptor.READING)
+                state == QueueDescriptor.READING || state == QueueDescriptor.LEASED)
             {
                 held++;
             }
@@ -1698,7 +1935,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
-     * Frees what a dead (or detached) attachment held, and wakes everyone to re-check. Runs holding its entry,
+     * Frees what a dead (or detached) attachment held (its leases become READY again), and wakes everyone to
+     * re-check. Runs holding its entry,
      * after the file has dropped its waiter registrations; restartable: each freed slot is one CAS.
      */
     void recover(final int deadEntry)

@@ -26,6 +26,8 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
     private WaitStrategy waitStrategy = WaitStrategy.blocking();
     private boolean capacitySet;
     private boolean maxMessageSizeSet;
+    /** 0: the default, from the queue's capacity. */
+    private int maxLeasesPerProcess;
 
     SharedQueueBuilder(final String name, final Codec<T> codec)
     {
@@ -70,6 +72,27 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         }
         this.maxMessageSize = maxMessageSize;
         this.maxMessageSizeSet = true;
+        return this;
+    }
+
+    /**
+     * How many {@link Lease}s this attachment may hold at once (default: half the capacity, at least 1 and at most
+     * 16); a per-process choice, not stored in the queue. A lease holds its message's slot until it ends, so
+     * producers see held leases as used capacity; taking a lease over the bound throws
+     * {@link IllegalStateException} (see {@link SharedQueue#takeLease()}).
+     *
+     * @param maxLeases 1 to 2^30.
+     * @return this builder.
+     * @throws IllegalArgumentException if out of range.
+     */
+    public SharedQueueBuilder<T> maxLeasesPerProcess(final int maxLeases)
+    {
+        if (maxLeases < 1 || maxLeases > QueueDescriptor.MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("maxLeasesPerProcess " + maxLeases + " outside 1.." +
+                QueueDescriptor.MAX_CAPACITY);
+        }
+        this.maxLeasesPerProcess = maxLeases;
         return this;
     }
 
@@ -147,7 +170,7 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         {
             validate(file, mode);
             requireCodec(file, codecHash);
-            final SharedQueue<T> queue = new SharedQueue<>(file, codec, waitStrategy, name());
+            final SharedQueue<T> queue = new SharedQueue<>(file, codec, waitStrategy, name(), maxLeasesPerProcess);
             return new SharedFile.Bound<>(queue, queue::recover);
         });
     }

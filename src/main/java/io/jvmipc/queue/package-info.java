@@ -6,7 +6,7 @@
  * followed by the body that {@link io.jvmipc.queue.QueueDescriptor} draws: a tail hint and a head hint, each on
  * its own cache-line pair, the not-empty and not-full signals, then {@code capacity} slots of
  * {@code slotLength} bytes (a multiple of 64). A slot is a state word (position, state FREE / WRITING / READY /
- * READING, owner's process-table entry), a message length and the message bytes. A joinable queue adds a second
+ * READING / LEASED, owner's process-table entry), a message length and the message bytes. A joinable queue adds a second
  * file ({@link io.jvmipc.queue.JoinableQueueDescriptor}): the signal that {@code join()} sleeps on, plus one
  * kind word per process-table entry (messages taken and not done); the unfinished tasks are the queue's held
  * slots plus those words.
@@ -16,19 +16,23 @@
  * word (FREE(p) to WRITING(p, owner)), writes the length and bytes with plain stores and publishes with a
  * release store of READY(p). A consumer reads the word with a volatile load (acquire: the length and bytes are
  * then visible), takes it by one CAS to READING(p, owner), reads, and frees it for the next lap with a release
- * store of FREE(p + capacity), which orders its reads before a producer may reuse the slot. A reader that does
+ * store of FREE(p + capacity), which orders its reads before a producer may reuse the slot. A leased take CASes to
+ * LEASED(p, owner) instead; the holder's ack CASes it to FREE(p + capacity), its release (or the recovery of a
+ * dead holder) back to READY(p), and the head hint never passes a LEASED slot, so that a message made READY again
+ * is the first one a scan from the hint finds (see {@code QueueRing}). A reader that does
  * not own the slot (a peek, or a consumer checking a length against its buffer) reads the length or bytes with
  * acquire ordering and then re-reads the state word: the read counts only if the word is unchanged (a seqlock;
- * positions never repeat within 2^46, so an unchanged word is the same message). Waiters register on the signal
+ * positions never repeat within 2^45, so an unchanged word is the same message). Waiters register on the signal
  * before re-checking, and wakers fence before reading its waiter count ({@link io.jvmipc.wait.Signal}). Every
  * non-plain access says why at the access.
  * <p>
- * <b>Crash rules.</b> Any process may die at any instruction. The owner of a WRITING or READING slot is written
+ * <b>Crash rules.</b> Any process may die at any instruction. The owner of a WRITING, READING or LEASED slot is written
  * by the same CAS that claims it, so every stuck slot names its owner; the owner's entry is recovered only after
  * the kernel has dropped its entry lock (the process is gone, so the entry cannot have been reused yet), and the
  * recovery frees each such slot with one CAS, so a recoverer that dies half-way leaves the rest for the next one.
  * A message whose {@code put} returned is delivered exactly once unless its consumer dies before its
- * {@code take} returns (that one message is lost); a dead producer's unpublished slot is skipped as a gap; a
+ * {@code take} returns (that one message is lost); a message taken under a {@link io.jvmipc.queue.Lease} is
+ * redelivered instead when its holder dies before its ack (at-least-once); a dead producer's unpublished slot is skipped as a gap; a
  * dead consumer's slot is freed for producers. A slot whose length word is outside the queue's limits is
  * reported as {@link io.jvmipc.file.CorruptFileException} naming the file and position, never decoded, and then
  * skipped. Every change of a joinable queue's unfinished tasks is one atomic change of one word (a slot's state,

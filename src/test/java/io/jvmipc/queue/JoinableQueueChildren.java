@@ -112,4 +112,13 @@ public final class JoinableQueueChildren
             }
         }
     }
+
+    /** Takes one message under a lease, says LEASED:msg and holds it forever (until killed). */
+    public static void leaseAndHold(final String[] args) throws InterruptedException
+    {
+        final JoinableQueue<String> queue = attach(args[0], args[1]);
+        final Lease<String> lease = queue.takeLease();
+        System.out.println("LEASED:" + lease.value());
+        new CountDownLatch(1).await();
+    }
 }

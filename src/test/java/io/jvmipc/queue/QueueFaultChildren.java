@@ -37,6 +37,9 @@ public final class QueueFaultChildren
             .maxMessageSize(64).create();
         q.offer("a");
         q.offer("b");
+        q.offer("c");
+        final Lease<String> lease = q.pollLease();
+        final Lease<String> releasable = q.pollLease();
         final long claim = q.tryClaim();
         final long abortClaim = q.tryClaim();
         final Iterator<String> iterator = q.iterator();
@@ -66,6 +69,12 @@ public final class QueueFaultChildren
         checks.faults("drain", path, () -> q.drain(IGNORE, 10));
         checks.faults("peek", path, q::peek);
         checks.faults("element", path, q::element);
+        checks.faults("pollLease", path, q::pollLease);
+        checks.faults("pollLease(timeout)", path, () -> q.pollLease(1, TimeUnit.MILLISECONDS));
+        checks.faults("takeLease", path, q::takeLease);
+        checks.faults("lease.ack", path, lease::ack);
+        checks.faults("lease.release", path, releasable::release);
+        checks.faults("lease.close", path, releasable::close);
         checks.faults("drainTo", path, () -> q.drainTo(new ArrayList<>()));
         checks.faults("drainTo(max)", path, () -> q.drainTo(new ArrayList<>(), 1));
         checks.faults("size", path, q::size);
@@ -139,6 +148,9 @@ public final class QueueFaultChildren
         q.put("a");
         q.take();
         q.put("b");
+        q.put("c");
+        q.put("d");
+        final Lease<String> lease = q.pollLease();
         final Path path = countFile ? q.path() : q.queue().path();
         FaultChecks.truncate(path, size);
         checks.faults("put", path, () -> q.put("x"));
@@ -147,6 +159,10 @@ public final class QueueFaultChildren
         checks.faults("take", path, q::take);
         checks.faults("poll", path, q::poll);
         checks.faults("poll(timeout)", path, () -> q.poll(1, TimeUnit.MILLISECONDS));
+        checks.faults("pollLease", path, q::pollLease);
+        checks.faults("pollLease(timeout)", path, () -> q.pollLease(1, TimeUnit.MILLISECONDS));
+        checks.faults("takeLease", path, q::takeLease);
+        checks.faults("lease.ack", path, lease::ack);
         checks.faults("join", path, q::join);
         checks.faults("join(timeout)", path, () -> q.join(1, TimeUnit.MILLISECONDS));
         checks.faults("unfinishedTasks", path, q::unfinishedTasks);

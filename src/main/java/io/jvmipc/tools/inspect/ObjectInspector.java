@@ -469,10 +469,11 @@ public final class ObjectInspector
             {
                 case QueueDescriptor.READY -> ready++;
                 case QueueDescriptor.WRITING -> writing++;
-                case QueueDescriptor.READING -> reading++;
+                case QueueDescriptor.READING, QueueDescriptor.LEASED -> reading++;
                 default -> gaps++;
             }
-            if (slotState == QueueDescriptor.WRITING || slotState == QueueDescriptor.READING)
+            if (slotState == QueueDescriptor.WRITING || slotState == QueueDescriptor.READING ||
+                slotState == QueueDescriptor.LEASED)
             {
                 owners.merge(Integer.toString(QueueDescriptor.owner(word)), 1, Integer::sum);
             }
