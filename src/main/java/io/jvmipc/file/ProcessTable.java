@@ -94,8 +94,7 @@ final class ProcessTable
                 if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
                     ProcessTableDescriptor.ATTACHED)
                 {
-                    releaseWaiters(i);
-                    kindRecovery.recover(i);
+                    recover(i, kindRecovery, true);
                 }
                 clearEntryCounts(base);
                 segment.set(JAVA_LONG, base + ProcessTableDescriptor.PID_OFFSET, ProcessHandle.current().pid());
@@ -153,8 +152,7 @@ final class ProcessTable
                 // waiter registrations first: whatever the kind's recovery does, no waker skips a live sleeper
                 // because of a dead one's count; both steps may be re-run by the next survivor if this process
                 // dies here (the entry stays ATTACHED until the end)
-                releaseWaiters(other);
-                kind.recover(other);
+                recover(other, kind, false);
             }
             // release: the recovery's effects are visible before the entry reads as free
             INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);
@@ -293,6 +291,24 @@ final class ProcessTable
             return capacity;
         }
         return Objects.checkIndex(other, capacity);
+    }
+
+    /** Runs the recovery of a dead entry held under its lock: its waiter registrations, then the kind's own. */
+    private void recover(final int dead, final SharedFile.DeadOwnerRecovery kind, final boolean atAttach)
+    {
+        final RecoveryEvent event = new RecoveryEvent();
+        event.begin();
+        releaseWaiters(dead);
+        kind.recover(dead);
+        if (event.shouldCommit())
+        {
+            event.path = path.toString();
+            event.entry = dead;
+            event.pid = segment.get(JAVA_LONG, ProcessTableDescriptor.entryOffset(dead) +
+                ProcessTableDescriptor.PID_OFFSET);
+            event.atAttach = atAttach;
+            event.commit();
+        }
     }
 
     /** Removes a dead entry's registrations from every registered signal; restartable (a swap, then a subtract). */

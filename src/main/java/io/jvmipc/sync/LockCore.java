@@ -255,6 +255,12 @@ final class LockCore
 
     OwnerDiedException ownerDied()
     {
+        final OwnerDiedEvent event = new OwnerDiedEvent();
+        if (event.shouldCommit())
+        {
+            event.path = file.path().toString();
+            event.commit();
+        }
         return new OwnerDiedException(file.path(), "the previous holder died while holding the lock; this " +
             "thread now holds it; repair the guarded state and call markConsistent()");
     }

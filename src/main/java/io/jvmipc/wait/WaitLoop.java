@@ -122,6 +122,9 @@ public final class WaitLoop
         }
         final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
             WaitStrategy.deadline(timeoutNanos);
+        // the slow path only: a call that returned above never creates it
+        final WaitEvent event = new WaitEvent();
+        event.begin();
         boolean interrupted = false;
         try
         {
@@ -172,6 +175,13 @@ public final class WaitLoop
             if (interrupted)
             {
                 Thread.currentThread().interrupt();
+            }
+            if (event.shouldCommit())
+            {
+                event.path = file.path().toString();
+                event.suspect = hasSuspect(result) ? suspect(result) : -1;
+                event.timedOut = isWait(result);
+                event.commit();
             }
         }
     }
