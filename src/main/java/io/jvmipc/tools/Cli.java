@@ -418,16 +418,8 @@ public final class Cli implements Callable<Integer>
             final long nanos = parseDuration(interval);
             final SharedDirectory directory = cli.directory();
             final boolean terminal = System.console() != null && !cli.json;
-            for (int i = 0; count <= 0 || i < count; i++)
+            return refresh(count, nanos, () ->
             {
-                if (i > 0)
-                {
-                    LockSupport.parkNanos(nanos);
-                    if (Thread.interrupted())
-                    {
-                        return OK;
-                    }
-                }
                 if (terminal)
                 {
                     cli.out().print("\033[H\033[2J");
@@ -444,8 +436,7 @@ public final class Cli implements Callable<Integer>
                 {
                     Stat.print(cli, ObjectInspector.inspect(directory, name));
                 }
-            }
-            return OK;
+            });
         }
     }
 
@@ -768,20 +759,8 @@ public final class Cli implements Callable<Integer>
             final PrintWriter out = cli.out();
             try (CountersReader reader = CountersReader.open(directory, name))
             {
-                for (int i = 0; !watch && i < 1 || watch && (count <= 0 || i < count); i++)
-                {
-                    if (i > 0)
-                    {
-                        LockSupport.parkNanos(nanos);
-                        if (Thread.interrupted())
-                        {
-                            return OK;
-                        }
-                    }
-                    print(out, reader, pattern);
-                }
+                return refresh(watch ? count : 1, nanos, () -> print(out, reader, pattern));
             }
-            return OK;
         }
 
         private void print(final PrintWriter out, final CountersReader reader, final Pattern pattern)
@@ -819,6 +798,27 @@ public final class Cli implements Callable<Integer>
             }
             out.flush();
         }
+    }
+
+    /**
+     * Runs {@code body} {@code times} times ({@code <= 0}: until interrupted), {@code nanos} apart: the refresh
+     * loop of {@code watch} and {@code counters --watch}.
+     */
+    private static int refresh(final int times, final long nanos, final Runnable body)
+    {
+        for (int i = 0; times <= 0 || i < times; i++)
+        {
+            if (i > 0)
+            {
+                LockSupport.parkNanos(nanos);
+                if (Thread.interrupted())
+                {
+                    return OK;
+                }
+            }
+            body.run();
+        }
+        return OK;
     }
 
     /**
