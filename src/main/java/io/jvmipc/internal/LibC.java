@@ -30,6 +30,8 @@ public final class LibC
     public static final int EINTR = 4;
     /** {@code EAGAIN}: try again (futex value changed; lock held by another). */
     public static final int EAGAIN = 11;
+    /** {@code EFAULT}: an address the call was given is not mapped (a page of a truncated file). */
+    public static final int EFAULT = 14;
     /** {@code EACCES}: permission denied (also a held lock on some systems). */
     public static final int EACCES = 13;
     /** {@code ETIMEDOUT}: the wait's timeout expired. */

@@ -132,7 +132,20 @@ final class ConnectionWaiter
                 final long slice = Math.max(1, Math.min(remaining, Math.min(SLICE_NANOS, untilProbe)));
                 if (FutexWaitv.isAvailable())
                 {
-                    FutexWaitv.await(segments, offsets, keys, count, slice);
+                    try
+                    {
+                        FutexWaitv.await(segments, offsets, keys, count, slice);
+                    }
+                    catch (final InternalError unmapped)
+                    {
+                        // a word's page is gone: the reads of every connection's sequence below name its file
+                        for (int i = 0; i < count; i++)
+                        {
+                            sequence(all.get(i));
+                        }
+                        throw new IllegalStateException("futex_waitv found an unmapped word, but every " +
+                            "connection's word reads", unmapped);
+                    }
                 }
                 else
                 {

@@ -46,6 +46,9 @@ public final class Futex
      * @return {@link #WOKEN}, {@link #VALUE_CHANGED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}.
      * @throws IllegalArgumentException if the word is outside the segment or misaligned, or the timeout is not
      *                                  positive.
+     * @throws InternalError            if the word's page is gone (its file was truncated under the mapping), as
+     *                                  an access to it would throw; the primitives turn it into a
+     *                                  {@code SharedObjectException} naming the file.
      */
     public static int await(final MemorySegment segment, final long offset, final int expected,
         final long timeoutNanos)
@@ -69,6 +72,7 @@ public final class Futex
             case LibC.EAGAIN -> VALUE_CHANGED;
             case LibC.ETIMEDOUT -> TIMED_OUT;
             case LibC.EINTR -> INTERRUPTED;
+            case LibC.EFAULT -> throw unmapped(address);
             default -> throw new IllegalStateException("futex wait failed: errno " + -result);
         };
     }
@@ -81,6 +85,8 @@ public final class Futex
      * @param count   how many waiters to wake at most ({@link Integer#MAX_VALUE} for all).
      * @return how many were woken.
      * @throws IllegalArgumentException if the word is outside the segment or misaligned.
+     * @throws InternalError            if the kernel cannot reach the word (its page is gone, as after a
+     *                                  truncation of the file; a checked aligned word fails for no other reason).
      */
     public static int wake(final MemorySegment segment, final long offset, final int count)
     {
@@ -88,9 +94,20 @@ public final class Futex
         final long result = LibC.syscallNoErrno(LibC.SYS_FUTEX, address, FUTEX_WAKE, count, 0, 0);
         if (result < 0)
         {
-            throw new IllegalStateException("futex wake failed on address " + Long.toHexString(address));
+            throw unmapped(address);
         }
         return (int)result;
+    }
+
+    private static InternalError unmapped(final long address)
+    {
+        return unmapped("futex word at address " + Long.toHexString(address));
+    }
+
+    /** The error an access to a removed page of the mapping raises, for the primitives to name the file. */
+    static InternalError unmapped(final String what)
+    {
+        return new InternalError(what + " is not mapped any more (EFAULT): its file was truncated under the mapping");
     }
 
     /** The address of a futex word, checked to lie inside the segment and be 4-byte aligned. */

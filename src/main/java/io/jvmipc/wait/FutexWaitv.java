@@ -77,6 +77,8 @@ public final class FutexWaitv
      * @throws UnsupportedOperationException if {@link #isAvailable()} is {@code false}.
      * @throws IllegalArgumentException      if a word is outside its segment or misaligned, the count is out of
      *                                       range or the timeout is not positive.
+     * @throws InternalError                  if a word's page is gone (its file was truncated under the mapping);
+     *                                       the primitives turn it into a {@code SharedObjectException}.
      */
     public static int await(final MemorySegment[] segments, final long[] offsets, final int[] expected,
         final int count, final long timeoutNanos)
@@ -122,6 +124,7 @@ public final class FutexWaitv
             case LibC.ETIMEDOUT -> TIMED_OUT;
             case LibC.EINTR -> INTERRUPTED;
             case ENOSYS -> throw new UnsupportedOperationException("futex_waitv is not available on this system");
+            case LibC.EFAULT -> throw Futex.unmapped("a futex word of futex_waitv");
             default -> throw new IllegalStateException("futex_waitv failed: errno " + -result);
         };
     }

@@ -67,6 +67,12 @@ public final class WaitFaultChildren
             raises("wakeAll", signal::wakeAll);
             raises("sequence", signal::sequence);
             raises("waiters", signal::waiters);
+            raises("await", () -> signal.await(0, 1_000_000L));
+            if (FutexWaitv.isAvailable())
+            {
+                raises("FutexWaitv.await", () -> FutexWaitv.await(new MemorySegment[] {segment}, new long[] {0},
+                    new int[] {0}, 1, 1_000_000L));
+            }
             raises("releaseWaitersOf", () -> Signal.releaseWaitersOf(segment, 0, own));
             raises("Doorbell.ring", doorbell::ring);
             raises("Doorbell.bump", () -> Doorbell.bump(segment, 0));
