@@ -19,6 +19,7 @@ import io.jvmipc.tools.inspect.ProcessReport;
 import io.jvmipc.tools.inspect.QueueMessage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -404,21 +405,16 @@ public final class Cli implements Callable<Integer>
         @Parameters(paramLabel = "NAME", arity = "0..1", description = "an object to stat (default: ls)")
         String name;
 
-        @Option(names = "--interval", paramLabel = "D", defaultValue = "1s",
-            description = "time between refreshes: 500ms, 2s, 1m or seconds (default 1s)")
-        String interval;
-
-        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-            description = "stop after N refreshes (default: until interrupted)")
-        int count;
+        @Mixin
+        Refresh refresh;
 
         @Override
         public Integer call()
         {
-            final long nanos = parseDuration(interval);
+            final long nanos = refresh.nanos();
             final SharedDirectory directory = cli.directory();
             final boolean terminal = System.console() != null && !cli.json;
-            return refresh(count, nanos, () ->
+            return refresh(refresh.count, nanos, () ->
             {
                 if (terminal)
                 {
@@ -734,13 +730,8 @@ public final class Cli implements Callable<Integer>
         @Option(names = "--watch", description = "refresh every interval")
         boolean watch;
 
-        @Option(names = "--interval", paramLabel = "D", defaultValue = "1s",
-            description = "time between refreshes with --watch (default 1s)")
-        String interval;
-
-        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-            description = "with --watch, stop after N refreshes (default: until interrupted)")
-        int count;
+        @Mixin
+        Refresh refresh;
 
         @Override
         public Integer call()
@@ -754,12 +745,12 @@ public final class Cli implements Callable<Integer>
             {
                 throw new CliException(USAGE, "bad --filter: " + e.getMessage());
             }
-            final long nanos = parseDuration(interval);
+            final long nanos = refresh.nanos();
             final SharedDirectory directory = cli.directory();
             final PrintWriter out = cli.out();
             try (CountersReader reader = CountersReader.open(directory, name))
             {
-                return refresh(watch ? count : 1, nanos, () -> print(out, reader, pattern));
+                return refresh(watch ? refresh.count : 1, nanos, () -> print(out, reader, pattern));
             }
         }
 
@@ -797,6 +788,23 @@ public final class Cli implements Callable<Integer>
                 out.println(Json.write(json));
             }
             out.flush();
+        }
+    }
+
+    /** The options of the commands that refresh ({@code watch}, {@code counters --watch}). */
+    static final class Refresh
+    {
+        @Option(names = "--interval", paramLabel = "D", defaultValue = "1s",
+            description = "time between refreshes: 500ms, 2s, 1m or seconds (default 1s)")
+        String interval;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "stop after N refreshes (default: until interrupted)")
+        int count;
+
+        long nanos()
+        {
+            return parseDuration(interval);
         }
     }
 
