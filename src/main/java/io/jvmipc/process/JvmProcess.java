@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.management.ManagementFactory;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -286,6 +288,17 @@ public final class JvmProcess implements AutoCloseable
             reader.join();
         }
         return exitValue;
+    }
+
+    /**
+     * A future completed with this child once it has exited (however it ended), as {@link Process#onExit()}; its
+     * dependent actions run in a JDK thread that watches processes, so they must be short.
+     *
+     * @return the future.
+     */
+    public CompletableFuture<JvmProcess> onExit()
+    {
+        return process.onExit().thenApply(ignored -> this);
     }
 
     /**
@@ -805,7 +818,7 @@ public final class JvmProcess implements AutoCloseable
     }
 
     /** A serialised target: its bytes, the classes the stream names (comma-separated), a description. */
-    private record SerialisedTarget(byte[] bytes, Set<Class<?>> classes, String description)
+    record SerialisedTarget(byte[] bytes, Set<Class<?>> classes, String description)
     {
         String allowed()
         {
@@ -853,7 +866,8 @@ public final class JvmProcess implements AutoCloseable
         }
     }
 
-    private static SerialisedTarget serialise(final SerializableRunnable target)
+    /** Serialises a target (or a {@link JvmPool} task), recording the classes its stream names. */
+    static SerialisedTarget serialise(final Serializable target)
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final TargetOutput out;

@@ -211,6 +211,28 @@ final class MethodLauncher
     private static Runnable lambdaOf(final Path file, final String allowedList) throws IOException,
         ClassNotFoundException
     {
+        final Object target;
+        try (InputStream bytes = Files.newInputStream(file))
+        {
+            target = readFiltered(bytes, allowedList, "the target");
+        }
+        Files.deleteIfExists(file);
+        if (!(target instanceof final Runnable runnable))
+        {
+            throw new IllegalArgumentException("the target is a " + target.getClass().getName() +
+                ", not a Runnable");
+        }
+        return runnable;
+    }
+
+    /**
+     * Reads one object written by {@link JvmProcess#serialise}, through a filter that admits only the classes
+     * named in {@code allowedList} (comma-separated, as the writer recorded them), the hidden classes of lambdas
+     * made by one of them, and the graph limits above. Also reads {@link JvmPool}'s tasks.
+     */
+    static Object readFiltered(final InputStream bytes, final String allowedList, final String what)
+        throws IOException, ClassNotFoundException
+    {
         final Set<String> allowed = Set.of(allowedList.isEmpty() ? new String[0] : allowedList.split(","));
         final String[] refused = new String[1];
         final ObjectInputFilter filter = info ->
@@ -233,24 +255,16 @@ final class MethodLauncher
             refused[0] = type.getName();
             return ObjectInputFilter.Status.REJECTED;
         };
-        final Object target;
-        try (InputStream bytes = Files.newInputStream(file); ObjectInputStream in = new ObjectInputStream(bytes))
+        try (ObjectInputStream in = new ObjectInputStream(bytes))
         {
             in.setObjectInputFilter(filter);
-            target = in.readObject();
+            return in.readObject();
         }
         catch (final InvalidClassException e)
         {
-            throw new InvalidClassException("the target's stream holds " + (refused[0] == null ? "a class" :
+            throw new InvalidClassException(what + "'s stream holds " + (refused[0] == null ? "a class" :
                 refused[0]) + ", which the parent did not write (it wrote " + allowedList + "): " + e.getMessage());
         }
-        Files.deleteIfExists(file);
-        if (!(target instanceof final Runnable runnable))
-        {
-            throw new IllegalArgumentException("the target is a " + target.getClass().getName() +
-                ", not a Runnable");
-        }
-        return runnable;
     }
 
     /** Whether {@code hidden} is a nestmate of one of the classes named (which are loaded by then). */
