@@ -260,6 +260,11 @@ final class PoolCore
             {
                 throw new IllegalStateException(this + " is still running: call shutdown() or terminate() first");
             }
+            if (Thread.currentThread() == reader && !workers.isEmpty())
+            {
+                throw new IllegalStateException(this + " cannot be joined from a dependent action of one of its " +
+                    "futures: that thread reads the results the workers wait to send (use an ...Async action)");
+            }
             long remaining = timeoutNanos;
             while (!workers.isEmpty())
             {
@@ -802,7 +807,8 @@ final class PoolCore
         boolean interrupted = false;
         try
         {
-            while (reader.isAlive())
+            // from a dependent action on the reader thread itself, closing the queue below ends its loop
+            while (reader.isAlive() && Thread.currentThread() != reader)
             {
                 try
                 {

@@ -3,7 +3,8 @@
  * captured values), a class's {@code main} or another public static method in a new JVM with this JVM's class
  * path, as Python's {@code multiprocessing.Process} starts a function in a new interpreter. Children share no
  * memory with the parent but the shared objects they open by name. {@link io.jvmipc.process.JvmProcess#current()}
- * is Python's {@code current_process()}.
+ * is Python's {@code current_process()}. {@link io.jvmipc.process.JvmPool} is Python's {@code Pool}: worker JVMs
+ * that run serializable tasks, replace a worker that dies and give its task to another.
  * <p>
  * <b>What it guarantees.</b> The child writes to this JVM's stdout and stderr, unless {@code captureOutput()}
  * is asked for (then its output is captured, merged, line by line); {@code start()} returns once the child is
