@@ -553,7 +553,10 @@ public final class JvmPool implements AutoCloseable
      */
     public static final class Builder
     {
-        private int workers = Runtime.getRuntime().availableProcessors();
+        /** The most workers a pool may have (each is a JVM; the results queue has room for twice as many). */
+        public static final int MAX_WORKERS = 1024;
+
+        private int workers = Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors());
         private SerializableRunnable initializer;
         private SharedDirectory directory;
         private SerializableSupplier<? extends Codec<?>> codec;
@@ -570,15 +573,16 @@ public final class JvmPool implements AutoCloseable
          * How many worker JVMs the pool runs (default: this JVM's available processors). Python's
          * {@code Pool(processes)}.
          *
-         * @param workers at least 1.
+         * @param workers 1 to {@value #MAX_WORKERS}.
          * @return this builder.
-         * @throws IllegalArgumentException if {@code workers} is less than 1.
+         * @throws IllegalArgumentException if {@code workers} is outside that range.
          */
         public Builder workers(final int workers)
         {
-            if (workers < 1)
+            if (workers < 1 || workers > MAX_WORKERS)
             {
-                throw new IllegalArgumentException("workers " + workers + ": a pool needs at least one worker");
+                throw new IllegalArgumentException("workers " + workers + " outside 1.." + MAX_WORKERS +
+                    ": a pool needs at least one worker");
             }
             this.workers = workers;
             return this;

@@ -138,7 +138,9 @@ final class PoolCore
         workerBuilder(new PoolWorker.Settings(directory.path().toString(), name + "-w0", name + "-results", 0,
             initializer, codecSupplier)).command();
         this.results = SharedQueue.builder(name + "-results", Codecs.bytes()).directory(directory)
-            .capacity(Math.max(16, size * (prefetch + 2))).maxMessageSize(maxMessageSize).create();
+            .capacity(Math.max(16, size * (prefetch + 2))).maxMessageSize(maxMessageSize)
+            // every worker attaches, and a dying worker's replacement may attach before its entry is recovered
+            .processTableCapacity(2 * size + 8).create();
         this.reader = Thread.ofPlatform().daemon().name(name + "-results").unstarted(this::readReplies);
         reader.start();
         lock.lock();
