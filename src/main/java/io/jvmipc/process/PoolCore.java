@@ -262,10 +262,10 @@ final class PoolCore
             {
                 throw new IllegalStateException(this + " is still running: call shutdown() or terminate() first");
             }
-            if (Thread.currentThread() == reader && !workers.isEmpty())
+            if (Thread.currentThread() == reader && holdsTasks())
             {
                 throw new IllegalStateException(this + " cannot be joined from a dependent action of one of its " +
-                    "futures: that thread reads the results the workers wait to send (use an ...Async action)");
+                    "futures while tasks are not done: that thread reads their results (use an ...Async action)");
             }
             long remaining = timeoutNanos;
             while (!workers.isEmpty())
@@ -574,6 +574,26 @@ final class PoolCore
             // the worker is gone; a name that cannot be removed now stays for the directory's cleanup
         }
         worker.inbox.close();
+    }
+
+    /** Whether a task is pending or held by a worker, so that joining needs the reader thread; under the lock. */
+    private boolean holdsTasks()
+    {
+        for (final Task task : pending)
+        {
+            if (!task.future.isDone())
+            {
+                return true;
+            }
+        }
+        for (final Worker worker : workers.values())
+        {
+            if (!worker.outstanding.isEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int readyWorkers()

@@ -3,6 +3,7 @@ package io.jvmipc.process;
 import io.jvmipc.Await;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.sync.SharedBarrier;
+import io.jvmipc.sync.SharedEvent;
 import io.jvmipc.sync.SharedSemaphore;
 import io.jvmipc.value.SharedLong;
 import org.junit.jupiter.api.AfterEach;
@@ -284,7 +285,34 @@ class JvmPoolTest
         assertThrows(IllegalArgumentException.class, () -> pool.submit(() -> notSerializable));
         final IllegalStateException running = assertThrows(IllegalStateException.class, pool::join);
         assertTrue(running.getMessage().contains(pool.name()), running::getMessage);
-        pool.shutdown();
+
+        // a dependent action runs on the pool's reader thread: joining there, while the second task is not done,
+        // would wait for the reader to read its result
+        final String directory = tempDir.toString();
+        try (SharedEvent go = SharedEvent.builder("go").directory(dir).create())
+        {
+            final CompletableFuture<Long> first = pool.submit(() -> PoolTasks.awaitGo(directory));
+            final CompletableFuture<Integer> second = pool.submit(PoolTasks::square, 3);
+            final CompletableFuture<String> joinedInAction = first
+                .thenApply(pid ->
+                {
+                    pool.shutdown();
+                    try
+                    {
+                        pool.join();
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        throw new IllegalStateException(e);
+                    }
+                    return "joined";
+                });
+            go.set();
+            final ExecutionException inAction = assertThrows(ExecutionException.class,
+                () -> joinedInAction.get(SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, inAction.getCause(), inAction::toString);
+            assertEquals(9, second.get(SECONDS, TimeUnit.SECONDS));
+        }
         final IllegalStateException closed = assertThrows(IllegalStateException.class,
             () -> pool.submit(PoolTasks::pid));
         assertTrue(closed.getMessage().contains(pool.name()) && closed.getMessage().contains("shut down"),

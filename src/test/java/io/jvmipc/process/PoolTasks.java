@@ -2,6 +2,7 @@ package io.jvmipc.process;
 
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.sync.SharedBarrier;
+import io.jvmipc.sync.SharedEvent;
 import io.jvmipc.sync.SharedSemaphore;
 import io.jvmipc.value.SharedLong;
 
@@ -135,6 +136,23 @@ final class PoolTasks
         }
         awaitKill();
         return 0;
+    }
+
+    /** Waits until the test sets the event {@code go}. */
+    static long awaitGo(final String directory)
+    {
+        try (SharedEvent go = SharedEvent.builder("go").directory(dir(directory)).open())
+        {
+            if (!go.await(WAIT_SECONDS, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("the test did not set go");
+            }
+            return pid();
+        }
+        catch (final InterruptedException e)
+        {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Kills its own worker with SIGKILL, as a crash would. */
