@@ -118,6 +118,8 @@ public final class JvmPool implements AutoCloseable
      * @throws NullPointerException     if {@code task} is null.
      * @throws IllegalArgumentException if the task cannot be serialised (naming the class), or is larger than
      *                                  {@link Builder#maxMessageSize(int)} ({@link MessageTooLargeException}).
+     *                                  A result the codec refuses fails the future with a
+     *                                  {@link RemoteTaskException} of the {@link io.jvmipc.codec.CodecException}.
      * @throws IllegalStateException    if the pool was shut down or terminated, or can start no worker.
      */
     public <R> CompletableFuture<R> submit(final SerializableCallable<R> task)
@@ -136,8 +138,8 @@ public final class JvmPool implements AutoCloseable
      * @param <R>      the type of result.
      * @return the task's future, as {@link #submit(SerializableCallable)}.
      * @throws NullPointerException     if {@code function} is null.
-     * @throws IllegalArgumentException if the function cannot be serialised, the argument cannot be encoded
-     *                                  ({@link io.jvmipc.codec.CodecException}) or the task is too large.
+     * @throws IllegalArgumentException if the function cannot be serialised or the task is too large.
+     * @throws io.jvmipc.codec.CodecException if the codec refuses the argument (naming its class).
      * @throws IllegalStateException    if the pool was shut down or terminated, or can start no worker.
      */
     public <T, R> CompletableFuture<R> submit(final SerializableFunction<? super T, ? extends R> function,
@@ -159,6 +161,7 @@ public final class JvmPool implements AutoCloseable
      * @return one future per element, in the collection's order.
      * @throws NullPointerException     if {@code function} or {@code arguments} is null.
      * @throws IllegalArgumentException as {@link #submit(SerializableFunction, Object)}; no task is queued then.
+     * @throws io.jvmipc.codec.CodecException if the codec refuses an argument; no task is queued then.
      * @throws IllegalStateException    if the pool was shut down or terminated, or can start no worker.
      */
     public <T, R> List<CompletableFuture<R>> submitAll(final SerializableFunction<? super T, ? extends R> function,

@@ -1,6 +1,7 @@
 package io.jvmipc.process;
 
 import io.jvmipc.Await;
+import io.jvmipc.codec.CodecException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.sync.SharedBarrier;
 import io.jvmipc.sync.SharedEvent;
@@ -283,6 +284,13 @@ class JvmPoolTest
         assertThrows(NullPointerException.class, () -> pool.map(PoolTasks::square, null));
         assertThrows(IllegalArgumentException.class, () -> pool.starmap(PoolTasks::concat, List.of(List.of("a"))));
         assertThrows(IllegalArgumentException.class, () -> pool.submit(() -> notSerializable));
+        final CodecException unencodable = assertThrows(CodecException.class,
+            () -> pool.submit(ignored -> 0, new Object()));
+        assertTrue(unencodable.getMessage().contains("java.lang.Object"), unencodable::getMessage);
+        final ExecutionException unsendable = assertThrows(ExecutionException.class,
+            () -> pool.submit(() -> (Object)new StringBuilder("x")).get(SECONDS, TimeUnit.SECONDS));
+        assertEquals(CodecException.class.getName(),
+            assertInstanceOf(RemoteTaskException.class, unsendable.getCause()).remoteClassName());
         final IllegalStateException running = assertThrows(IllegalStateException.class, pool::join);
         assertTrue(running.getMessage().contains(pool.name()), running::getMessage);
 
