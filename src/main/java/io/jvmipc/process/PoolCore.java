@@ -22,8 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The parent's side of a {@link JvmPool}: its workers, the tasks not yet completed, the dispatch of tasks to idle
  * workers and the reading of their replies. All state is guarded by one lock; futures are completed outside it
  * (their dependent actions may call back into the pool). Three kinds of thread change it: callers (submit,
- * shutdown, terminate), the reader thread (replies from the results queue) and the JDK's process-exit threads
- * (a worker gone, from {@link JvmProcess#onExit()}).
+ * shutdown, terminate), the reader thread (replies from the results queue) and the worker start threads. A
+ * worker's exit ({@link JvmProcess#onExit()}) is announced to the reader through the results queue itself, behind
+ * every reply the worker published before it died: the reader then knows whether the worker had said READY and
+ * which tasks it answered before it handles the death (the ring's consumers take in the order slots were claimed).
  * <p>
  * Dispatch gives the oldest pending task to the live worker holding the fewest (at most {@code prefetch}) tasks.
  * A worker runs its inbox in order and replies in order, so when it dies, the oldest task it held is the one it
@@ -36,6 +38,9 @@ final class PoolCore
 
     /** How long a reply or a STOP may wait for room (the reader drains the results; an inbox has room for one). */
     private static final long STOP_OFFER_SECONDS = 10;
+
+    /** How often a wait for the workers' exits on the reader thread looks at them. */
+    private static final long READER_WAIT_MILLIS = 10;
 
     private enum State
     {
@@ -118,6 +123,8 @@ final class PoolCore
     private RemoteTaskException initializerFailure;
     private int replacements;
     private boolean cleaned;
+    /** True once the reader thread stopped reading (a results queue that failed): deaths are handled directly. */
+    private boolean readerEnded;
 
     PoolCore(final SharedDirectory directory, final int size, final int prefetch, final int maxTaskAttempts,
         final int maxMessageSize, final List<String> jvmOptions, final SerializableRunnable initializer,
@@ -267,22 +274,89 @@ final class PoolCore
                 throw new IllegalStateException(this + " cannot be joined from a dependent action of one of its " +
                     "futures while tasks are not done: that thread reads their results (use an ...Async action)");
             }
-            long remaining = timeoutNanos;
-            while (!workers.isEmpty())
-            {
-                if (remaining <= 0)
-                {
-                    return false;
-                }
-                remaining = changed.awaitNanos(remaining);
-            }
         }
         finally
         {
             lock.unlock();
         }
+        if (!awaitWorkersGone(timeoutNanos, true))
+        {
+            return false;
+        }
         cleanUp();
         return true;
+    }
+
+    /**
+     * Waits until every worker is gone. On the reader thread (a future's dependent action), which cannot read the
+     * deaths announced in the results queue while it waits here, deaths are handled directly from then on, and
+     * the workers' exits are looked at every {@value #READER_WAIT_MILLIS} ms.
+     */
+    private boolean awaitWorkersGone(final long timeoutNanos, final boolean interruptible)
+        throws InterruptedException
+    {
+        final boolean onReader = Thread.currentThread() == reader;
+        final long deadline = System.nanoTime() + Math.max(0, Math.min(timeoutNanos, Long.MAX_VALUE / 2));
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                final List<Worker> exited = new ArrayList<>();
+                lock.lock();
+                try
+                {
+                    if (workers.isEmpty())
+                    {
+                        return true;
+                    }
+                    final long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                    if (left <= 0)
+                    {
+                        return false;
+                    }
+                    if (onReader)
+                    {
+                        readerEnded = true;
+                        for (final Worker worker : workers.values())
+                        {
+                            if (worker.process != null && !worker.process.isAlive())
+                            {
+                                exited.add(worker);
+                            }
+                        }
+                    }
+                    if (exited.isEmpty())
+                    {
+                        try
+                        {
+                            changed.awaitNanos(onReader ? Math.min(left,
+                                TimeUnit.MILLISECONDS.toNanos(READER_WAIT_MILLIS)) : left);
+                        }
+                        catch (final InterruptedException e)
+                        {
+                            if (interruptible)
+                            {
+                                throw e;
+                            }
+                            interrupted = true;
+                        }
+                    }
+                }
+                finally
+                {
+                    lock.unlock();
+                }
+                exited.forEach(worker -> gone(worker, null));
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Kills every worker, fails every unfinished task, waits for the workers to be gone, removes the files. */
@@ -318,17 +392,14 @@ final class PoolCore
         {
             process.kill();
         }
-        lock.lock();
         try
         {
-            while (!workers.isEmpty())
-            {
-                changed.awaitUninterruptibly();
-            }
+            awaitWorkersGone(Long.MAX_VALUE, false);
         }
-        finally
+        catch (final InterruptedException e)
         {
-            lock.unlock();
+            // not interruptible: kept as the flag
+            Thread.currentThread().interrupt();
         }
         cleanUp();
     }
@@ -445,7 +516,39 @@ final class PoolCore
         {
             process.kill();
         }
-        process.onExit().thenRun(() -> gone(worker, null));
+        process.onExit().thenRun(() -> announceGone(worker));
+    }
+
+    /** Puts a worker's death in the results queue, behind its last replies; handles it here if nobody reads. */
+    private void announceGone(final Worker worker)
+    {
+        lock.lock();
+        final boolean unread;
+        try
+        {
+            unread = readerEnded;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (!unread)
+        {
+            try
+            {
+                results.put(PoolMessages.gone(worker.id));
+                return;
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final RuntimeException e)
+            {
+                // the results queue failed: the reader has ended or will, so the death is handled here
+            }
+        }
+        gone(worker, null);
     }
 
     /** A worker's JVM exited, or could not be started ({@code failure}). */
@@ -709,6 +812,7 @@ final class PoolCore
                     return;
                 }
                 final List<Runnable> completions = new ArrayList<>();
+                final List<Worker> exited = new ArrayList<>();
                 lock.lock();
                 try
                 {
@@ -716,12 +820,22 @@ final class PoolCore
                         "results of its workers: " + e, e);
                     breakPool(why);
                     failAll(why, completions);
+                    readerEnded = true;
+                    // a death announced before the flag was set may never be read: handle it now
+                    for (final Worker worker : workers.values())
+                    {
+                        if (worker.process != null && !worker.process.isAlive())
+                        {
+                            exited.add(worker);
+                        }
+                    }
                 }
                 finally
                 {
                     lock.unlock();
                 }
                 completions.forEach(Runnable::run);
+                exited.forEach(worker -> gone(worker, null));
                 return;
             }
             switch (reply[0])
@@ -730,11 +844,30 @@ final class PoolCore
                     return;
                 }
                 case PoolMessages.READY -> ready(PoolMessages.replyWorker(reply));
+                case PoolMessages.GONE -> announced(PoolMessages.replyWorker(reply));
                 case PoolMessages.RESULT, PoolMessages.ERROR -> replied(reply);
                 default -> {
                     // not a message of this library's pool: nothing to complete
                 }
             }
+        }
+    }
+
+    private void announced(final int workerId)
+    {
+        final Worker worker;
+        lock.lock();
+        try
+        {
+            worker = workers.get(workerId);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (worker != null)
+        {
+            gone(worker, null);
         }
     }
 

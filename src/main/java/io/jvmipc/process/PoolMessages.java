@@ -29,6 +29,7 @@ import java.util.Arrays;
  *   RESULT  [kind][worker: int][task id: long][value: the pool's codec, to the end]
  *   ERROR   [kind][worker: int][task id: long][exception, see writeError]   task id -1: the initializer threw
  *   SHUTDOWN [kind]                                   from the parent to its own reader thread
+ *   GONE    [kind][worker: int]                       from the parent to its reader: the worker's JVM exited
  * </pre>
  * A function block's stream is Java serialisation of the task's lambda or method reference, read by the worker
  * through {@link MethodLauncher#readFiltered}: only the classes the parent's stream named.
@@ -42,6 +43,7 @@ final class PoolMessages
     static final byte RESULT = 2;
     static final byte ERROR = 3;
     static final byte SHUTDOWN = 4;
+    static final byte GONE = 5;
 
     /** A task without argument ({@link SerializableCallable}). */
     static final byte CALL = 0;
@@ -111,6 +113,11 @@ final class PoolMessages
     static byte[] ready(final int worker)
     {
         return ByteBuffer.allocate(1 + Integer.BYTES).put(READY).putInt(worker).array();
+    }
+
+    static byte[] gone(final int worker)
+    {
+        return ByteBuffer.allocate(1 + Integer.BYTES).put(GONE).putInt(worker).array();
     }
 
     static byte[] shutdown()

@@ -265,6 +265,27 @@ class JvmPoolTest
     }
 
     @Test
+    void shouldTerminateFromADependentActionOfOneOfItsFutures() throws Exception
+    {
+        final String directory = tempDir.toString();
+        SharedLong.builder("running").directory(dir).create().close();
+        try (SharedEvent go = SharedEvent.builder("go").directory(dir).create())
+        {
+            final JvmPool pool = start(builder(1));
+            final long worker = pool.workerPids().getFirst();
+            final CompletableFuture<Long> first = pool.submit(() -> PoolTasks.awaitGo(directory));
+            final CompletableFuture<Long> second = pool.submit(() -> PoolTasks.block(directory));
+            // the action runs on the thread that reads the workers' replies and deaths
+            final CompletableFuture<Void> terminated = first.thenRun(pool::terminate);
+            go.set();
+            terminated.get(SECONDS, TimeUnit.SECONDS);
+            assertTrue(second.isCancelled(), second::toString);
+            assertFalse(alive(worker));
+            assertEquals(List.of(), poolFiles());
+        }
+    }
+
+    @Test
     void shouldRefuseBadInputNamingThePool() throws Exception
     {
         assertThrows(IllegalArgumentException.class, () -> JvmPool.builder().workers(0));
