@@ -3,6 +3,7 @@ package io.jvmipc.file;
 import io.jvmipc.internal.LibC;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.COUNTERS_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.COUNTER_COUNT_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATION_TIME_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATOR_PID_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET;
@@ -179,6 +182,7 @@ public final class SharedFile implements AutoCloseable
     /** {@link #probeDue(int)}'s entry number for a probe of every entry ({@link #recoverDeadEntries()}). */
     public static final int ANY_ENTRY = -1;
     private static final int MAX_OPEN_ATTEMPTS = 100;
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final Path path;
     private final FileMapping mapping;
@@ -187,6 +191,8 @@ public final class SharedFile implements AutoCloseable
     private final long bodyOffset;
     private final long bodyLength;
     private final ProcessTable table;
+    private final int countersOffset;
+    private final int counterCount;
     private volatile boolean closed;
 
     /** Reads the validated header's sizes; the caller has validated {@code mapping}. */
@@ -198,6 +204,8 @@ public final class SharedFile implements AutoCloseable
         this.kind = kind;
         this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
         this.bodyLength = segment.get(JAVA_LONG, BODY_LENGTH_OFFSET);
+        this.countersOffset = segment.get(JAVA_INT, COUNTERS_OFFSET);
+        this.counterCount = segment.get(JAVA_INT, COUNTER_COUNT_OFFSET);
         this.table = new ProcessTable(path, segment, mapping.fd(), segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET),
             bodyOffset);
     }
@@ -766,6 +774,48 @@ public final class SharedFile implements AutoCloseable
             close();
             throw new IncompatibleParametersException(path, "exists with " + name + " " + actual + ", not " +
                 expected);
+        }
+    }
+
+    /**
+     * Counts one occurrence of a slow path in the file's counter block ({@link SlowPath}): one atomic add, for
+     * callers on a path that already waits, wakes, probes or recovers, never on a fast path. Like any access to
+     * the mapping it raises the JVM's {@link InternalError} on a truncated file, for the caller's handler.
+     *
+     * @param counter the slow path.
+     */
+    public void count(final SlowPath counter)
+    {
+        final int index = counter.ordinal();
+        if (index < counterCount)
+        {
+            // atomic add: every process of the object counts into the same word
+            LONG.getAndAdd(segment, HeaderDescriptor.counterOffset(countersOffset, index), 1L);
+        }
+    }
+
+    /**
+     * How many times a slow path ran on this object, over every process, since its creation ({@link SlowPath}).
+     *
+     * @param counter the slow path.
+     * @return its counter, 0 if the file has no such counter.
+     * @throws SharedObjectException if the file was truncated under this process.
+     */
+    public long slowPathCount(final SlowPath counter)
+    {
+        final int index = counter.ordinal();
+        if (index >= counterCount)
+        {
+            return 0;
+        }
+        try
+        {
+            // volatile: a statistic other processes add to
+            return (long)LONG.getVolatile(segment, HeaderDescriptor.counterOffset(countersOffset, index));
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
         }
     }
 

@@ -193,9 +193,10 @@ class SharedFileTest
     void shouldRefuseAnotherLayoutVersion() throws IOException
     {
         createAndClose();
-        patch(HeaderDescriptor.LAYOUT_VERSION_OFFSET, new byte[] {2, 0, 0, 0});
+        final int other = HeaderDescriptor.LAYOUT_VERSION + 1;
+        patch(HeaderDescriptor.LAYOUT_VERSION_OFFSET, new byte[] {(byte)other, 0, 0, 0});
         final IncompatibleVersionException e = assertOpenRefused(IncompatibleVersionException.class);
-        assertTrue(e.getMessage().contains("layout version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("layout version " + other), e.getMessage());
     }
 
     @Test
