@@ -50,7 +50,7 @@ package io.jvmipc.file;
  *  |                  Reserved (zero) up to 256                   ...| 152
  *  +---------------------------------------------------------------+
  * </pre>
- * The process table follows at {@link #LENGTH}; then, from the next 64-byte boundary, the slow-path counter block
+ * The process table follows at {@link #LENGTH}; then, from the next 128-byte boundary, the slow-path counter block
  * (one 64-bit counter per {@link SlowPath}, the only part of the file outside the body that changes after
  * creation besides the process table); the body starts at the page boundary after it.
  * <p>
@@ -104,8 +104,8 @@ public final class HeaderDescriptor
     public static final int COUNTERS_OFFSET = PARAMETERS_OFFSET + PARAMETER_COUNT * Long.BYTES;
     /** Offset of the number of counters in the slow-path counter block (an int). */
     public static final int COUNTER_COUNT_OFFSET = COUNTERS_OFFSET + Integer.BYTES;
-    /** The slow-path counter block starts at a multiple of this (a cache line of its own). */
-    public static final int COUNTERS_ALIGNMENT = 64;
+    /** The slow-path counter block starts at a multiple of this (a cache line pair, as the table entries). */
+    public static final int COUNTERS_ALIGNMENT = 128;
     /** The most counters a valid file's block may hold. */
     public static final int MAX_COUNTERS = 64;
     /** The byte whose open-file-description lock is the name lock (see the class comment). */
