@@ -5,8 +5,9 @@
  * <b>Layout.</b> A file is a 256-byte header ({@link io.jvmipc.file.HeaderDescriptor}: magic, layout version,
  * kind and kind version, sizes, creator, checksum, eight kind parameters, and a ready word written last), then the
  * process table ({@link io.jvmipc.file.ProcessTableDescriptor}: one 128-byte entry per attachable process, with
- * its state, PID, generation, per-signal waiting counts and eight kind words), then the kind's body from a page
- * boundary. Every block of the file is reserved at creation ({@code fallocate}): a full file system refuses the
+ * its state, PID, generation, per-signal waiting counts and eight kind words), then the slow-path counters
+ * ({@link io.jvmipc.file.SlowPath}: one 64-bit counter per slow path, added to atomically only where that slow path
+ * runs), then the kind's body from a page boundary. Every block of the file is reserved at creation ({@code fallocate}): a full file system refuses the
  * object at once ({@link io.jvmipc.file.InsufficientSpaceException}); no object is a sparse file that faults
  * later.
  * <p>
