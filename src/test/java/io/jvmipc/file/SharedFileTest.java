@@ -358,8 +358,34 @@ class SharedFileTest
         assertThrows(IllegalStateException.class, file::ensureOpen);
         assertThrows(IllegalStateException.class, () -> file.recoverIfDead(1));
         assertThrows(IllegalStateException.class, () -> file.isAlive(0));
-        assertThrows(IllegalStateException.class, file::unlink);
         assertTrue(Files.exists(path));
+    }
+
+    @Test
+    void shouldUnlinkAfterClose()
+    {
+        final SharedFile file = TestObjects.openOrCreate(path, 4, 1);
+        file.attach(entry -> { });
+        file.close();
+        file.unlink();
+        assertFalse(Files.exists(path));
+        file.unlink();
+    }
+
+    @Test
+    void shouldNotUnlinkAnotherObjectOfTheNameAfterClose()
+    {
+        final SharedFile file = TestObjects.openOrCreate(path, 4, 1);
+        file.attach(entry -> { });
+        file.close();
+        file.unlink();
+        try (SharedFile again = TestObjects.openOrCreate(path, 4, 2))
+        {
+            again.attach(entry -> { });
+            again.close();
+            file.unlink();
+            assertTrue(Files.exists(path), "the closed attachment's unlink removed a newer object of its name");
+        }
     }
 
     @Test
