@@ -379,13 +379,11 @@ class SharedFileTest
         file.attach(entry -> { });
         file.close();
         file.unlink();
-        try (SharedFile again = TestObjects.openOrCreate(path, 4, 2))
-        {
-            again.attach(entry -> { });
-            again.close();
-            file.unlink();
-            assertTrue(Files.exists(path), "the closed attachment's unlink removed a newer object of its name");
-        }
+        final SharedFile again = TestObjects.openOrCreate(path, 4, 2);
+        again.attach(entry -> { });
+        again.close();
+        file.unlink();
+        assertTrue(Files.exists(path), "the closed attachment's unlink removed a newer object of its name");
     }
 
     @Test
