@@ -340,12 +340,14 @@ final class FileMapping implements AutoCloseable
      *
      * @param file          the object's file.
      * @param name          its name, for the result.
-     * @param expected      the file it must still be ({@code null} for any): else the result is ABSENT.
+     * @param expected      the file it must still be ({@code null} for any): the same inode, and a header of the
+     *                      same checksum (which covers its creation time and creator PID), since a file system may
+     *                      give a new file the inode number of a removed one; else the result is ABSENT.
      * @param anonymousOnly whether to leave a named object alone (the result is then {@code null}).
      * @return what happened; {@code null} for a named object if {@code anonymousOnly}.
      */
     static SharedDirectory.Removal removeIfUnused(final Path file, final String name,
-        final LibC.FileStatus expected, final boolean anonymousOnly)
+        final Identity expected, final boolean anonymousOnly)
     {
         final FileMapping mapping;
         try
@@ -357,7 +359,7 @@ final class FileMapping implements AutoCloseable
             return new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.INVALID, List.of(),
                 e.getMessage());
         }
-        if (mapping == null || (expected != null && !mapping.status.sameFile(expected)))
+        if (mapping == null || (expected != null && !expected.matches(mapping)))
         {
             if (mapping != null)
             {
@@ -576,13 +578,37 @@ final class FileMapping implements AutoCloseable
     }
 
     /**
-     * The file's status when it was opened ({@code null} for a creator's temporary open).
+     * What tells one object's file from a later one of the same name: its inode and its header's checksum.
      *
-     * @return the status.
+     * @param status   the file's status when opened.
+     * @param checksum the header's checksum word.
      */
-    LibC.FileStatus status()
+    record Identity(LibC.FileStatus status, int checksum)
     {
-        return status;
+        /** Whether {@code mapping} is of this file; reads its header only if it is at least as long. */
+        boolean matches(final FileMapping mapping)
+        {
+            try
+            {
+                return status != null && mapping.status != null && mapping.status.sameFile(status) &&
+                    mapping.segment.byteSize() >= HeaderDescriptor.LENGTH &&
+                    mapping.segment.get(JAVA_INT, HeaderDescriptor.CHECKSUM_OFFSET) == checksum;
+            }
+            catch (final InternalError e)
+            {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * This open's identity (see {@link Identity}); the header must have been validated.
+     *
+     * @return the identity.
+     */
+    Identity identity()
+    {
+        return new Identity(status, segment.get(JAVA_INT, HeaderDescriptor.CHECKSUM_OFFSET));
     }
 
     /**

@@ -188,6 +188,8 @@ public final class SharedFile implements AutoCloseable
     private final long bodyLength;
     private final ProcessTable table;
     private final boolean anonymous;
+    /** Tells this object's file from a later one of its name, for {@link #unlink()} after close. */
+    private final FileMapping.Identity identity;
     /** Whether the {@link #map} call that made this attachment created the file (for a failed open's removal). */
     private boolean createdHere;
     private volatile boolean closed;
@@ -204,6 +206,7 @@ public final class SharedFile implements AutoCloseable
         this.table = new ProcessTable(path, segment, mapping.fd(), segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET),
             bodyOffset);
         this.anonymous = (segment.get(JAVA_INT, HeaderDescriptor.FLAGS_OFFSET) & HeaderDescriptor.FLAG_ANONYMOUS) != 0;
+        this.identity = mapping.identity();
     }
 
     /**
@@ -581,7 +584,7 @@ public final class SharedFile implements AutoCloseable
     private void unlinkClosed()
     {
         final SharedDirectory.Removal removal = FileMapping.removeIfUnused(path, path.getFileName().toString(),
-            mapping.status(), false);
+            identity, false);
         switch (removal.outcome())
         {
             case REMOVED, ABSENT ->

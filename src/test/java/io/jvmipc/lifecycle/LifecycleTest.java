@@ -247,6 +247,40 @@ class LifecycleTest
     }
 
     @Test
+    @Timeout(60)
+    void twoLastAttachmentsClosingAtOnceRemoveTheFile() throws Exception
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            final SharedInt first = SharedInt.anonymous().directory(directory).create();
+            final SharedInt second = SharedInt.builder(first.handle().name()).directory(directory).open();
+            final java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            final Thread other = new Thread(() ->
+            {
+                await(start);
+                second.close();
+            });
+            other.start();
+            await(start);
+            first.close();
+            other.join();
+            assertEquals(Set.of(), files(tempDir), "round " + round + ": neither closer removed it");
+        }
+    }
+
+    private static void await(final java.util.concurrent.CyclicBarrier barrier)
+    {
+        try
+        {
+            barrier.await();
+        }
+        catch (final InterruptedException | java.util.concurrent.BrokenBarrierException e)
+        {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void everyKindHasAnAnonymousBuilder() throws Exception
     {
         final List<AutoCloseable> made = List.of(
