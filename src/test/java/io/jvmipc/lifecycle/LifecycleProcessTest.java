@@ -119,6 +119,32 @@ class LifecycleProcessTest
     }
 
     @Test
+    @Timeout(120)
+    void cleanCommandRemovesAnAbandonedAnonymousFileButNotALiveOne() throws Exception
+    {
+        final String where = tempDir.toString();
+        try (JvmProcess live = start(() -> LifecycleChildren.createAndHoldQueue(where));
+            JvmProcess killed = start(() -> LifecycleChildren.createAndHoldQueue(where)))
+        {
+            assertTrue(live.awaitOutput("HANDLE ", WAIT_SECONDS, TimeUnit.SECONDS), live.output());
+            assertTrue(killed.awaitOutput("HANDLE ", WAIT_SECONDS, TimeUnit.SECONDS), killed.output());
+            final String liveName = field(live.output(), "HANDLE (\\S+)");
+            final String killedName = field(killed.output(), "HANDLE (\\S+)");
+            assertTrue(Files.exists(tempDir.resolve(killedName)));
+            killed.kill();
+            killed.join();
+            final java.io.StringWriter out = new java.io.StringWriter();
+            final java.io.StringWriter err = new java.io.StringWriter();
+            final int code = io.jvmipc.tools.Cli.run(new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true), "--dir", where, "clean");
+            assertEquals(0, code, out + " " + err);
+            assertEquals(Set.of(liveName), LifecycleTest.files(tempDir), out.toString());
+            live.kill();
+            live.join();
+        }
+    }
+
+    @Test
     @Timeout(180)
     void unlinkRacingAChildThatAttachesInALoopNeverLeavesItHalfAttached() throws Exception
     {
