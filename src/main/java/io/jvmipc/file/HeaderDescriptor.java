@@ -48,6 +48,10 @@ package io.jvmipc.file;
  * </pre>
  * The process table follows at {@link #LENGTH}; the body starts at a page boundary after it.
  * <p>
+ * The int at {@link #FLAGS_OFFSET} (152, in the reserved range) is a flags word written at creation, inside the
+ * checksummed header: bit 0 ({@link #FLAG_ANONYMOUS}) marks an anonymous object, one whose name the library chose
+ * ({@link SharedDirectory#newAnonymousName()}) and whose file is removed when its last attached process closes.
+ * <p>
  * Byte {@link #NAME_LOCK_OFFSET} of the file also carries an open-file-description lock, the <i>name lock</i>:
  * held shared by every opener from the moment it has checked that the name still refers to this file until it
  * holds its process-table entry, and exclusively by {@code SharedFile.unlink()} while it checks that nobody is
@@ -94,6 +98,10 @@ public final class HeaderDescriptor
     public static final int PARAMETERS_OFFSET = KIND_VERSION_OFFSET + Integer.BYTES;
     /** How many kind parameters the header holds. */
     public static final int PARAMETER_COUNT = 8;
+    /** Offset of the flags word (an int in the reserved range, zero in files of no flags). */
+    public static final int FLAGS_OFFSET = 152;
+    /** Flag bit: the object is anonymous (its file goes with its last attached process). */
+    public static final int FLAG_ANONYMOUS = 1;
     /** The byte whose open-file-description lock is the name lock (see the class comment). */
     public static final int NAME_LOCK_OFFSET = MAGIC_OFFSET;
     /** Length of the header; the process table starts here. */
