@@ -47,12 +47,18 @@ package io.jvmipc.file;
  *  +---------------------------------------------------------------+
  *  |                  Slow-Path Counters Count                     | 148
  *  +---------------------------------------------------------------+
- *  |                  Reserved (zero) up to 256                   ...| 152
+ *  |                           Flags                               | 152
+ *  +---------------------------------------------------------------+
+ *  |                  Reserved (zero) up to 256                   ...| 156
  *  +---------------------------------------------------------------+
  * </pre>
  * The process table follows at {@link #LENGTH}; then, from the next 128-byte boundary, the slow-path counter block
  * (one 64-bit counter per {@link SlowPath}, the only part of the file outside the body that changes after
  * creation besides the process table); the body starts at the page boundary after it.
+ * <p>
+ * The int at {@link #FLAGS_OFFSET} (152) is a flags word written at creation, inside the
+ * checksummed header: bit 0 ({@link #FLAG_ANONYMOUS}) marks an anonymous object, one whose name the library chose
+ * ({@link SharedDirectory#newAnonymousName()}) and whose file is removed when its last attached process closes.
  * <p>
  * Byte {@link #NAME_LOCK_OFFSET} of the file also carries an open-file-description lock, the <i>name lock</i>:
  * held shared by every opener from the moment it has checked that the name still refers to this file until it
@@ -108,6 +114,10 @@ public final class HeaderDescriptor
     public static final int COUNTERS_ALIGNMENT = 128;
     /** The most counters a valid file's block may hold. */
     public static final int MAX_COUNTERS = 64;
+    /** Offset of the flags word (an int in the reserved range, zero in files of no flags). */
+    public static final int FLAGS_OFFSET = 152;
+    /** Flag bit: the object is anonymous (its file goes with its last attached process). */
+    public static final int FLAG_ANONYMOUS = 1;
     /** The byte whose open-file-description lock is the name lock (see the class comment). */
     public static final int NAME_LOCK_OFFSET = MAGIC_OFFSET;
     /** Length of the header; the process table starts here. */

@@ -49,8 +49,9 @@ final class HeaderValidator
      * @param file       the new file's whole mapping, zero-filled.
      * @param spec       what is created.
      * @param fileLength the file's length.
+     * @param flags      the flags word ({@link HeaderDescriptor#FLAGS_OFFSET}).
      */
-    static void write(final MemorySegment file, final SharedFile.Spec spec, final long fileLength)
+    static void write(final MemorySegment file, final SharedFile.Spec spec, final long fileLength, final int flags)
     {
         file.set(JAVA_LONG, MAGIC_OFFSET, HeaderDescriptor.MAGIC);
         file.set(JAVA_INT, LAYOUT_VERSION_OFFSET, HeaderDescriptor.LAYOUT_VERSION);
@@ -70,6 +71,7 @@ final class HeaderValidator
         {
             file.set(JAVA_LONG, HeaderDescriptor.parameterOffset(i), spec.parameters()[i]);
         }
+        file.set(JAVA_INT, HeaderDescriptor.FLAGS_OFFSET, flags);
         file.set(JAVA_INT, CHECKSUM_OFFSET, checksum(file));
     }
 
