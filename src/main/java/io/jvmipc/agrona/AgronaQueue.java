@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <b>Crashes</b>: as for the queue's own claims: a claim whose process dies before its commit is skipped once the
  * death is detected; a message whose handler's process dies during the call is lost (that one message only).
  */
+// shows Agrona types: the module requires it static, not transitive (an application using this adapter
+// requires it itself)
+@SuppressWarnings("exports")
 public final class AgronaQueue
 {
     private static final byte[] EMPTY = new byte[0];

@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  * {@link #perThread(Supplier)} gives each waiting thread its own instance (made on the thread's first wait), for
  * objects shared by several threads.
  */
+// shows Agrona types: the module requires it static, not transitive (an application using this adapter
+// requires it itself)
+@SuppressWarnings("exports")
 public final class AgronaWaitStrategy implements WaitStrategy
 {
     private final IdleStrategy single;

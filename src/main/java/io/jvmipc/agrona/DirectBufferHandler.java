@@ -7,6 +7,9 @@ import org.agrona.DirectBuffer;
  * allocation, so an SBE decoder can {@code wrap(buffer, offset, ...)} it directly. The buffer is valid only during
  * the call: it is re-pointed at the next message afterwards, and the slot is given back to producers.
  */
+// shows Agrona types: the module requires it static, not transitive (an application using this adapter
+// requires it itself)
+@SuppressWarnings("exports")
 @FunctionalInterface
 public interface DirectBufferHandler
 {

@@ -16,6 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * re-pointed at an empty array, so a stale reference fails its bounds check instead of writing into the queue.
  * Confined to the thread that uses its {@link AgronaQueue}.
  */
+// shows Agrona types: the module requires it static, not transitive (an application using this adapter
+// requires it itself)
+@SuppressWarnings("exports")
 public final class QueueClaim
 {
     private static final byte[] EMPTY = new byte[0];

@@ -42,6 +42,9 @@ import java.util.function.Supplier;
  *
  * @param <T> the message type.
  */
+// shows Chronicle Bytes types: the module requires it static, not transitive (an application using this adapter
+// requires it itself)
+@SuppressWarnings("exports")
 public final class BytesMarshallableCodec<T extends BytesMarshallable> implements Codec<T>
 {
     /** The name and version of this codec's framing (none: the value's own bytes), the prefix of every identity. */

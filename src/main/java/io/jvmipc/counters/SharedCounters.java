@@ -2,8 +2,10 @@ package io.jvmipc.counters;
 
 import io.jvmipc.counters.CountersDescriptor.Layout;
 import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.file.SharedObjectException;
 
@@ -81,6 +83,20 @@ public final class SharedCounters implements AutoCloseable
     public static Builder builder(final String name)
     {
         return new Builder(name);
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @return a builder.
+     */
+    public static Builder anonymous()
+    {
+        return builder(SharedDirectory.newAnonymousName());
     }
 
     /**
@@ -295,6 +311,17 @@ public final class SharedCounters implements AutoCloseable
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return file.handle();
+    }
+
+    /**
      * The region's file.
      *
      * @return its path.
@@ -308,7 +335,7 @@ public final class SharedCounters implements AutoCloseable
      * Removes the region's name so that no process can attach any more; processes attached now keep using it.
      * Does not close this attachment.
      *
-     * @throws IllegalStateException if this attachment is closed, or another live process is attached.
+     * @throws IllegalStateException if another live process is attached.
      */
     public void unlink()
     {

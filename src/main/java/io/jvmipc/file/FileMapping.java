@@ -10,9 +10,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One open and one shared mapping of an object's whole file, made with {@code open} and {@code mmap} directly:
@@ -223,6 +228,197 @@ final class FileMapping implements AutoCloseable
     }
 
     /**
+     * Whether some process-table entry other than {@code ownEntry} is held by another open file description (a
+     * live attachment of another process, or of another handle in this one), tested with {@code F_OFD_GETLK}
+     * without taking any lock.
+     *
+     * @param capacity the table's capacity.
+     * @param ownEntry this open's own entry, or -1.
+     * @param live     receives the PIDs the held entries name, or {@code null}.
+     * @return {@code true} if one is held.
+     */
+    boolean othersAttached(final int capacity, final int ownEntry, final List<Long> live)
+    {
+        boolean any = false;
+        for (int i = 0; i < capacity; i++)
+        {
+            if (i != ownEntry && OfdLocks.isLocked(fd, ProcessTableDescriptor.lockOffset(i)))
+            {
+                any = true;
+                if (live != null)
+                {
+                    live.add(segment.get(JAVA_LONG,
+                        ProcessTableDescriptor.entryOffset(i) + ProcessTableDescriptor.PID_OFFSET));
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Closes this open as {@link #close()} does, but first, under the exclusive name lock (waited for up to
+     * {@link #UNLINK_WAIT_NANOS}), removes the name if it still names this file and no entry other than
+     * {@code ownEntry} is held: the close of the last attachment of an anonymous object, or of a creation that
+     * failed. The name lock and this open's entry lock are dropped together when the descriptor closes, after the
+     * check; so of two last attachments closing at once, the second to take the name lock sees the first gone and
+     * removes the name. An opener holds the name lock shared until it holds its entry, so it either is seen as
+     * attached, or waits and then finds the name gone ({@link NoSuchSharedObjectException}, or a new object for
+     * a creating open). If the name lock cannot be had (openers keep it held), nothing is removed: such an opener
+     * is attached, or fails and runs this same close.
+     *
+     * @param capacity the table's capacity.
+     * @param ownEntry this open's entry, or -1 if it never attached.
+     * @return {@code true} if the name was removed.
+     */
+    synchronized boolean closeRemovingIfUnused(final int capacity, final int ownEntry)
+    {
+        boolean removed = false;
+        try
+        {
+            if (tryNameLock(fd, true, UNLINK_WAIT_NANOS) && isNamedByPath() &&
+                !othersAttached(capacity, ownEntry, null))
+            {
+                removed = Files.deleteIfExists(path);
+            }
+        }
+        catch (final IOException | RuntimeException | InternalError e)
+        {
+            // the file stays, marked as it is; SharedDirectory's cleanup can prove it unused later
+        }
+        finally
+        {
+            nameLockHeld = false;
+            try
+            {
+                close();
+            }
+            catch (final RuntimeException e)
+            {
+                // the arena is held by a call in another thread of this process: the mapping stays until exit
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * For an opener still holding the name lock shared: if it can take it exclusively at once, no entry is held
+     * and the name still names this file, removes the name (an anonymous object whose processes all died) and
+     * returns {@code true}; the caller then closes this open. Otherwise keeps the shared hold and returns
+     * {@code false} (the opener attaches as usual: another opener that holds the lock too will see it).
+     *
+     * @param capacity the table's capacity.
+     * @return whether the name was removed.
+     */
+    synchronized boolean removeIfUnusedWhileOpening(final int capacity)
+    {
+        if (!nameLockHeld || !OfdLocks.tryLock(fd, HeaderDescriptor.NAME_LOCK_OFFSET))
+        {
+            return false;
+        }
+        try
+        {
+            if (isNamedByPath() && !othersAttached(capacity, -1, null))
+            {
+                return Files.deleteIfExists(path);
+            }
+            return false;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+        finally
+        {
+            // back to the shared hold of an opener (a conversion of this description's own lock: it cannot fail)
+            OfdLocks.tryLockShared(fd, HeaderDescriptor.NAME_LOCK_OFFSET);
+        }
+    }
+
+    /**
+     * Removes the object at {@code file} if no live process holds it (see
+     * {@link SharedDirectory#removeIfUnused(String)}); attaches to nothing and runs no recovery.
+     *
+     * @param file          the object's file.
+     * @param name          its name, for the result.
+     * @param expected      the file it must still be ({@code null} for any): the same inode, and a header of the
+     *                      same checksum (which covers its creation time and creator PID), since a file system may
+     *                      give a new file the inode number of a removed one; else the result is ABSENT.
+     * @param anonymousOnly whether to leave a named object alone (the result is then {@code null}).
+     * @return what happened; {@code null} for a named object if {@code anonymousOnly}.
+     */
+    static SharedDirectory.Removal removeIfUnused(final Path file, final String name,
+        final Identity expected, final boolean anonymousOnly)
+    {
+        final FileMapping mapping;
+        try
+        {
+            mapping = openExisting(file);
+        }
+        catch (final SharedObjectException e)
+        {
+            return new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.INVALID, List.of(),
+                e.getMessage());
+        }
+        if (mapping == null || (expected != null && !expected.matches(mapping)))
+        {
+            if (mapping != null)
+            {
+                mapping.close();
+            }
+            return new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.ABSENT, List.of(),
+                "no such object");
+        }
+        try (mapping)
+        {
+            final int capacity;
+            try
+            {
+                HeaderValidator.validateAnyKind(file, mapping.segment());
+                capacity = mapping.segment().get(JAVA_INT,
+                    HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET);
+                if (anonymousOnly && (mapping.segment().get(JAVA_INT,
+                    HeaderDescriptor.FLAGS_OFFSET) & HeaderDescriptor.FLAG_ANONYMOUS) == 0)
+                {
+                    return null;
+                }
+            }
+            catch (final SharedObjectException e)
+            {
+                return new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.INVALID,
+                    List.of(), e.getMessage());
+            }
+            catch (final InternalError e)
+            {
+                return new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.INVALID,
+                    List.of(), file + " was truncated while read");
+            }
+            final List<Long> live = new ArrayList<>();
+            final boolean[] removed = new boolean[1];
+            try
+            {
+                mapping.unlinkName(() ->
+                {
+                    if (mapping.othersAttached(capacity, -1, live))
+                    {
+                        throw new IllegalStateException(file + ": still attached by live process(es) " + live);
+                    }
+                    removed[0] = true;
+                });
+            }
+            catch (final IllegalStateException e)
+            {
+                return new SharedDirectory.Removal(name, live.isEmpty() ? SharedDirectory.Removal.Outcome.BUSY :
+                    SharedDirectory.Removal.Outcome.IN_USE, List.copyOf(live), e.getMessage());
+            }
+            return removed[0] ?
+                new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.REMOVED, List.of(),
+                    "removed") :
+                new SharedDirectory.Removal(name, SharedDirectory.Removal.Outcome.ABSENT, List.of(),
+                    "removed by another process meanwhile");
+        }
+    }
+
+    /**
      * Builds the object described by {@code spec} under a temporary name in the same directory, with every block
      * reserved, and hard-links it to {@code path}, which fails if the name exists. The temporary name is removed
      * whatever happens.
@@ -262,7 +458,9 @@ final class FileMapping implements AutoCloseable
                 final FileMapping file = map(path, fd, null, fileLength);
                 try
                 {
-                    HeaderValidator.write(file.segment, spec, fileLength);
+                    HeaderValidator.write(file.segment, spec, fileLength,
+                        SharedDirectory.isAnonymousName(path.getFileName().toString()) ?
+                            HeaderDescriptor.FLAG_ANONYMOUS : 0);
                     if (spec.initializer() != null)
                     {
                         spec.initializer().initialize(file.segment, bodyOffset, spec.bodyLength());
@@ -377,6 +575,40 @@ final class FileMapping implements AutoCloseable
     {
         final LibC.FileStatus now = LibC.lstat(path.toString());
         return now != null && status != null && now.sameFile(status);
+    }
+
+    /**
+     * What tells one object's file from a later one of the same name: its inode and its header's checksum.
+     *
+     * @param status   the file's status when opened.
+     * @param checksum the header's checksum word.
+     */
+    record Identity(LibC.FileStatus status, int checksum)
+    {
+        /** Whether {@code mapping} is of this file; reads its header only if it is at least as long. */
+        boolean matches(final FileMapping mapping)
+        {
+            try
+            {
+                return status != null && mapping.status != null && mapping.status.sameFile(status) &&
+                    mapping.segment.byteSize() >= HeaderDescriptor.LENGTH &&
+                    mapping.segment.get(JAVA_INT, HeaderDescriptor.CHECKSUM_OFFSET) == checksum;
+            }
+            catch (final InternalError e)
+            {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * This open's identity (see {@link Identity}); the header must have been validated.
+     *
+     * @return the identity.
+     */
+    Identity identity()
+    {
+        return new Identity(status, segment.get(JAVA_INT, HeaderDescriptor.CHECKSUM_OFFSET));
     }
 
     /**

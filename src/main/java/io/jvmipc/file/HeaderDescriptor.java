@@ -43,10 +43,22 @@ package io.jvmipc.file;
  *  +---------------------------------------------------------------+
  *  |               Kind Parameters: 8 longs, meaning per kind     ...| 80
  *  +---------------------------------------------------------------+
- *  |                  Reserved (zero) up to 256                   ...| 144
+ *  |                  Slow-Path Counters Offset                    | 144
+ *  +---------------------------------------------------------------+
+ *  |                  Slow-Path Counters Count                     | 148
+ *  +---------------------------------------------------------------+
+ *  |                           Flags                               | 152
+ *  +---------------------------------------------------------------+
+ *  |                  Reserved (zero) up to 256                   ...| 156
  *  +---------------------------------------------------------------+
  * </pre>
- * The process table follows at {@link #LENGTH}; the body starts at a page boundary after it.
+ * The process table follows at {@link #LENGTH}; then, from the next 128-byte boundary, the slow-path counter block
+ * (one 64-bit counter per {@link SlowPath}, the only part of the file outside the body that changes after
+ * creation besides the process table); the body starts at the page boundary after it.
+ * <p>
+ * The int at {@link #FLAGS_OFFSET} (152) is a flags word written at creation, inside the
+ * checksummed header: bit 0 ({@link #FLAG_ANONYMOUS}) marks an anonymous object, one whose name the library chose
+ * ({@link SharedDirectory#newAnonymousName()}) and whose file is removed when its last attached process closes.
  * <p>
  * Byte {@link #NAME_LOCK_OFFSET} of the file also carries an open-file-description lock, the <i>name lock</i>:
  * held shared by every opener from the moment it has checked that the name still refers to this file until it
@@ -58,7 +70,7 @@ public final class HeaderDescriptor
     /** "JVMIPC", 0x1A, 0x0A read as a little-endian long. */
     public static final long MAGIC = 0x0A1A_4350_494D_564AL;
     /** The layout version this library writes and reads. */
-    public static final int LAYOUT_VERSION = 1;
+    public static final int LAYOUT_VERSION = 2;
     /** The value of the ready word once the object is initialised ("REDY"). */
     public static final int READY = 0x5944_4552;
 
@@ -94,6 +106,18 @@ public final class HeaderDescriptor
     public static final int PARAMETERS_OFFSET = KIND_VERSION_OFFSET + Integer.BYTES;
     /** How many kind parameters the header holds. */
     public static final int PARAMETER_COUNT = 8;
+    /** Offset of the slow-path counter block's offset in the file (an int). */
+    public static final int COUNTERS_OFFSET = PARAMETERS_OFFSET + PARAMETER_COUNT * Long.BYTES;
+    /** Offset of the number of counters in the slow-path counter block (an int). */
+    public static final int COUNTER_COUNT_OFFSET = COUNTERS_OFFSET + Integer.BYTES;
+    /** The slow-path counter block starts at a multiple of this (a cache line pair, as the table entries). */
+    public static final int COUNTERS_ALIGNMENT = 128;
+    /** The most counters a valid file's block may hold. */
+    public static final int MAX_COUNTERS = 64;
+    /** Offset of the flags word (an int in the reserved range, zero in files of no flags). */
+    public static final int FLAGS_OFFSET = 152;
+    /** Flag bit: the object is anonymous (its file goes with its last attached process). */
+    public static final int FLAG_ANONYMOUS = 1;
     /** The byte whose open-file-description lock is the name lock (see the class comment). */
     public static final int NAME_LOCK_OFFSET = MAGIC_OFFSET;
     /** Length of the header; the process table starts here. */
@@ -103,7 +127,7 @@ public final class HeaderDescriptor
 
     static
     {
-        if (PARAMETERS_OFFSET + PARAMETER_COUNT * Long.BYTES > LENGTH)
+        if (COUNTER_COUNT_OFFSET + Integer.BYTES > LENGTH)
         {
             throw new ExceptionInInitializerError("header fields overflow the header");
         }
@@ -125,14 +149,52 @@ public final class HeaderDescriptor
     }
 
     /**
-     * Where the body starts for a process table of {@code capacity} entries.
+     * Where the slow-path counter block starts for a process table of {@code capacity} entries.
+     *
+     * @param capacity the process table's capacity.
+     * @return the block's offset.
+     */
+    public static long countersOffset(final int capacity)
+    {
+        final long end = LENGTH + (long)capacity * ProcessTableDescriptor.ENTRY_LENGTH;
+        return (end + COUNTERS_ALIGNMENT - 1) & -COUNTERS_ALIGNMENT;
+    }
+
+    /**
+     * Offset in the file of slow-path counter {@code index} for a block at {@code countersOffset}.
+     *
+     * @param countersOffset the block's offset, as recorded at {@link #COUNTERS_OFFSET}.
+     * @param index          the counter, a {@link SlowPath#ordinal()}.
+     * @return the counter's offset.
+     */
+    public static long counterOffset(final int countersOffset, final int index)
+    {
+        return countersOffset + (long)index * Long.BYTES;
+    }
+
+    /**
+     * Where the body starts for a process table of {@code capacity} entries and this library's
+     * {@link SlowPath#COUNT} counters.
      *
      * @param capacity the process table's capacity.
      * @return the body's offset.
      */
     public static long bodyOffset(final int capacity)
     {
-        final long end = LENGTH + (long)capacity * ProcessTableDescriptor.ENTRY_LENGTH;
+        return bodyOffset(capacity, SlowPath.COUNT);
+    }
+
+    /**
+     * Where the body starts for a process table of {@code capacity} entries and a counter block of
+     * {@code counters} counters: the page boundary at or after the block's end.
+     *
+     * @param capacity the process table's capacity.
+     * @param counters the counter block's count.
+     * @return the body's offset.
+     */
+    public static long bodyOffset(final int capacity, final int counters)
+    {
+        final long end = countersOffset(capacity) + (long)counters * Long.BYTES;
         return (end + BODY_ALIGNMENT - 1) & -BODY_ALIGNMENT;
     }
 }

@@ -10,6 +10,8 @@ import java.util.zip.CRC32C;
 import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CHECKSUM_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.COUNTERS_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.COUNTER_COUNT_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATION_TIME_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATOR_PID_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.FILE_LENGTH_OFFSET;
@@ -47,8 +49,9 @@ final class HeaderValidator
      * @param file       the new file's whole mapping, zero-filled.
      * @param spec       what is created.
      * @param fileLength the file's length.
+     * @param flags      the flags word ({@link HeaderDescriptor#FLAGS_OFFSET}).
      */
-    static void write(final MemorySegment file, final SharedFile.Spec spec, final long fileLength)
+    static void write(final MemorySegment file, final SharedFile.Spec spec, final long fileLength, final int flags)
     {
         file.set(JAVA_LONG, MAGIC_OFFSET, HeaderDescriptor.MAGIC);
         file.set(JAVA_INT, LAYOUT_VERSION_OFFSET, HeaderDescriptor.LAYOUT_VERSION);
@@ -62,10 +65,13 @@ final class HeaderValidator
         file.set(JAVA_LONG, BODY_OFFSET_OFFSET, HeaderDescriptor.bodyOffset(spec.processTableCapacity()));
         file.set(JAVA_LONG, BODY_LENGTH_OFFSET, spec.bodyLength());
         file.set(JAVA_INT, KIND_VERSION_OFFSET, spec.kindVersion());
+        file.set(JAVA_INT, COUNTERS_OFFSET, (int)HeaderDescriptor.countersOffset(spec.processTableCapacity()));
+        file.set(JAVA_INT, COUNTER_COUNT_OFFSET, SlowPath.COUNT);
         for (int i = 0; i < spec.parameters().length; i++)
         {
             file.set(JAVA_LONG, HeaderDescriptor.parameterOffset(i), spec.parameters()[i]);
         }
+        file.set(JAVA_INT, HeaderDescriptor.FLAGS_OFFSET, flags);
         file.set(JAVA_INT, CHECKSUM_OFFSET, checksum(file));
     }
 
@@ -181,14 +187,19 @@ final class HeaderValidator
         final int tableCapacity = file.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET);
         final long bodyOffset = file.get(JAVA_LONG, BODY_OFFSET_OFFSET);
         final long bodyLength = file.get(JAVA_LONG, BODY_LENGTH_OFFSET);
+        final int countersOffset = file.get(JAVA_INT, COUNTERS_OFFSET);
+        final int counterCount = file.get(JAVA_INT, COUNTER_COUNT_OFFSET);
         if (headerLength != HeaderDescriptor.LENGTH || tableOffset != HeaderDescriptor.LENGTH ||
             tableCapacity < 1 || tableCapacity > ProcessTableDescriptor.MAX_CAPACITY ||
-            bodyOffset != HeaderDescriptor.bodyOffset(tableCapacity) || bodyLength < 0 ||
+            countersOffset != HeaderDescriptor.countersOffset(tableCapacity) || counterCount < 0 ||
+            counterCount > HeaderDescriptor.MAX_COUNTERS ||
+            bodyOffset != HeaderDescriptor.bodyOffset(tableCapacity, counterCount) || bodyLength < 0 ||
             bodyOffset + bodyLength != fileLength)
         {
             throw new CorruptFileException(path, "has an inconsistent header: header length " + headerLength +
-                ", process table at " + tableOffset + " x " + tableCapacity + ", body at " + bodyOffset + " + " +
-                bodyLength + ", file " + fileLength);
+                ", process table at " + tableOffset + " x " + tableCapacity + ", " + counterCount +
+                " counters at " + countersOffset + ", body at " + bodyOffset + " + " + bodyLength + ", file " +
+                fileLength);
         }
     }
 

@@ -37,6 +37,8 @@ final class ProcessTable
     private final int lockFd;
     private final int capacity;
     private final long bodyOffset;
+    /** The {@link SlowPath#RECOVERIES} counter's offset, or -1 if the file has none. */
+    private final long recoveriesOffset;
     /** Where each registered signal's shared waiter count lives, by signal number; -1 if none. */
     private final long[] signalWaiters = new long[ProcessTableDescriptor.SIGNAL_COUNT];
     /** When each entry was last probed for liveness ({@link #probeDue(int)}); the last slot is for "any". */
@@ -53,6 +55,9 @@ final class ProcessTable
         this.lockFd = lockFd;
         this.capacity = capacity;
         this.bodyOffset = bodyOffset;
+        this.recoveriesOffset = segment.get(JAVA_INT, HeaderDescriptor.COUNTER_COUNT_OFFSET) >
+            SlowPath.RECOVERIES.ordinal() ? HeaderDescriptor.counterOffset(segment.get(JAVA_INT,
+            HeaderDescriptor.COUNTERS_OFFSET), SlowPath.RECOVERIES.ordinal()) : -1;
         Arrays.fill(signalWaiters, -1L);
         this.lastProbe = new AtomicLongArray(capacity + 1);
         for (int i = 0; i <= capacity; i++)
@@ -300,6 +305,11 @@ final class ProcessTable
         event.begin();
         releaseWaiters(dead);
         kind.recover(dead);
+        if (recoveriesOffset >= 0)
+        {
+            // atomic add: a statistic every process of the object adds to; counted once the recovery has run
+            LONG.getAndAdd(segment, recoveriesOffset, 1L);
+        }
         if (event.shouldCommit())
         {
             event.path = path.toString();

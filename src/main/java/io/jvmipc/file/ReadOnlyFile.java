@@ -252,6 +252,33 @@ public final class ReadOnlyFile implements AutoCloseable
     }
 
     /**
+     * How many slow-path counters the file's counter block holds ({@link SlowPath}; a file of a newer library
+     * may hold more than this library names).
+     *
+     * @return the count.
+     */
+    public int counterCount()
+    {
+        return segment.get(JAVA_INT, HeaderDescriptor.COUNTER_COUNT_OFFSET);
+    }
+
+    /**
+     * Slow-path counter {@code index}, read with acquire: for {@code index < SlowPath.COUNT}, how many times
+     * {@code SlowPath.values()[index]} ran on the object since its creation, over every process.
+     *
+     * @param index 0 to {@link #counterCount()} - 1.
+     * @return its value.
+     * @throws IndexOutOfBoundsException if the index is out of range.
+     */
+    public long counter(final int index)
+    {
+        Objects.checkIndex(index, counterCount());
+        // acquire: a statistic live processes add to with atomics; a diagnostic read
+        return (long)LONG.getAcquire(segment, HeaderDescriptor.counterOffset(
+            segment.get(JAVA_INT, HeaderDescriptor.COUNTERS_OFFSET), index));
+    }
+
+    /**
      * A snapshot of process-table entry {@code index}: its words read with acquire and its liveness asked of
      * the kernel ({@code F_OFD_GETLK} on the entry's lock byte; nothing is taken).
      *

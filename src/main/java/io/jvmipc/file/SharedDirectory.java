@@ -37,8 +37,18 @@ public final class SharedDirectory
 {
     /** Object names: a letter or digit, then letters, digits, '.', '_' or '-'; at most 200 characters. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    /** The prefix of the names {@link #newAnonymousName()} gives; no name a user gives starts with it. */
+    public static final String ANONYMOUS_PREFIX = "_anon.";
+    /** Anonymous objects' names, and their side files' ({@code .lock}, {@code .items}). */
+    private static final Pattern ANONYMOUS = Pattern.compile("_anon\\.[A-Za-z0-9._-]{1,194}");
+    private static final int MAX_NAME_LENGTH = 200;
+    /** The side file of a value's or array's {@code getLock()}. */
+    private static final String LOCK_SUFFIX = ".lock";
+    /** The side file of a joinable queue: its message queue ({@code JoinableQueueDescriptor.QUEUE_SUFFIX}). */
+    private static final String QUEUE_SUFFIX = ".items";
     /** Temporary files of creations in progress: {@code .NAME.creating.PID.RANDOM} (see {@code FileMapping}). */
     private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.creating\\.([0-9]+)\\.[0-9]+");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path path;
@@ -131,12 +141,44 @@ public final class SharedDirectory
     public static String requireValidName(final String name)
     {
         java.util.Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches())
+        if (!isValidName(name))
         {
             throw new IllegalArgumentException("invalid jvmipc object name '" + name +
                 "': use a letter or digit, then up to 199 letters, digits, '.', '_' or '-'");
         }
         return name;
+    }
+
+    private static boolean isValidName(final String name)
+    {
+        return NAME.matcher(name).matches() || ANONYMOUS.matcher(name).matches();
+    }
+
+    /**
+     * Whether {@code name} is of the form the library gives anonymous objects ({@link #ANONYMOUS_PREFIX}...). An
+     * object created under such a name is marked anonymous in its header ({@link HeaderDescriptor#FLAG_ANONYMOUS}):
+     * its file is removed when its last attached process closes it, and an unused one (everyone died) is removed
+     * by the next open of its name, by {@link #removeUnusedAnonymous()} and by {@code jvmipc clean}.
+     *
+     * @param name a file name.
+     * @return {@code true} if it is an anonymous object's (or its side file's) name.
+     */
+    public static boolean isAnonymousName(final String name)
+    {
+        return ANONYMOUS.matcher(name).matches();
+    }
+
+    /**
+     * A fresh name for an anonymous object: {@link #ANONYMOUS_PREFIX}, this process's PID, the time and 64 random
+     * bits, so {@code ls} shows it as anonymous and no two creations, in any process, pick the same one. The
+     * kinds' {@code anonymous(...)} builders use it.
+     *
+     * @return the name, valid for {@link #resolve(String)}.
+     */
+    public static String newAnonymousName()
+    {
+        return ANONYMOUS_PREFIX + ProcessHandle.current().pid() + "." + Long.toString(System.currentTimeMillis(), 36) +
+            "." + Long.toHexString(RANDOM.nextLong());
     }
 
     /**
@@ -156,7 +198,7 @@ public final class SharedDirectory
             for (final Path file : entries)
             {
                 final String name = file.getFileName().toString();
-                if (NAME.matcher(name).matches() && hasMagic(file))
+                if (isValidName(name) && hasMagic(file))
                 {
                     names.add(name);
                 }
@@ -225,65 +267,76 @@ public final class SharedDirectory
      */
     public Removal removeIfUnused(final String name)
     {
-        final Path file = resolve(name);
-        final FileMapping mapping;
-        try
+        return FileMapping.removeIfUnused(resolve(name), name, null, false);
+    }
+
+    /**
+     * Removes every anonymous object ({@link #isAnonymousName(String)}, marked {@link HeaderDescriptor#FLAG_ANONYMOUS}
+     * in its header) that no live process holds, as {@link #removeIfUnused(String)} does: those whose processes
+     * all died without closing them. A file a live process holds is never removed, and named objects are left to
+     * {@link #unlink(String)}. Attaches to nothing and runs no recovery.
+     *
+     * @return one result per anonymous object found, sorted by name.
+     * @throws UncheckedIOException if the directory cannot be read or a name cannot be removed.
+     */
+    public List<Removal> removeUnusedAnonymous()
+    {
+        final List<Removal> removals = new ArrayList<>();
+        for (final String name : list())
         {
-            mapping = FileMapping.openExisting(file);
-        }
-        catch (final SharedObjectException e)
-        {
-            return new Removal(name, Removal.Outcome.INVALID, List.of(), e.getMessage());
-        }
-        if (mapping == null)
-        {
-            return new Removal(name, Removal.Outcome.ABSENT, List.of(), "no such object");
-        }
-        try (mapping)
-        {
-            final int capacity;
-            try
+            if (isAnonymousName(name))
             {
-                HeaderValidator.validateAnyKind(file, mapping.segment());
-                capacity = mapping.segment().get(java.lang.foreign.ValueLayout.JAVA_INT,
-                    HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET);
-            }
-            catch (final SharedObjectException e)
-            {
-                return new Removal(name, Removal.Outcome.INVALID, List.of(), e.getMessage());
-            }
-            catch (final InternalError e)
-            {
-                return new Removal(name, Removal.Outcome.INVALID, List.of(), file + " was truncated while read");
-            }
-            final List<Long> live = new ArrayList<>();
-            final boolean[] removed = new boolean[1];
-            try
-            {
-                mapping.unlinkName(() ->
+                final Removal removal = FileMapping.removeIfUnused(resolve(name), name, null, true);
+                if (removal != null)
                 {
-                    for (int i = 0; i < capacity; i++)
-                    {
-                        if (OfdLocks.isLocked(mapping.fd(), ProcessTableDescriptor.lockOffset(i)))
-                        {
-                            live.add(mapping.segment().get(java.lang.foreign.ValueLayout.JAVA_LONG,
-                                ProcessTableDescriptor.entryOffset(i) + ProcessTableDescriptor.PID_OFFSET));
-                        }
-                    }
-                    if (!live.isEmpty())
-                    {
-                        throw new IllegalStateException(file + ": still attached by live process(es) " + live);
-                    }
-                    removed[0] = true;
-                });
+                    removals.add(removal);
+                }
             }
-            catch (final IllegalStateException e)
+        }
+        return removals;
+    }
+
+    /**
+     * Removes the named object {@code name} and its side files, from any process, attached or not (also after
+     * every attachment closed): the side files are a value's or array's lock ({@code NAME.lock}, from
+     * {@code getLock()}) and a joinable queue's message queue ({@code NAME.items}). Made as
+     * {@link #removeIfUnused(String)} is, under the exclusive name lock of each file, so a process attaching at
+     * that instant either is counted (and nothing is removed) or finds no object
+     * ({@link NoSuchSharedObjectException}, or a new object for a creating open). Idempotent: absent names are
+     * not an error.
+     *
+     * @param name the object's name.
+     * @return {@code true} if the object's own name was removed by this call.
+     * @throws IllegalStateException    if a live process is attached to the object or a side file, or is attaching
+     *                                  (the object's name is then left, or only the busy side file).
+     * @throws SharedObjectException    if the name holds something else than a valid jvmipc object.
+     * @throws IllegalArgumentException if the name is not a valid object name.
+     * @throws UncheckedIOException     if a name cannot be removed.
+     */
+    public boolean unlink(final String name)
+    {
+        final Removal removal = removeIfUnused(name);
+        requireRemoved(removal);
+        for (final String side : List.of(name + LOCK_SUFFIX, name + QUEUE_SUFFIX))
+        {
+            if (side.length() <= MAX_NAME_LENGTH)
             {
-                return new Removal(name, live.isEmpty() ? Removal.Outcome.BUSY : Removal.Outcome.IN_USE,
-                    List.copyOf(live), e.getMessage());
+                requireRemoved(removeIfUnused(side));
             }
-            return removed[0] ? new Removal(name, Removal.Outcome.REMOVED, List.of(), "removed") :
-                new Removal(name, Removal.Outcome.ABSENT, List.of(), "removed by another process meanwhile");
+        }
+        return removal.outcome() == Removal.Outcome.REMOVED;
+    }
+
+    private void requireRemoved(final Removal removal)
+    {
+        switch (removal.outcome())
+        {
+            case REMOVED, ABSENT ->
+            {
+            }
+            case INVALID -> throw new SharedObjectException(resolve(removal.name()), "cannot be unlinked: " +
+                removal.detail());
+            default -> throw new IllegalStateException(removal.detail());
         }
     }
 

@@ -3,6 +3,7 @@ package io.jvmipc.file;
 import io.jvmipc.internal.LibC;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import static io.jvmipc.file.HeaderDescriptor.BODY_LENGTH_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.BODY_OFFSET_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.COUNTERS_OFFSET;
+import static io.jvmipc.file.HeaderDescriptor.COUNTER_COUNT_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATION_TIME_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.CREATOR_PID_OFFSET;
 import static io.jvmipc.file.HeaderDescriptor.PROCESS_TABLE_CAPACITY_OFFSET;
@@ -179,6 +182,7 @@ public final class SharedFile implements AutoCloseable
     /** {@link #probeDue(int)}'s entry number for a probe of every entry ({@link #recoverDeadEntries()}). */
     public static final int ANY_ENTRY = -1;
     private static final int MAX_OPEN_ATTEMPTS = 100;
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final Path path;
     private final FileMapping mapping;
@@ -187,6 +191,13 @@ public final class SharedFile implements AutoCloseable
     private final long bodyOffset;
     private final long bodyLength;
     private final ProcessTable table;
+    private final int countersOffset;
+    private final int counterCount;
+    private final boolean anonymous;
+    /** Tells this object's file from a later one of its name, for {@link #unlink()} after close. */
+    private final FileMapping.Identity identity;
+    /** Whether the {@link #map} call that made this attachment created the file (for a failed open's removal). */
+    private boolean createdHere;
     private volatile boolean closed;
 
     /** Reads the validated header's sizes; the caller has validated {@code mapping}. */
@@ -198,8 +209,12 @@ public final class SharedFile implements AutoCloseable
         this.kind = kind;
         this.bodyOffset = segment.get(JAVA_LONG, BODY_OFFSET_OFFSET);
         this.bodyLength = segment.get(JAVA_LONG, BODY_LENGTH_OFFSET);
+        this.countersOffset = segment.get(JAVA_INT, COUNTERS_OFFSET);
+        this.counterCount = segment.get(JAVA_INT, COUNTER_COUNT_OFFSET);
         this.table = new ProcessTable(path, segment, mapping.fd(), segment.get(JAVA_INT, PROCESS_TABLE_CAPACITY_OFFSET),
             bodyOffset);
+        this.anonymous = (segment.get(JAVA_INT, HeaderDescriptor.FLAGS_OFFSET) & HeaderDescriptor.FLAG_ANONYMOUS) != 0;
+        this.identity = mapping.identity();
     }
 
     /**
@@ -233,7 +248,7 @@ public final class SharedFile implements AutoCloseable
             if (mode != OpenMode.CREATE)
             {
                 final SharedFile existing = tryMapExisting(path, kind, kindVersion);
-                if (existing != null)
+                if (existing != null && !existing.removedAsUnusedAnonymous())
                 {
                     return existing;
                 }
@@ -247,6 +262,7 @@ public final class SharedFile implements AutoCloseable
                 final SharedFile created = tryMapExisting(path, kind, kindVersion);
                 if (created != null)
                 {
+                    created.createdHere = true;
                     return created;
                 }
                 // removed between our link and our open: go round again
@@ -289,9 +305,42 @@ public final class SharedFile implements AutoCloseable
         }
         catch (final RuntimeException | Error e)
         {
-            file.close();
+            if (file.createdHere)
+            {
+                // a failed create leaves no file: removed unless another process attached to it meanwhile
+                file.closeAndRemoveIfUnused();
+            }
+            else
+            {
+                file.close();
+            }
             throw e;
         }
+    }
+
+    /**
+     * For an opener: if this mapped, not yet attached file is an anonymous object that no live process holds
+     * (everyone attached died), removes its name and closes it, so the open goes on as if there were no object.
+     */
+    private boolean removedAsUnusedAnonymous()
+    {
+        if (!anonymous || !mapping.removeIfUnusedWhileOpening(table.capacity()))
+        {
+            return false;
+        }
+        close();
+        return true;
+    }
+
+    /** Closes this attachment; removes the name, under the exclusive name lock, if no other entry is held. */
+    private synchronized void closeAndRemoveIfUnused()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        mapping.closeRemovingIfUnused(table.capacity(), table.entry());
     }
 
     /** Maps and validates an existing object; {@code null} if there is no file of that name. */
@@ -514,12 +563,21 @@ public final class SharedFile implements AutoCloseable
      * see {@link HeaderDescriptor#NAME_LOCK_OFFSET}, for at most a second is waited): the check and the removal
      * are made under the exclusive name lock, and an opener re-checks under its shared hold that the name still
      * refers to the file it opened, so no process ever ends attached to a removed file while new openers create a
-     * fresh object of the same name. Does nothing if the name no longer refers to this object.
+     * fresh object of the same name. Does nothing if the name no longer refers to this object. Also works once
+     * this attachment is closed: it then opens the name again (attaching to nothing) and removes it if it is still
+     * this object's file and no live process is attached.
      *
-     * @throws IllegalStateException if another live process is attached or attaching, or this one is closed.
+     * @throws IllegalStateException if another live process is attached or attaching.
+     * @throws SharedObjectException if, after this attachment closed, the name holds something else than a valid
+     *                               jvmipc object.
      */
     public void unlink()
     {
+        if (closed)
+        {
+            unlinkClosed();
+            return;
+        }
         try
         {
             unlinkName();
@@ -527,6 +585,21 @@ public final class SharedFile implements AutoCloseable
         catch (final InternalError e)
         {
             throw faulted(e);
+        }
+    }
+
+    /** The unlink of a closed attachment: by path, of the same file only, refused while anyone is attached. */
+    private void unlinkClosed()
+    {
+        final SharedDirectory.Removal removal = FileMapping.removeIfUnused(path, path.getFileName().toString(),
+            identity, false);
+        switch (removal.outcome())
+        {
+            case REMOVED, ABSENT ->
+            {
+            }
+            case INVALID -> throw new SharedObjectException(path, "cannot be unlinked: " + removal.detail());
+            default -> throw new IllegalStateException(removal.detail() + "; they must close it first");
         }
     }
 
@@ -563,7 +636,9 @@ public final class SharedFile implements AutoCloseable
 
     /**
      * Detaches: unmaps the file and drops this attachment's entry lock; the next process that probes or takes
-     * the entry recovers whatever it still held, as for a dead process. Idempotent. The object itself stays.
+     * the entry recovers whatever it still held, as for a dead process. Idempotent. A named object stays; an
+     * anonymous one ({@link #isAnonymous()}) loses its name if no other live process is attached (checked under
+     * the exclusive name lock, so an attacher at that instant is either counted or finds no object).
      * Always completes and never throws, even on a file truncated under it: the descriptor (and so the entry
      * lock) is released even if the mapping cannot be.
      */
@@ -581,6 +656,12 @@ public final class SharedFile implements AutoCloseable
         // unmap first: once the shared arena is closed no thread of this process can still write to the object,
         // so when the lock is dropped next and another process recovers our entry, nothing of ours lands late.
         // The descriptor is closed (and the lock dropped) even if the unmap fails, so close always completes
+        if (anonymous)
+        {
+            // the last attachment of an anonymous object removes its name (see FileMapping.closeRemovingIfUnused)
+            mapping.closeRemovingIfUnused(table.capacity(), table.entry());
+            return;
+        }
         try
         {
             mapping.close();
@@ -624,6 +705,28 @@ public final class SharedFile implements AutoCloseable
         }
         return new SharedObjectException(path, "cannot be read or written any more: it is mapped as " + mapped +
             " bytes and " + state + (now != null && now.links() == 0 ? "; its name was removed" : ""), fault);
+    }
+
+    /**
+     * Whether the object is anonymous ({@link HeaderDescriptor#FLAG_ANONYMOUS}): its file is removed when the last
+     * attached process closes it.
+     *
+     * @return {@code true} if anonymous.
+     */
+    public boolean isAnonymous()
+    {
+        return anonymous;
+    }
+
+    /**
+     * A handle naming this object, to pass to another process (it is {@link java.io.Serializable}, so a
+     * {@code JvmProcess} target may capture it), which opens the object with it.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return new SharedHandle(path.getParent().toString(), path.getFileName().toString(), kind);
     }
 
     /**
@@ -766,6 +869,48 @@ public final class SharedFile implements AutoCloseable
             close();
             throw new IncompatibleParametersException(path, "exists with " + name + " " + actual + ", not " +
                 expected);
+        }
+    }
+
+    /**
+     * Counts one occurrence of a slow path in the file's counter block ({@link SlowPath}): one atomic add, for
+     * callers on a path that already waits, wakes, probes or recovers, never on a fast path. Like any access to
+     * the mapping it raises the JVM's {@link InternalError} on a truncated file, for the caller's handler.
+     *
+     * @param counter the slow path.
+     */
+    public void count(final SlowPath counter)
+    {
+        final int index = counter.ordinal();
+        if (index < counterCount)
+        {
+            // atomic add: every process of the object counts into the same word
+            LONG.getAndAdd(segment, HeaderDescriptor.counterOffset(countersOffset, index), 1L);
+        }
+    }
+
+    /**
+     * How many times a slow path ran on this object, over every process, since its creation ({@link SlowPath}).
+     *
+     * @param counter the slow path.
+     * @return its counter, 0 if the file has no such counter.
+     * @throws SharedObjectException if the file was truncated under this process.
+     */
+    public long slowPathCount(final SlowPath counter)
+    {
+        final int index = counter.ordinal();
+        if (index >= counterCount)
+        {
+            return 0;
+        }
+        try
+        {
+            // volatile: a statistic other processes add to
+            return (long)LONG.getVolatile(segment, HeaderDescriptor.counterOffset(countersOffset, index));
+        }
+        catch (final InternalError e)
+        {
+            throw faulted(e);
         }
     }
 

@@ -5,8 +5,9 @@
  * <b>Layout.</b> A file is a 256-byte header ({@link io.jvmipc.file.HeaderDescriptor}: magic, layout version,
  * kind and kind version, sizes, creator, checksum, eight kind parameters, and a ready word written last), then the
  * process table ({@link io.jvmipc.file.ProcessTableDescriptor}: one 128-byte entry per attachable process, with
- * its state, PID, generation, per-signal waiting counts and eight kind words), then the kind's body from a page
- * boundary. Every block of the file is reserved at creation ({@code fallocate}): a full file system refuses the
+ * its state, PID, generation, per-signal waiting counts and eight kind words), then the slow-path counters
+ * ({@link io.jvmipc.file.SlowPath}: one 64-bit counter per slow path, added to atomically only where that slow path
+ * runs), then the kind's body from a page boundary. Every block of the file is reserved at creation ({@code fallocate}): a full file system refuses the
  * object at once ({@link io.jvmipc.file.InsufficientSpaceException}); no object is a sparse file that faults
  * later.
  * <p>
@@ -39,7 +40,22 @@
  * <p>
  * <b>Removing.</b> {@link io.jvmipc.file.SharedFile#unlink()} removes the name only when no other live process
  * is attached or attaching: openers hold the file's name lock shared from re-checking the name until they hold
- * their entry, and unlink checks and removes under it exclusively.
+ * their entry, and unlink checks and removes under it exclusively. Unlink also works once this process closed
+ * its attachment (by name, only if the name still holds the same file: same inode and header checksum), and
+ * {@link io.jvmipc.file.SharedDirectory#unlink(String)} removes an object and its side files from any process.
+ * <p>
+ * <b>Anonymous objects.</b> A name of the form {@link io.jvmipc.file.SharedDirectory#newAnonymousName()} makes
+ * the creator mark the header anonymous ({@link io.jvmipc.file.HeaderDescriptor#FLAG_ANONYMOUS}). Closing an
+ * attachment of such an object takes the name lock exclusively and removes the name if no other entry's lock is
+ * held, then drops its own entry lock and the name lock together: of two last attachments closing at once, the
+ * second sees the first gone; an attacher either holds the name lock (and is attached before the closer
+ * looks) or finds the name gone. A killed process holds no lock, so the last survivor's close removes the file
+ * without recovering anything. If every process died, the next open of the name (which then creates a new
+ * object, or finds none), {@link io.jvmipc.file.SharedDirectory#removeUnusedAnonymous()} and
+ * {@code jvmipc clean} remove it. A file is also left if a JVM exits without closing its attachments.
+ * <p>
+ * <b>Failed creates.</b> If building the handle or attaching fails after this call linked a new object's name,
+ * the name is removed again (unless another process attached meanwhile), so a failed create leaves no file.
  * <p>
  * <b>Faults.</b> A file truncated by another program makes accesses to the lost pages fault; every public entry
  * point of the library turns the JVM's {@link java.lang.InternalError} into the file's

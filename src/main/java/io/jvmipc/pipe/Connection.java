@@ -4,6 +4,7 @@ import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitLoop;
@@ -579,7 +580,7 @@ public final class Connection<T> implements AutoCloseable
     /**
      * Removes the pipe's name so no process can attach to it any more; attached processes keep working.
      *
-     * @throws IllegalStateException                if another live process is attached, or this end is closed.
+     * @throws IllegalStateException                if another live process is attached (it also works after close).
      * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced.
      */
     public void unlink()
@@ -602,6 +603,17 @@ public final class Connection<T> implements AutoCloseable
     public End end()
     {
         return end;
+    }
+
+    /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return file.handle();
     }
 
     /**

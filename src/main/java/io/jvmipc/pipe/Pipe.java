@@ -8,6 +8,7 @@ import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.wait.FutexWaitStrategy;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitStrategy;
@@ -63,6 +64,21 @@ public final class Pipe<T> implements AutoCloseable
     }
 
     /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Take an
+     * end with the builder's {@link Builder#connect(End)} and pass the connection's {@link Connection#handle()} to
+     * the process that takes the other end ({@link #attach(SharedHandle, Codec, End)}); or take both ends here
+     * with {@link Builder#open()}. An anonymous builder names one pipe.
+     *
+     * @return a builder.
+     */
+    public static Builder<byte[]> anonymous()
+    {
+        return builder(SharedDirectory.newAnonymousName());
+    }
+
+    /**
      * Starts building a pipe whose {@code send}/{@code recv} encode values with {@code codec}.
      *
      * @param name  the pipe's name in its directory.
@@ -73,6 +89,23 @@ public final class Pipe<T> implements AutoCloseable
     public static <T> Builder<T> builder(final String name, final Codec<T> codec)
     {
         return new Builder<>(name, Objects.requireNonNull(codec, "codec"));
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Take an
+     * end with the builder's {@link Builder#connect(End)} and pass the connection's {@link Connection#handle()} to
+     * the process that takes the other end ({@link #attach(SharedHandle, Codec, End)}); or take both ends here
+     * with {@link Builder#open()}. An anonymous builder names one pipe.
+     *
+     * @param codec turns values into bytes and back.
+     * @param <T>   the type of value.
+     * @return a builder.
+     */
+    public static <T> Builder<T> anonymous(final Codec<T> codec)
+    {
+        return builder(SharedDirectory.newAnonymousName(), codec);
     }
 
     /**
@@ -93,6 +126,36 @@ public final class Pipe<T> implements AutoCloseable
     public static Connection<byte[]> attach(final SharedDirectory directory, final String name, final End end)
     {
         return builder(name).directory(directory).attach(end);
+    }
+
+    /**
+     * Attaches to end {@code end} of the pipe a handle names ({@link Connection#handle()} of the other end, in
+     * another process), as a child given an anonymous pipe does.
+     *
+     * @param handle the pipe's handle.
+     * @param codec  a codec of the same {@linkplain Codec#identity() identity} as the creator's.
+     * @param end    the end to take.
+     * @param <T>    the type of value.
+     * @return the connection.
+     * @throws io.jvmipc.file.WrongKindException          if the handle names another kind of object.
+     * @throws io.jvmipc.file.NoSuchSharedObjectException if the pipe is gone (an anonymous pipe whose last
+     *                                                    attachment closed).
+     * @throws IllegalStateException                      if the end is held by a live process, or was closed.
+     */
+    public static <T> Connection<T> attach(final SharedHandle handle, final Codec<T> codec, final End end)
+    {
+        return builder(handle.requireKind(ObjectKind.PIPE).name(), codec).directory(handle.sharedDirectory())
+            .attach(end);
+    }
+
+    /**
+     * A handle naming this pipe (both ends share one), to pass to another process.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return a.handle();
     }
 
     /**

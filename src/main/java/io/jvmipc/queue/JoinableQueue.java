@@ -7,6 +7,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitLoop;
@@ -140,6 +141,38 @@ public final class JoinableQueue<T> implements AutoCloseable
     public static <T> Builder<T> builder(final String name, final Codec<T> codec)
     {
         return new Builder<>(name, codec);
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @param codec turns messages into bytes and back; every process must use an equivalent one.
+     * @param <T>   the type of message.
+     * @return a builder.
+     */
+    public static <T> Builder<T> anonymous(final Codec<T> codec)
+    {
+        return builder(SharedDirectory.newAnonymousName(), codec);
+    }
+
+    /**
+     * Attaches to the joinable queue a handle names ({@link #handle()} in another process).
+     *
+     * @param handle the queue's handle.
+     * @param codec  turns messages into bytes and back; equivalent to the creator's.
+     * @param <T>    the type of message.
+     * @return the attached queue.
+     * @throws io.jvmipc.file.WrongKindException          if the handle names another kind of object.
+     * @throws io.jvmipc.file.NoSuchSharedObjectException if the queue is gone.
+     */
+    public static <T> JoinableQueue<T> open(final SharedHandle handle, final Codec<T> codec)
+    {
+        return builder(handle.requireKind(ObjectKind.JOINABLE_QUEUE).name(), codec)
+            .directory(handle.sharedDirectory()).open();
     }
 
     /**
@@ -424,6 +457,17 @@ public final class JoinableQueue<T> implements AutoCloseable
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return file.handle();
+    }
+
+    /**
      * The task-count file.
      *
      * @return its path.
@@ -436,11 +480,10 @@ public final class JoinableQueue<T> implements AutoCloseable
     /**
      * Removes both files' names; attached processes keep using them.
      *
-     * @throws IllegalStateException if closed, or another live process is attached (then nothing is removed).
+     * @throws IllegalStateException if another live process is attached (then nothing is removed).
      */
     public void unlink()
     {
-        file.ensureOpen();
         queue.unlink();
         try
         {
@@ -623,6 +666,19 @@ public final class JoinableQueue<T> implements AutoCloseable
         }
     }
 
+    /** Unlinks a queue this process created and closed again, if nobody else holds it; never throws. */
+    private static void removeQuietly(final SharedQueue<?> queue)
+    {
+        try
+        {
+            queue.unlink();
+        }
+        catch (final RuntimeException ignored)
+        {
+            // attached by another process meanwhile: it is theirs now
+        }
+    }
+
     /**
      * Builds a {@link JoinableQueue}.
      *
@@ -796,6 +852,12 @@ public final class JoinableQueue<T> implements AutoCloseable
                 if (queue != null)
                 {
                     queue.close();
+                    if (mode == OpenMode.CREATE)
+                    {
+                        // a failed create leaves no file: the queue this call created goes too, unless another
+                        // process attached to it meanwhile
+                        removeQuietly(queue);
+                    }
                 }
                 throw e;
             }

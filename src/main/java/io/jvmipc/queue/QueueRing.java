@@ -1,6 +1,7 @@
 package io.jvmipc.queue;
 
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SlowPath;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -451,6 +452,10 @@ final class QueueRing
                 if (LONG.compareAndSet(segment, slot, word, next))
                 {
                     recovered++;
+                    if (state == LEASED && file != null)
+                    {
+                        file.count(SlowPath.REDELIVERIES);
+                    }
                 }
             }
         }

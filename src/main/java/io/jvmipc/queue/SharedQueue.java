@@ -3,8 +3,10 @@ package io.jvmipc.queue;
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
 import io.jvmipc.file.CorruptFileException;
+import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
@@ -186,6 +188,39 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     public static <T> SharedQueueBuilder<T> builder(final String name, final Codec<T> codec)
     {
         return new SharedQueueBuilder<>(name, codec);
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @param codec turns messages into bytes and back; every process must use an equivalent one.
+     * @param <T>   the type of message.
+     * @return a builder.
+     */
+    public static <T> SharedQueueBuilder<T> anonymous(final Codec<T> codec)
+    {
+        return builder(SharedDirectory.newAnonymousName(), codec);
+    }
+
+    /**
+     * Attaches to the queue a handle names ({@link #handle()} in another process), as a child does with an
+     * anonymous queue it was given.
+     *
+     * @param handle the queue's handle.
+     * @param codec  turns messages into bytes and back; equivalent to the creator's.
+     * @param <T>    the type of message.
+     * @return the attached queue.
+     * @throws io.jvmipc.file.WrongKindException          if the handle names another kind of object.
+     * @throws io.jvmipc.file.NoSuchSharedObjectException if the queue is gone (an anonymous queue whose last
+     *                                                    attachment closed).
+     */
+    public static <T> SharedQueue<T> open(final SharedHandle handle, final Codec<T> codec)
+    {
+        return builder(handle.requireKind(ObjectKind.QUEUE).name(), codec).directory(handle.sharedDirectory()).open();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1071,6 +1106,17 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return file.handle();
+    }
+
+    /**
      * The queue's file.
      *
      * @return its path.
@@ -1158,7 +1204,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * Removes the queue's name so no process can attach to it any more; refused while another live process is
      * attached. This instance stays usable until closed.
      *
-     * @throws IllegalStateException if another live process is attached, or this instance is closed.
+     * @throws IllegalStateException if another live process is attached (it also works after close).
      */
     public void unlink()
     {

@@ -3,9 +3,11 @@ package io.jvmipc.shm;
 import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.NoSuchSharedObjectException;
 import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.file.SharedFile.ProcessEntry;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.file.SharedObjectBuilder;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.file.SharedObjectExistsException;
@@ -98,6 +100,20 @@ public final class SharedMemory implements AutoCloseable
     }
 
     /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @return a builder.
+     */
+    public static Builder anonymous()
+    {
+        return builder(SharedDirectory.newAnonymousName());
+    }
+
+    /**
      * The shared bytes. Valid until {@link #close()}; any access after that throws
      * {@link IllegalStateException}.
      * <p>
@@ -160,6 +176,17 @@ public final class SharedMemory implements AutoCloseable
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return file.handle();
+    }
+
+    /**
      * The segment's file.
      *
      * @return its path.
@@ -173,7 +200,7 @@ public final class SharedMemory implements AutoCloseable
      * Removes the segment's name; attached processes keep their mapping. Python's {@code unlink()}, but refused
      * while another live process is attached.
      *
-     * @throws IllegalStateException if this attachment is closed, or another live process is attached (nothing
+     * @throws IllegalStateException if another live process is attached (nothing
      *                               is removed).
      */
     public void unlink()

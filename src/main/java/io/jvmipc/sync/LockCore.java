@@ -3,6 +3,7 @@ package io.jvmipc.sync;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
+import io.jvmipc.file.SlowPath;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
@@ -255,6 +256,14 @@ final class LockCore
 
     OwnerDiedException ownerDied()
     {
+        try
+        {
+            file.count(SlowPath.OWNER_DIED);
+        }
+        catch (final InternalError e)
+        {
+            // the file was truncated: the statistic is lost with it, the hand-over to this thread stands
+        }
         final OwnerDiedEvent event = new OwnerDiedEvent();
         if (event.shouldCommit())
         {

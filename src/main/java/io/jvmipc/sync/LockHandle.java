@@ -1,6 +1,7 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 
 import java.nio.file.Path;
 import java.util.concurrent.locks.Condition;
@@ -71,6 +72,17 @@ abstract class LockHandle implements Lock, AutoCloseable
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return core.file.handle();
+    }
+
+    /**
      * The lock's file.
      *
      * @return the path.
@@ -94,7 +106,7 @@ abstract class LockHandle implements Lock, AutoCloseable
     /**
      * Removes the lock's name (see {@link SharedFile#unlink()}).
      *
-     * @throws IllegalStateException if another live process is attached, or this handle is closed.
+     * @throws IllegalStateException if another live process is attached (it also works after close).
      */
     public void unlink()
     {

@@ -13,7 +13,7 @@ import java.util.function.Function;
  *
  * @param <S> the semaphore class built.
  */
-public final class SemaphoreBuilder<S extends SemaphoreHandle> extends SyncBuilder<SemaphoreBuilder<S>>
+public final class SemaphoreBuilder<S extends AutoCloseable> extends SyncBuilder<SemaphoreBuilder<S>>
 {
     private final int permits;
     private final ObjectKind kind;

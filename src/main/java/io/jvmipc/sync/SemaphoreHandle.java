@@ -1,6 +1,7 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.wait.WaitStrategy;
 
 import java.nio.file.Path;
@@ -104,6 +105,17 @@ abstract class SemaphoreHandle implements AutoCloseable
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return core.file.handle();
+    }
+
+    /**
      * The semaphore's file.
      *
      * @return the path.
@@ -125,7 +137,7 @@ abstract class SemaphoreHandle implements AutoCloseable
     /**
      * Removes the semaphore's name (see {@link SharedFile#unlink()}).
      *
-     * @throws IllegalStateException if another live process is attached, or this handle is closed.
+     * @throws IllegalStateException if another live process is attached (it also works after close).
      */
     public void unlink()
     {

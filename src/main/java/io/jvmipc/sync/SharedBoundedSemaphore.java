@@ -1,6 +1,7 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.SharedDirectory;
 
 /**
  * A bounded counting semaphore shared by the processes that attach to it by name: Python's
@@ -43,6 +44,21 @@ public final class SharedBoundedSemaphore extends SemaphoreHandle
     public static SemaphoreBuilder<SharedBoundedSemaphore> builder(final String name, final int permits)
     {
         return new SemaphoreBuilder<>(name, permits, ObjectKind.BOUNDED_SEMAPHORE, SharedBoundedSemaphore::new);
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @param permits the initial number of permits (Python's {@code value}); every process must pass the same.
+     * @return a builder.
+     */
+    public static SemaphoreBuilder<SharedBoundedSemaphore> anonymous(final int permits)
+    {
+        return builder(SharedDirectory.newAnonymousName(), permits);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.file.ProcessTableDescriptor;
+import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitLoop;
@@ -100,6 +102,21 @@ public final class SharedCondition implements Condition, AutoCloseable
     }
 
     /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @param lock the lock it is bound to (must stay open while the condition is used).
+     * @return a builder.
+     */
+    public static Builder anonymous(final SharedLock lock)
+    {
+        return builder(SharedDirectory.newAnonymousName(), lock);
+    }
+
+    /**
      * Starts building a condition bound to a shared reentrant lock (Python's default for {@code Condition()}).
      *
      * @param name the condition's name in its directory.
@@ -110,6 +127,21 @@ public final class SharedCondition implements Condition, AutoCloseable
     public static Builder builder(final String name, final SharedReentrantLock lock)
     {
         return new Builder(name, Objects.requireNonNull(lock, "lock").conditionLock());
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @param lock the lock it is bound to (must stay open while the condition is used).
+     * @return a builder.
+     */
+    public static Builder anonymous(final SharedReentrantLock lock)
+    {
+        return builder(SharedDirectory.newAnonymousName(), lock);
     }
 
     /**
@@ -342,6 +374,17 @@ public final class SharedCondition implements Condition, AutoCloseable
     }
 
     /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public SharedHandle handle()
+    {
+        return file.handle();
+    }
+
+    /**
      * The condition's file.
      *
      * @return the path.
@@ -378,7 +421,7 @@ public final class SharedCondition implements Condition, AutoCloseable
     /**
      * Removes the condition's name (see {@link SharedFile#unlink()}).
      *
-     * @throws IllegalStateException if another live process is attached, or this handle is closed.
+     * @throws IllegalStateException if another live process is attached (it also works after close).
      */
     public void unlink()
     {

@@ -2,6 +2,7 @@ package io.jvmipc.value;
 
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SharedHandle;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.sync.SharedLock;
 
@@ -14,6 +15,9 @@ import java.util.function.Supplier;
  */
 abstract class AbstractSharedValue implements AutoCloseable
 {
+    /** The side file of {@link #getLock()}: the value's name with this appended. */
+    private static final String LOCK_SUFFIX = ".lock";
+
     final SharedFile file;
     /** The whole mapping; accessors use absolute offsets into it. */
     final MemorySegment segment;
@@ -24,6 +28,17 @@ abstract class AbstractSharedValue implements AutoCloseable
     {
         this.file = file;
         this.segment = file.segment();
+    }
+
+    /**
+     * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
+     * may capture it), which opens the object with it; see {@link SharedHandle}.
+     *
+     * @return the handle.
+     */
+    public final SharedHandle handle()
+    {
+        return file.handle();
     }
 
     /**
@@ -52,7 +67,7 @@ abstract class AbstractSharedValue implements AutoCloseable
         if (lock == null)
         {
             final Path path = file.path();
-            lock = SharedLock.builder(path.getFileName() + ".lock")
+            lock = SharedLock.builder(path.getFileName() + LOCK_SUFFIX)
                 .directory(SharedDirectory.of(path.getParent())).openOrCreate();
         }
         return lock;
@@ -62,7 +77,7 @@ abstract class AbstractSharedValue implements AutoCloseable
      * Removes the object's name so that no process can attach any more; processes attached now keep using it.
      * Does not close this attachment. Mirrors nothing in Python (its values die with their creator).
      *
-     * @throws IllegalStateException if this attachment is closed, or another live process is attached (that
+     * @throws IllegalStateException if another live process is attached (that
      *                               process must close first; nothing is removed).
      */
     public final void unlink()
@@ -74,6 +89,25 @@ abstract class AbstractSharedValue implements AutoCloseable
         catch (final InternalError e)
         {
             throw file.faulted(e);
+        }
+        final SharedLock own;
+        synchronized (this)
+        {
+            own = lock;
+        }
+        if (own != null)
+        {
+            own.unlink();
+            return;
+        }
+        final Path path = file.path();
+        final String lockName = path.getFileName() + LOCK_SUFFIX;
+        final SharedDirectory.Removal removal = SharedDirectory.of(path.getParent()).removeIfUnused(lockName);
+        if (removal.outcome() == SharedDirectory.Removal.Outcome.IN_USE ||
+            removal.outcome() == SharedDirectory.Removal.Outcome.BUSY)
+        {
+            throw new IllegalStateException(path + " is unlinked but its lock " + lockName + " is not: " +
+                removal.detail());
         }
     }
 

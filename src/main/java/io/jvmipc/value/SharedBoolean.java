@@ -1,5 +1,6 @@
 package io.jvmipc.value;
 
+import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.file.SharedObjectBuilder;
@@ -44,6 +45,20 @@ public final class SharedBoolean extends AbstractSharedValue
     public static Builder builder(final String name)
     {
         return new Builder(name);
+    }
+
+    /**
+     * Starts building an anonymous object of this kind, Python's unnamed one: it gets a fresh name
+     * ({@link SharedDirectory#newAnonymousName()}) and is marked anonymous, and its file is removed when the last
+     * attached process closes it (or, if every process died, by the next open of its name or a cleanup). Create
+     * it with the builder's {@code create()} (an anonymous builder names one object) and pass its
+     * {@code handle()} to the processes that share it.
+     *
+     * @return a builder.
+     */
+    public static Builder anonymous()
+    {
+        return builder(SharedDirectory.newAnonymousName());
     }
 
     /**

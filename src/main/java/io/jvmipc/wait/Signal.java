@@ -1,6 +1,7 @@
 package io.jvmipc.wait;
 
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SlowPath;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -29,6 +30,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * The two counts change in an order that makes a death between them leave the shared count too high, never too
  * low: registering adds to the shared count first, deregistering subtracts from the process's count first. Too
  * high costs wakers a system call; too low would let a waker skip a real sleeper.
+ * <p>
+ * A signal made by {@link #of(SharedFile, int, long)} counts its futex sleeps and wakes in its file
+ * ({@link SlowPath#FUTEX_SLEEPS}, {@link SlowPath#FUTEX_WAKES}), next to the system call each already makes.
  * <p>
  * <b>Faults.</b> On a file truncated under a live process every method here raises the JVM's
  * {@link InternalError} (the primitives turn it into a {@code SharedObjectException}) and none crashes the JVM:
@@ -142,6 +146,10 @@ public final class Signal
      */
     public int await(final int key, final long timeoutNanos)
     {
+        if (file != null)
+        {
+            file.count(SlowPath.FUTEX_SLEEPS);
+        }
         return Futex.await(segment, sequenceOffset, key, timeoutNanos);
     }
 
@@ -187,6 +195,10 @@ public final class Signal
         // volatile add: a waiter that read the old sequence now fails its futex compare, one that reads the new
         // one sees everything published before this call
         INT.getAndAdd(segment, sequenceOffset, 1);
+        if (file != null)
+        {
+            file.count(SlowPath.FUTEX_WAKES);
+        }
         Futex.wake(segment, sequenceOffset, Integer.MAX_VALUE);
     }
 

@@ -1,6 +1,7 @@
 package io.jvmipc.wait;
 
 import io.jvmipc.file.SharedFile;
+import io.jvmipc.file.SlowPath;
 
 /**
  * The one wait loop of the library: every blocking call of every primitive waits through it.
@@ -26,6 +27,10 @@ import io.jvmipc.file.SharedFile;
  * <p>
  * The loop allocates nothing: the attempt receives a context object, so a non-capturing lambda (a singleton)
  * serves every call.
+ * <p>
+ * <b>Counters.</b> The loop counts, in the object's file, each call that has to wait ({@link SlowPath#WAITS}),
+ * each call that returns on its deadline ({@link SlowPath#TIMEOUTS}) and each probe of a suspect that was due
+ * ({@link SlowPath#PROBES}); a call that succeeds at its first attempt counts nothing.
  */
 public final class WaitLoop
 {
@@ -122,6 +127,7 @@ public final class WaitLoop
         }
         final long deadline = timeoutNanos == Long.MAX_VALUE ? WaitStrategy.NO_DEADLINE :
             WaitStrategy.deadline(timeoutNanos);
+        file.count(SlowPath.WAITS);
         // the slow path only: a call that returned above never creates it
         final WaitEvent event = new WaitEvent();
         event.begin();
@@ -153,8 +159,13 @@ public final class WaitLoop
                         file.ensureOpen();
                         // also at the deadline: the timeout return never skips a last attempt and a due probe
                         result = attemptAndProbe(file, context, attempt);
-                        if (!isWait(result) || state == WaitStrategy.TIMED_OUT && expired(deadline))
+                        if (!isWait(result))
                         {
+                            return result;
+                        }
+                        if (state == WaitStrategy.TIMED_OUT && expired(deadline))
+                        {
+                            file.count(SlowPath.TIMEOUTS);
                             return result;
                         }
                         if (state == WaitStrategy.TIMED_OUT)
@@ -246,6 +257,7 @@ public final class WaitLoop
         {
             return false;
         }
+        file.count(SlowPath.PROBES);
         return entry == SharedFile.ANY_ENTRY ? file.recoverDeadEntries() : file.recoverIfDead(entry);
     }
 

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -193,9 +194,10 @@ class SharedFileTest
     void shouldRefuseAnotherLayoutVersion() throws IOException
     {
         createAndClose();
-        patch(HeaderDescriptor.LAYOUT_VERSION_OFFSET, new byte[] {2, 0, 0, 0});
+        final int other = HeaderDescriptor.LAYOUT_VERSION + 1;
+        patch(HeaderDescriptor.LAYOUT_VERSION_OFFSET, new byte[] {(byte)other, 0, 0, 0});
         final IncompatibleVersionException e = assertOpenRefused(IncompatibleVersionException.class);
-        assertTrue(e.getMessage().contains("layout version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("layout version " + other), e.getMessage());
     }
 
     @Test
@@ -358,8 +360,65 @@ class SharedFileTest
         assertThrows(IllegalStateException.class, file::ensureOpen);
         assertThrows(IllegalStateException.class, () -> file.recoverIfDead(1));
         assertThrows(IllegalStateException.class, () -> file.isAlive(0));
-        assertThrows(IllegalStateException.class, file::unlink);
         assertTrue(Files.exists(path));
+    }
+
+    @Test
+    void failedCreateLeavesNoFile()
+    {
+        for (final SharedFile.OpenMode mode : List.of(SharedFile.OpenMode.CREATE, SharedFile.OpenMode.OPEN_OR_CREATE))
+        {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SharedFile.open(path, TestObjects.KIND, TestObjects.KIND_VERSION, mode, TestObjects.spec(4),
+                    file ->
+                    {
+                        throw new IllegalArgumentException("refused by the kind");
+                    }));
+            assertEquals("refused by the kind", e.getMessage());
+            assertFalse(Files.exists(path), mode + ": the failed create left its file");
+        }
+        try (SharedFile existing = TestObjects.openOrCreate(path, 4, 1))
+        {
+            existing.attach(entry -> { });
+            assertThrows(IllegalArgumentException.class,
+                () -> SharedFile.open(path, TestObjects.KIND, TestObjects.KIND_VERSION,
+                    SharedFile.OpenMode.OPEN_OR_CREATE, TestObjects.spec(4), file ->
+                    {
+                        throw new IllegalArgumentException("refused by the kind");
+                    }));
+            assertTrue(Files.exists(path), "a failed open removed an object it did not create");
+        }
+    }
+
+    @Test
+    void shouldUnlinkAfterClose()
+    {
+        final SharedFile file = TestObjects.openOrCreate(path, 4, 1);
+        file.attach(entry -> { });
+        file.close();
+        file.unlink();
+        assertFalse(Files.exists(path));
+        file.unlink();
+    }
+
+    @Test
+    void shouldNotUnlinkAnotherObjectOfTheNameAfterClose()
+    {
+        final SharedFile file = TestObjects.openOrCreate(path, 4, 1);
+        file.attach(entry -> { });
+        final long created = file.creationTimeMillis();
+        file.close();
+        file.unlink();
+        // a new object of the name, created in another millisecond (its header then differs, whatever its inode)
+        while (System.currentTimeMillis() == created)
+        {
+            Thread.onSpinWait();
+        }
+        final SharedFile again = TestObjects.openOrCreate(path, 4, 2);
+        again.attach(entry -> { });
+        again.close();
+        file.unlink();
+        assertTrue(Files.exists(path), "the closed attachment's unlink removed a newer object of its name");
     }
 
     @Test

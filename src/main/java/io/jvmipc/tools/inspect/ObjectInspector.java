@@ -10,6 +10,7 @@ import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.ReadOnlyFile;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedObjectException;
+import io.jvmipc.file.SlowPath;
 import io.jvmipc.file.WrongKindException;
 import io.jvmipc.pipe.End;
 import io.jvmipc.pipe.PipeDescriptor;
@@ -30,6 +31,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>COUNTERS: {@code capacity}, {@code maxLabelLength}, {@code packed}, {@code reuseDelayMillis},
  *       {@code counters} (index, state, label, typeId, ownership, ownerEntry, value).</li>
  * </ul>
+ * Every report also carries the file's slow-path counters ({@link ObjectReport#slowPaths()}, keyed by
+ * {@link SlowPath#key()}: {@code waits}, {@code futexSleeps}, {@code futexWakes}, {@code timeouts}, {@code probes},
+ * {@code recoveries}, {@code ownerDied}, {@code redeliveries}).
+ * <p>
  * <b>Bad input</b>: see {@link ReadOnlyFile#open(Path)}; a queue slot or pipe position out of range is
  * {@link CorruptFileException}; a file truncated while read is {@link SharedObjectException} naming it.
  */
@@ -214,11 +220,16 @@ public final class ObjectInspector
         {
             parameters.add(file.parameter(p));
         }
+        final Map<String, Long> slowPaths = new LinkedHashMap<>();
+        for (int c = 0; c < file.counterCount(); c++)
+        {
+            slowPaths.put(SlowPath.keyOf(c), file.counter(c));
+        }
         final Path name = file.path().getFileName();
         return new ObjectReport(name == null ? file.path().toString() : name.toString(), file.path(), file.kind(),
             file.kindVersion(), file.fileLength(), file.bodyLength(), file.processTableCapacity(),
             file.creatorPid(), file.creationTimeMillis(), List.copyOf(parameters), file.nameLockState(),
-            List.copyOf(processes), List.copyOf(signals), state, depth);
+            List.copyOf(processes), List.copyOf(signals), state, depth, Collections.unmodifiableMap(slowPaths));
     }
 
     private static String stateOf(final ReadOnlyFile.Entry entry)

@@ -28,11 +28,13 @@ import java.util.Map;
  * @param state                the kind's own state (see {@link ObjectInspector} for the fields per kind).
  * @param depth                messages (queue) or bytes (pipe, both rings) waiting to be received, or
  *                             {@code null} for other kinds.
+ * @param slowPaths            the file's slow-path counters by their stable keys
+ *                             ({@link io.jvmipc.file.SlowPath#key()}), in block order.
  */
 public record ObjectReport(String name, Path path, ObjectKind kind, int kindVersion, long fileLength,
     long bodyLength, int processTableCapacity, long creatorPid, long creationTimeMillis, List<Long> parameters,
     String nameLock, List<ProcessReport> processes, List<SignalReport> signals, Map<String, Object> state,
-    Long depth)
+    Long depth, Map<String, Long> slowPaths)
 {
     /**
      * How many entries have a live owner.
@@ -76,7 +78,7 @@ public record ObjectReport(String name, Path path, ObjectKind kind, int kindVers
     }
 
     /**
-     * The short form of {@code jvmipc ls --json}: name, kind, size, process counts and depth.
+     * The short form of {@code jvmipc ls --json}: name, kind, size, process counts, depth and slow-path counters.
      *
      * @return the fields, in order.
      */
@@ -90,6 +92,7 @@ public record ObjectReport(String name, Path path, ObjectKind kind, int kindVers
         json.put("alive", aliveCount());
         json.put("dead", deadCount());
         json.put("depth", depth);
+        json.put("slowPaths", slowPaths);
         return json;
     }
 }

@@ -22,7 +22,9 @@ import javax.imageio.ImageIO;
 /**
  * Draws the PNG with XChart: per message size, round-trip percentiles (p50 .. max) per transport on a log
  * scale; and streaming throughput bars per transport and size, also on a log scale (the rates span four
- * orders of magnitude). The charts are drawn by XChart and only stacked into one image here.
+ * orders of magnitude); and each transport's round-trip p50 as a multiple of the spin floor measured in the same
+ * repetitions (1 = the floor), so ratios compare at a glance. Every bar is labelled: the category labels stand
+ * vertical, one per bar. The charts are drawn by XChart and only stacked into one image here.
  */
 final class Chart
 {
@@ -36,6 +38,7 @@ final class Chart
         new Color(0x7b4173), new Color(0x3182bd), new Color(0x31a354), new Color(0x000000), new Color(0x969696)};
     private static final int WIDTH = 1400;
     private static final int HEIGHT = 650;
+    private static final int CATEGORY_TICK_SPACING = 10;
 
     private Chart()
     {
@@ -57,6 +60,11 @@ final class Chart
         if (throughput != null)
         {
             images.add(BitmapEncoder.getBufferedImage(throughput));
+        }
+        final CategoryChart floorRatios = floorRatioChart(summary, sizes);
+        if (floorRatios != null)
+        {
+            images.add(BitmapEncoder.getBufferedImage(floorRatios));
         }
         if (images.isEmpty())
         {
@@ -135,7 +143,10 @@ final class Chart
         // bars start from the axis minimum: on a log axis it must be above zero
         chart.getStyler().setYAxisMin(1_000.0);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setXAxisLabelRotation(35);
+        // vertical labels take one text height per bar, and XChart labels every bar only when its tick
+        // spacing hint is below the bar pitch (the default, 74 pixels, labelled every other bar)
+        chart.getStyler().setXAxisLabelRotation(90);
+        chart.getStyler().setXAxisTickMarkSpacingHint(CATEGORY_TICK_SPACING);
         final List<String> transports = new ArrayList<>();
         for (final Summary.Row row : summary.rows())
         {
@@ -164,6 +175,52 @@ final class Chart
                 rates.add(rate);
             }
             chart.addSeries(size + " bytes", transports, rates);
+        }
+        return chart;
+    }
+
+    /** Round-trip p50 over the spin floor's p50 of the same repetition (median over repetitions), per size. */
+    private static CategoryChart floorRatioChart(final Summary summary, final List<Integer> sizes)
+    {
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            .title("Round trip p50 as a multiple of the spin floor in the same repetition (1 = the floor; lower is better)")
+            .xAxisTitle("transport").yAxisTitle("p50 / spin floor p50 (log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(0.5);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisLabelRotation(90);
+        chart.getStyler().setXAxisTickMarkSpacingHint(CATEGORY_TICK_SPACING);
+        final List<String> transports = new ArrayList<>();
+        for (final Summary.Row row : summary.rows())
+        {
+            if (row.kind().equals("rtt") && row.metrics().get("x_spin_floor") != null
+                && !transports.contains(row.transport()))
+            {
+                transports.add(row.transport());
+            }
+        }
+        if (transports.isEmpty())
+        {
+            return null;
+        }
+        for (final int size : sizes)
+        {
+            final List<Double> ratios = new ArrayList<>();
+            for (final String transport : transports)
+            {
+                // a transport without this size gets an empty bar at the axis minimum
+                double ratio = 0.5;
+                for (final Summary.Row row : summary.rows())
+                {
+                    if (row.kind().equals("rtt") && row.size() == size && row.transport().equals(transport)
+                        && row.metrics().get("x_spin_floor") != null)
+                    {
+                        ratio = row.metrics().get("x_spin_floor").median();
+                    }
+                }
+                ratios.add(ratio);
+            }
+            chart.addSeries(size + " bytes", transports, ratios);
         }
         return chart;
     }
