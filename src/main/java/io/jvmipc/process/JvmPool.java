@@ -57,9 +57,11 @@ import java.util.concurrent.TimeUnit;
  * {@link Builder#maxTaskAttempts(int) maxTaskAttempts} workers died (default 3) is not given out again: its future
  * fails with {@link WorkerDiedException}, naming the task and the workers' pids. Execution is at-least-once: a task
  * whose worker died after running it, before its result arrived, runs again; its future completes exactly once,
- * with the first result (later duplicates are ignored). If this JVM dies, its workers die with it, and the pool's
- * files stay (their names start with {@code pool-<pid>-}; the directory's cleanup of unused objects removes them).
- * Otherwise, {@link #close()}, {@link #join()} and {@link #terminate()} remove every file the pool created. Never
+ * with the first result (later duplicates are ignored). The pool's queues are anonymous objects: their files go
+ * with the last process that closes them, so {@link #close()}, {@link #join()} and {@link #terminate()} leave no
+ * file; if this JVM is killed, its workers die with it, and the files left behind are marked anonymous and unused,
+ * so the next cleanup of the directory ({@code SharedDirectory.removeUnusedAnonymous()}, {@code jvmipc clean})
+ * removes them. Never
  * hangs on a dead worker; a task that never returns holds its worker as in Python.
  * <p>
  * <b>Why this design</b> (per-worker inboxes and parent supervision, rather than one shared queue with leases):
@@ -463,7 +465,7 @@ public final class JvmPool implements AutoCloseable
     }
 
     /**
-     * The pool's name, the prefix of its files' names: {@code pool-<pid>-<n>-<hex>}.
+     * The pool's name, {@code pool-<pid>-<n>-<hex>}, used in its threads' names and its messages.
      *
      * @return the name.
      */

@@ -144,7 +144,9 @@ final class PoolCore
         // refused here, before any file or JVM exists, if the initializer or the codec cannot be sent
         workerBuilder(new PoolWorker.Settings(directory.path().toString(), name + "-w0", name + "-results", 0,
             initializer, codecSupplier)).command();
-        this.results = SharedQueue.builder(name + "-results", Codecs.bytes()).directory(directory)
+        // anonymous queues: their files go with the last process that closes them, and a pool whose parent and
+        // workers were all killed leaves files that the directory's cleanup proves unused
+        this.results = SharedQueue.anonymous(Codecs.bytes()).directory(directory)
             .capacity(Math.max(16, size * (prefetch + 2))).maxMessageSize(maxMessageSize)
             // every worker attaches, and a dying worker's replacement may attach before its entry is recovered
             .processTableCapacity(2 * size + 8).create();
@@ -453,11 +455,10 @@ final class PoolCore
     private void startWorker()
     {
         final int id = nextWorker++;
-        final String inboxName = name + "-w" + id;
         final SharedQueue<byte[]> inbox;
         try
         {
-            inbox = SharedQueue.builder(inboxName, Codecs.bytes()).directory(directory).capacity(prefetch + 1)
+            inbox = SharedQueue.anonymous(Codecs.bytes()).directory(directory).capacity(prefetch + 1)
                 .maxMessageSize(maxMessageSize).create();
         }
         catch (final RuntimeException e)
@@ -468,7 +469,7 @@ final class PoolCore
         final Worker worker = new Worker(id, inbox);
         workers.put(id, worker);
         final JvmProcess.Builder builder = workerBuilder(new PoolWorker.Settings(directory.path().toString(),
-            inboxName, name + "-results", id, initializer, codecSupplier));
+            inbox.name(), results.name(), id, initializer, codecSupplier));
         Thread.ofPlatform().daemon().name(name + "-start-" + id).start(() -> launch(worker, builder));
     }
 

@@ -121,6 +121,12 @@ class JvmPoolTest
                 assertEquals(1L, state.get(1), "the initializer ran once in worker " + state.get(0));
             }
             final List<Long> pids = pool.workerPids();
+            // the results queue and one inbox per worker, all anonymous: a killed pool leaves them to the cleanup
+            assertEquals(4, poolFiles().size(), poolFiles()::toString);
+            for (final Path file : poolFiles())
+            {
+                assertTrue(SharedDirectory.isAnonymousName(file.getFileName().toString()), file::toString);
+            }
             pool.close();
             assertEquals(3, runs.get(), "no worker was started again");
             assertEquals(List.of(), poolFiles());
