@@ -6,7 +6,8 @@
  * into a queue there; A's leases are acknowledged only once B confirms the put, and B drops what a restarted or
  * reconnected sender sends again, so either bridge may be killed and restarted: every message put on A is put on
  * B once, in each producer's order (see {@link io.jvmipc.aeron.BridgeReceiver} for the one instruction window that
- * may put one message twice).
+ * may put one message twice). A {@link io.jvmipc.aeron.RemoteConnection} is a duplex pipe whose peer is on another
+ * host, with the send/recv/poll/end-of-file methods of {@link io.jvmipc.pipe.Connection}.
  * <p>
  * Each bridge runs Aeron's media driver embedded by default (one thread that sleeps when idle), or attaches to one
  * the user runs. On JDK 25, every JVM that uses this package needs

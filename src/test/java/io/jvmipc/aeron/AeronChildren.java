@@ -80,4 +80,59 @@ public final class AeronChildren
             System.out.println("ACKED " + lease.value());
         }
     }
+
+    /** Args: local channel, remote channel, aeron dir. Echoes every message until end-of-file, then says EOF. */
+    public static void echo(final String[] args) throws Exception
+    {
+        try (RemoteConnection<String> connection = RemoteConnection.builder(Codecs.utf8()).local(args[0])
+            .remote(args[1]).aeronDirectory(Path.of(args[2])).connect(30, TimeUnit.SECONDS))
+        {
+            System.out.println("CONNECTED");
+            while (true)
+            {
+                final String message;
+                try
+                {
+                    message = connection.recv();
+                }
+                catch (final java.io.EOFException e)
+                {
+                    System.out.println("EOF " + e.getMessage());
+                    return;
+                }
+                connection.send(message);
+            }
+        }
+    }
+
+    /**
+     * Args: local channel, remote channel, aeron dir, count. Sends count messages and checks each echo, says
+     * PINGED, then waits in recv and says EOF when the peer is gone.
+     */
+    public static void ping(final String[] args) throws Exception
+    {
+        try (RemoteConnection<String> connection = RemoteConnection.builder(Codecs.utf8()).local(args[0])
+            .remote(args[1]).aeronDirectory(Path.of(args[2])).connect(30, TimeUnit.SECONDS))
+        {
+            final int count = Integer.parseInt(args[3]);
+            for (int i = 0; i < count; i++)
+            {
+                connection.send("ping " + i);
+                final String echo = connection.recv();
+                if (!echo.equals("ping " + i))
+                {
+                    throw new IllegalStateException("echo " + echo + " for ping " + i);
+                }
+            }
+            System.out.println("PINGED " + count);
+            try
+            {
+                System.out.println("UNEXPECTED " + connection.recv());
+            }
+            catch (final java.io.EOFException e)
+            {
+                System.out.println("EOF " + e.getMessage());
+            }
+        }
+    }
 }
