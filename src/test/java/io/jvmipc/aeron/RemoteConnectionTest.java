@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@link RemoteConnection}: both ends in this JVM over loopback, then across two hosts in child JVMs. */
 class RemoteConnectionTest
@@ -106,6 +107,27 @@ class RemoteConnectionTest
                 // the peer's process and its embedded driver are gone: end-of-file after the liveness timeout
                 assertTrue(ping.awaitOutput("EOF", 20, TimeUnit.SECONDS), ping.output());
                 assertFalse(ping.output().contains("UNEXPECTED"), ping.output());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReportEndOfFileWhenTheLinkToTheOtherHostIsLost() throws Exception
+    {
+        try (TwoHosts hosts = TwoHosts.create(tempDir))
+        {
+            assumeTrue(hosts.namespaces, "a link can be cut only between network namespaces (ran on loopback)");
+            try (JvmProcess echo = hosts.startOnB("echo", hosts.channelB(41231), hosts.channelA(41232),
+                    tempDir.resolve("aeron-b").toString());
+                JvmProcess ping = hosts.startOnA("ping", hosts.channelA(41232), hosts.channelB(41231),
+                    tempDir.resolve("aeron-a").toString(), "50"))
+            {
+                assertTrue(ping.awaitOutput("PINGED 50", 30, TimeUnit.SECONDS), ping.output());
+                hosts.linkDown();
+                // both ends see the other gone once the link has been down past the liveness timeout
+                assertTrue(ping.awaitOutput("EOF", 20, TimeUnit.SECONDS), ping.output());
+                assertTrue(echo.awaitOutput("EOF", 20, TimeUnit.SECONDS), echo.output());
             }
         }
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Two "hosts" on this machine: two network namespaces joined by a veth pair (10.77.0.1 and 10.77.0.2), each child
  * JVM started in its host's namespace with {@code ip netns exec}, when this JVM may create namespaces (root with
  * iproute2); otherwise loopback (127.0.0.1, distinct ports). Either way each host has its own object directory
- * (a subfolder of the test's temporary directory). This JVM stays in the root namespace and reaches both
+ * (a subfolder of the test's temporary directory); {@code JVMIPC_TEST_LOOPBACK=1} in the environment forces
+ * loopback. This JVM stays in the root namespace and reaches both
  * directories, as an observer: the bridges' traffic goes between the namespaces.
  */
 final class TwoHosts implements AutoCloseable
@@ -32,10 +33,12 @@ final class TwoHosts implements AutoCloseable
     final Path tempDir;
     private final String namespaceA;
     private final String namespaceB;
+    private final String vethB;
 
-    private TwoHosts(final Path tempDir, final boolean namespaces, final String namespaceA, final String namespaceB)
-        throws IOException
+    private TwoHosts(final Path tempDir, final boolean namespaces, final String namespaceA, final String namespaceB,
+        final String vethB) throws IOException
     {
+        this.vethB = vethB;
         this.tempDir = tempDir;
         this.namespaces = namespaces;
         this.namespaceA = namespaceA;
@@ -59,7 +62,8 @@ final class TwoHosts implements AutoCloseable
         final String a = "jvmipc-a" + n;
         final String b = "jvmipc-b" + n;
         boolean made = false;
-        if (run("ip", "netns", "add", a))
+        // JVMIPC_TEST_LOOPBACK=1 forces the fallback, to test it where namespaces are available
+        if (!"1".equals(System.getenv("JVMIPC_TEST_LOOPBACK")) && run("ip", "netns", "add", a))
         {
             made = run("ip", "netns", "add", b) &&
                 run("ip", "link", "add", "jva" + n, "type", "veth", "peer", "name", "jvb" + n) &&
@@ -77,9 +81,10 @@ final class TwoHosts implements AutoCloseable
                 run("ip", "netns", "del", b);
             }
         }
-        final TwoHosts hosts = new TwoHosts(tempDir, made, made ? a : null, made ? b : null);
+        final TwoHosts hosts = new TwoHosts(tempDir, made, made ? a : null, made ? b : null, "jvb" + n);
         System.out.println("TwoHosts: " + (made ? "network namespaces " + a + " (10.77.0.1) and " + b +
-            " (10.77.0.2) over a veth pair" : "loopback with separate directories (ip netns not available)"));
+            " (10.77.0.2) over a veth pair" : "loopback with separate directories (" +
+            ("1".equals(System.getenv("JVMIPC_TEST_LOOPBACK")) ? "forced" : "ip netns not available") + ")"));
         return hosts;
     }
 
@@ -145,6 +150,15 @@ final class TwoHosts implements AutoCloseable
             builder.commandPrefix("ip", "netns", "exec", namespace);
         }
         return builder.start();
+    }
+
+    /** Takes host B's link down (namespaces only): the hosts can no longer reach each other. */
+    void linkDown()
+    {
+        if (!namespaces || !run("ip", "-n", namespaceB, "link", "set", vethB, "down"))
+        {
+            throw new IllegalStateException("cannot take the link down without namespaces");
+        }
     }
 
     @Override
