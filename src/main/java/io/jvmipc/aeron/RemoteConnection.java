@@ -50,6 +50,8 @@ public final class RemoteConnection<T> implements AutoCloseable
 {
     private static final int DATA = 1;
     private static final int CLOSE = 2;
+    /** The answer to a CLOSE once it was read, after everything sent before it: the closer may let go. */
+    private static final int CLOSED = 3;
     private static final int HEADER = 4;
 
     private final Codec<T> codec;
@@ -66,6 +68,7 @@ public final class RemoteConnection<T> implements AutoCloseable
     /** The message received and not yet returned, or {@code null}; receiving thread only. */
     private byte[] pending;
     private volatile boolean peerClosed;
+    private volatile boolean peerSawClose;
     private volatile boolean closed;
 
     private RemoteConnection(final Builder<T> builder, final AeronMedia media)
@@ -259,10 +262,13 @@ public final class RemoteConnection<T> implements AutoCloseable
     }
 
     /**
-     * Closes this end: the peer receives what was sent before, then end-of-file. Idempotent; never throws.
+     * Closes this end: the peer receives what was sent before, then end-of-file. Waits, up to the liveness timeout
+     * ({@value AeronMedia#LIVENESS_TIMEOUT_MS} ms), until the peer has read up to the close (a receiver reads it in
+     * {@code recv} or {@code poll}): Aeron drops what the peer has not read once this end's stream is gone.
+     * Messages that arrive meanwhile are dropped. Idempotent; never throws.
      */
     @Override
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
@@ -271,12 +277,21 @@ public final class RemoteConnection<T> implements AutoCloseable
         closed = true;
         final UnsafeBuffer close = new UnsafeBuffer(new byte[HEADER]);
         close.putInt(0, CLOSE, BridgeProtocol.ORDER);
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-        while (publication.isConnected() && publication.offer(close, 0, HEADER) < 0 &&
-            System.nanoTime() - deadline < 0)
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AeronMedia.LIVENESS_TIMEOUT_MS);
+        boolean offered = false;
+        while (!peerSawClose && !peerClosed && publication.isConnected() && System.nanoTime() - deadline < 0)
         {
-            Thread.onSpinWait();
+            if (!offered)
+            {
+                offered = publication.offer(close, 0, HEADER) >= 0;
+            }
+            pending = null;
+            if (subscription.poll(assembler, 16) == 0)
+            {
+                Thread.onSpinWait();
+            }
         }
+        pending = null;
         CloseHelper.quietCloseAll(publication, subscription, media);
     }
 
@@ -312,6 +327,13 @@ public final class RemoteConnection<T> implements AutoCloseable
         if (type == CLOSE)
         {
             peerClosed = true;
+            final UnsafeBuffer answer = new UnsafeBuffer(new byte[HEADER]);
+            answer.putInt(0, CLOSED, BridgeProtocol.ORDER);
+            publication.offer(answer, 0, HEADER);
+        }
+        else if (type == CLOSED)
+        {
+            peerSawClose = true;
         }
         else if (type == DATA)
         {
