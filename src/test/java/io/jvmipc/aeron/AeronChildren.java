@@ -135,4 +135,50 @@ public final class AeronChildren
             }
         }
     }
+
+    /** Args: local channel, remote channel, aeron dir, count. Sends count messages, closes, says CLOSED. */
+    public static void stream(final String[] args) throws Exception
+    {
+        try (RemoteConnection<String> connection = RemoteConnection.builder(Codecs.utf8()).local(args[0])
+            .remote(args[1]).aeronDirectory(Path.of(args[2])).connect(30, TimeUnit.SECONDS))
+        {
+            final int count = Integer.parseInt(args[3]);
+            for (int i = 0; i < count; i++)
+            {
+                connection.send("m" + i);
+            }
+        }
+        System.out.println("CLOSED");
+    }
+
+    /**
+     * Args: local channel, remote channel, aeron dir. Receives until end-of-file, checking that message i is
+     * {@code m<i>}, then says {@code RECEIVED n}.
+     */
+    public static void drain(final String[] args) throws Exception
+    {
+        try (RemoteConnection<String> connection = RemoteConnection.builder(Codecs.utf8()).local(args[0])
+            .remote(args[1]).aeronDirectory(Path.of(args[2])).connect(30, TimeUnit.SECONDS))
+        {
+            int received = 0;
+            while (true)
+            {
+                final String message;
+                try
+                {
+                    message = connection.recv();
+                }
+                catch (final java.io.EOFException e)
+                {
+                    System.out.println("RECEIVED " + received + " then " + e.getMessage());
+                    return;
+                }
+                if (!message.equals("m" + received))
+                {
+                    throw new IllegalStateException("message " + received + " arrived as " + message);
+                }
+                received++;
+            }
+        }
+    }
 }

@@ -82,6 +82,65 @@ class RemoteConnectionTest
     }
 
     @Test
+    @Timeout(60)
+    void shouldDeliverEverythingSentBeforeACloseThatThePeerHasNotReadYet() throws Exception
+    {
+        final CompletableFuture<RemoteConnection<String>> futureA = end("a", 41241, 41242);
+        final CompletableFuture<RemoteConnection<String>> futureB = end("b", 41242, 41241);
+        final RemoteConnection<String> a = futureA.get(30, TimeUnit.SECONDS);
+        try (RemoteConnection<String> b = futureB.get(30, TimeUnit.SECONDS))
+        {
+            final int messages = 20_000;
+            final String padding = "x".repeat(200);
+            final CompletableFuture<Void> sendAndClose = CompletableFuture.runAsync(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < messages; i++)
+                    {
+                        a.send(i + padding);
+                    }
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+                a.close();
+            }, task -> Thread.ofPlatform().start(task));
+            for (int i = 0; i < messages; i++)
+            {
+                assertEquals(i + padding, b.recv(), "message " + i);
+            }
+            assertThrows(EOFException.class, b::recv);
+            sendAndClose.get(30, TimeUnit.SECONDS);
+        }
+        finally
+        {
+            a.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldDeliverEverythingAPeerOnAnotherHostSentBeforeItClosed() throws Exception
+    {
+        try (TwoHosts hosts = TwoHosts.create(tempDir))
+        {
+            final int messages = 100_000;
+            try (JvmProcess stream = hosts.startOnB("stream", hosts.channelB(41251), hosts.channelA(41252),
+                    tempDir.resolve("aeron-b").toString(), Integer.toString(messages));
+                JvmProcess drain = hosts.startOnA("drain", hosts.channelA(41252), hosts.channelB(41251),
+                    tempDir.resolve("aeron-a").toString()))
+            {
+                assertTrue(drain.awaitOutput("RECEIVED", 40, TimeUnit.SECONDS), drain.output());
+                assertTrue(drain.output().contains("RECEIVED " + messages + " then"), drain.output());
+                assertTrue(drain.output().contains("closed its end"), drain.output());
+                assertTrue(stream.awaitOutput("CLOSED", 10, TimeUnit.SECONDS), stream.output());
+            }
+        }
+    }
+
+    @Test
     @Timeout(30)
     void shouldRefuseToConnectToAPeerThatIsNotThere()
     {
