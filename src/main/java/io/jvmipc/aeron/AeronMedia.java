@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * A bridge's Aeron client, with the embedded media driver it runs in its own JVM (the default) or attached to a
  * media driver the user runs. The embedded driver uses one thread (shared threading mode) that backs off to
  * sleeping when idle, shorter liveness timeouts than Aeron's defaults so that a dead peer's streams are
- * dropped within about {@link #LIVENESS_TIMEOUT_MS}, and a directory that it deletes when it starts (a killed
+ * dropped within about {@link #LIVENESS_TIMEOUT_MS} (the client liveness timeout stays Aeron's 10 s: a shorter one
+ * let a client whose conductor thread was starved of CPU lose its subscription mid-stream), and a directory that it deletes when it starts (a killed
  * bridge's left-over directory is reclaimed by its restart) and when it closes.
  */
 final class AeronMedia implements AutoCloseable
@@ -53,7 +54,6 @@ final class AeronMedia implements AutoCloseable
                     .imageLivenessTimeoutNs(liveness)
                     .publicationConnectionTimeoutNs(liveness)
                     .publicationLingerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100))
-                    .clientLivenessTimeoutNs(liveness)
                     .publicationUnblockTimeoutNs(3 * liveness)
                     .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
             }
