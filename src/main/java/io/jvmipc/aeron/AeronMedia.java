@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A bridge's Aeron client, with the embedded media driver it runs in its own JVM (the default) or attached to a
  * media driver the user runs. The embedded driver uses one thread (shared threading mode) that backs off to
- * sleeping when idle, shorter liveness timeouts than Aeron's defaults so that a dead peer's streams are
- * dropped within about {@link #LIVENESS_TIMEOUT_MS} (the client liveness timeout stays Aeron's 10 s: a shorter one
- * let a client whose conductor thread was starved of CPU lose its subscription mid-stream), and a directory that it deletes when it starts (a killed
- * bridge's left-over directory is reclaimed by its restart) and when it closes.
+ * sleeping when idle; shorter image-liveness and publication-connection timeouts than Aeron's defaults, so that a
+ * dead peer's streams are dropped within about {@link #LIVENESS_TIMEOUT_MS} (the client liveness timeout stays
+ * Aeron's 10 s: a shorter one let a client whose conductor thread was starved of CPU lose its subscription
+ * mid-stream); and a directory that it deletes when it starts (a killed bridge's left-over directory is reclaimed
+ * by its restart) and when it closes.
  */
 final class AeronMedia implements AutoCloseable
 {
