@@ -55,7 +55,7 @@ final class AeronMedia implements AutoCloseable
                     .imageLivenessTimeoutNs(liveness)
                     .publicationConnectionTimeoutNs(liveness)
                     .publicationLingerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100))
-                    .publicationUnblockTimeoutNs(3 * liveness)
+                    .publicationUnblockTimeoutNs(TimeUnit.SECONDS.toNanos(15))
                     .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
             }
             final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory.toString()));

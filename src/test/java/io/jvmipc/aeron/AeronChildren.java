@@ -143,9 +143,10 @@ public final class AeronChildren
             .remote(args[1]).aeronDirectory(Path.of(args[2])).connect(30, TimeUnit.SECONDS))
         {
             final int count = Integer.parseInt(args[3]);
+            final String padding = ":" + "x".repeat(250);
             for (int i = 0; i < count; i++)
             {
-                connection.send("m" + i);
+                connection.send("m" + i + padding);
             }
         }
         System.out.println("CLOSED");
@@ -173,7 +174,7 @@ public final class AeronChildren
                     System.out.println("RECEIVED " + received + " then " + e.getMessage());
                     return;
                 }
-                if (!message.equals("m" + received))
+                if (!message.startsWith("m" + received + ":"))
                 {
                     throw new IllegalStateException("message " + received + " arrived as " + message);
                 }

@@ -126,7 +126,7 @@ class RemoteConnectionTest
     {
         try (TwoHosts hosts = TwoHosts.create(tempDir))
         {
-            final int messages = 100_000;
+            final int messages = 300_000;
             try (JvmProcess stream = hosts.startOnB("stream", hosts.channelB(41251), hosts.channelA(41252),
                     tempDir.resolve("aeron-b").toString(), Integer.toString(messages));
                 JvmProcess drain = hosts.startOnA("drain", hosts.channelA(41252), hosts.channelB(41251),
