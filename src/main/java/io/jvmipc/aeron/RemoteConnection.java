@@ -20,6 +20,7 @@ import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A duplex connection whose peer is on another host, over Aeron UDP: the methods of
@@ -67,6 +68,9 @@ public final class RemoteConnection<T> implements AutoCloseable
     private final String description;
     /** The message received and not yet returned, or {@code null}; receiving thread only. */
     private byte[] pending;
+    /** The peer's streams that appeared and went away (Aeron's conductor thread counts them): for diagnostics. */
+    private final AtomicInteger imagesSeen = new AtomicInteger();
+    private final AtomicInteger imagesLost = new AtomicInteger();
     private volatile boolean peerClosed;
     private volatile boolean peerSawClose;
     private volatile boolean closed;
@@ -78,7 +82,8 @@ public final class RemoteConnection<T> implements AutoCloseable
         this.maxMessage = builder.maxMessage;
         this.description = "remote connection " + builder.local + " <-> " + builder.remote;
         this.publication = media.aeron().addPublication(builder.remote, builder.stream);
-        this.subscription = media.aeron().addSubscription(builder.local, builder.stream);
+        this.subscription = media.aeron().addSubscription(builder.local, builder.stream,
+            image -> imagesSeen.incrementAndGet(), image -> imagesLost.incrementAndGet());
         this.encoded = new byte[maxMessage];
         this.out = new UnsafeBuffer(new byte[HEADER + maxMessage]);
     }
@@ -211,7 +216,8 @@ public final class RemoteConnection<T> implements AutoCloseable
         }
         if (pending == null)
         {
-            throw new EOFException(description + ": the peer " + (peerClosed ? "closed its end" : "is gone"));
+            throw new EOFException(description + ": the peer " + (peerClosed ? "closed its end" : "is gone (its stream " +
+                "went away: " + imagesSeen.get() + " seen, " + imagesLost.get() + " lost)"));
         }
         final byte[] message = pending;
         pending = null;
