@@ -34,7 +34,8 @@ import java.nio.ByteOrder;
  *   <li>DATA (sender): a message at position P of the sending queue, following the message at PREV (the
  *       previous message of S, or the STATE's position for the first of a run).</li>
  *   <li>ACK (receiver): "everything of S up to position P is in my queue"; the sender then acknowledges those
- *       leases.</li>
+ *       leases. Also sent every 100 ms as the receiver's heartbeat.</li>
+ *   <li>HEARTBEAT (sender): "run E of S is alive", every 100 ms while it sends nothing else.</li>
  * </ul>
  */
 final class BridgeProtocol
@@ -45,6 +46,7 @@ final class BridgeProtocol
     static final int STATE = 2;
     static final int DATA = 3;
     static final int ACK = 4;
+    static final int HEARTBEAT = 5;
 
     static final int TYPE_OFFSET = 0;
     static final int SENDER_OFFSET = TYPE_OFFSET + 8;

@@ -264,10 +264,6 @@ public final class BridgeReceiver implements AutoCloseable
             }
             return;
         }
-        if (type != BridgeProtocol.DATA || length < BridgeProtocol.DATA_HEADER_LENGTH)
-        {
-            return;
-        }
         final Peer peer = peers.get(sender);
         if (peer == null || peer.epoch != epoch)
         {
@@ -276,6 +272,10 @@ public final class BridgeReceiver implements AutoCloseable
         }
         peer.lastHeardNanos = now;
         peer.lost = false;
+        if (type != BridgeProtocol.DATA || length < BridgeProtocol.DATA_HEADER_LENGTH)
+        {
+            return;
+        }
         final long position = BridgeProtocol.position(buffer, offset);
         final long last = peer.last.get();
         if (position <= last)

@@ -84,6 +84,7 @@ public final class BridgeSender implements AutoCloseable
     private boolean synced;
     private long nextHelloNanos;
     private long lastHeardNanos;
+    private long lastSentNanos;
     private boolean lost;
 
     private volatile boolean running = true;
@@ -270,7 +271,20 @@ public final class BridgeSender implements AutoCloseable
                 else
                 {
                     work += take(work == 0 && head == tail);
-                    work += send();
+                    final int sentNow = send();
+                    work += sentNow;
+                    if (sentNow > 0)
+                    {
+                        lastSentNanos = now;
+                    }
+                    else if (now - lastSentNanos > HELLO_INTERVAL_NANOS)
+                    {
+                        BridgeProtocol.header(out, BridgeProtocol.HEARTBEAT, sender, epoch);
+                        if (publication.offer(out, 0, BridgeProtocol.HELLO_HEADER_LENGTH) >= 0)
+                        {
+                            lastSentNanos = now;
+                        }
+                    }
                     if (now - lastHeardNanos > resyncNanos)
                     {
                         synced = false;
