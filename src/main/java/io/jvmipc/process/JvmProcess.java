@@ -1000,6 +1000,7 @@ public final class JvmProcess implements AutoCloseable
         private final List<String> args = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<String> commandPrefix = new ArrayList<>();
         private String method;
         private Output output = Output.INHERIT;
         private Path directory;
@@ -1108,6 +1109,22 @@ public final class JvmProcess implements AutoCloseable
         public Builder environment(final String name, final String value)
         {
             environment.put(name, value);
+            return this;
+        }
+
+        /**
+         * Runs the child's java command through another program that then executes it, such as
+         * {@code ip netns exec NAME} (which runs it in a network namespace) or {@code taskset -c 1}: the words come
+         * before the java binary on the command line. The program must replace itself by the java command
+         * ({@code exec}), so that {@link JvmProcess#pid()}, {@link JvmProcess#kill()} and the exit value are the
+         * JVM's.
+         *
+         * @param prefix the words, appended to any given before.
+         * @return this builder.
+         */
+        public Builder commandPrefix(final String... prefix)
+        {
+            Collections.addAll(commandPrefix, prefix);
             return this;
         }
 
@@ -1298,7 +1315,7 @@ public final class JvmProcess implements AutoCloseable
         private List<String> command(final Path control, final List<String> options,
             final SerialisedTarget serialised)
         {
-            final List<String> command = new ArrayList<>();
+            final List<String> command = new ArrayList<>(commandPrefix);
             command.add(javaBinary().toString());
             command.addAll(options);
             command.add("-cp");

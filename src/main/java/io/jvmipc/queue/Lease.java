@@ -67,6 +67,19 @@ public final class Lease<T> implements AutoCloseable
     }
 
     /**
+     * The message's position in its queue: unique to the message for the life of the queue's file, kept when the
+     * message is redelivered, and increasing in each producer's order (the order of the puts that returned, for
+     * any one producer thread). A consumer that must drop a redelivered message it has already handled (the
+     * Aeron bridge, io.jvmipc.aeron) uses it as the message's identity.
+     *
+     * @return the position, 0 or more.
+     */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
      * Whether this lease is still held (neither acknowledged nor given back by this process).
      *
      * @return {@code true} while held.

@@ -1144,6 +1144,35 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
+     * Probes every other process attached to this queue now and recovers the dead ones (their leases are given
+     * back, the slots they were writing or reading are freed), without waiting for a take to find them in its way.
+     * A consumer that must see a dead predecessor's leases redelivered before it takes newer messages (the Aeron
+     * bridge, io.jvmipc.aeron) calls it once that predecessor is known to be dead. Never blocks.
+     *
+     * @return whether a dead process was recovered.
+     * @throws IllegalStateException if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
+    public boolean recoverDeadProcesses()
+    {
+        file.ensureOpen();
+        try
+        {
+            final boolean recovered = file.recoverDeadEntries();
+            if (recovered)
+            {
+                notEmpty.signalAll();
+                notFull.signalAll();
+            }
+            return recovered;
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
      * How many threads, over all processes, are asleep waiting for a message.
      *
      * @return the number of registered consumers.

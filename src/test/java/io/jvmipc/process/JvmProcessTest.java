@@ -178,6 +178,21 @@ class JvmProcessTest
     }
 
     @Test
+    void shouldRunTheJavaCommandThroughACommandPrefix() throws InterruptedException
+    {
+        // env execs the java command with one more variable: the pid, kill and exit value stay the JVM's
+        final JvmProcess.Builder builder = JvmProcess.builder(ProcessChildren.PrintProperty.class).captureOutput()
+            .args("jvmipc.test").commandPrefix("env", "JVMIPC_TEST_ENV=from-prefix");
+        assertEquals(List.of("env", "JVMIPC_TEST_ENV=from-prefix"), builder.command().subList(0, 2));
+        try (JvmProcess child = builder.start())
+        {
+            assertTrue(child.join(JOIN_SECONDS, TimeUnit.SECONDS));
+            assertEquals(0, child.exitValue(), child::output);
+            assertTrue(child.outputLines().contains("env JVMIPC_TEST_ENV=from-prefix"), child::output);
+        }
+    }
+
+    @Test
     void shouldKillALiveChildOnClose() throws InterruptedException
     {
         final JvmProcess child = ChildJvms.startMain(ProcessChildren.BlockForever.class);

@@ -50,6 +50,28 @@ class SharedQueueLeaseTest
     }
 
     @Test
+    void shouldKeepALeasedMessagesPositionWhenItIsRedelivered() throws InterruptedException
+    {
+        try (SharedQueue<String> q = queue("position").capacity(4).create())
+        {
+            long last = -1;
+            for (int i = 0; i < 10; i++)
+            {
+                q.put("m" + i);
+                final Lease<String> lease = q.takeLease();
+                assertTrue(lease.position() > last, "positions increase past the capacity: " + lease.position());
+                last = lease.position();
+                lease.release();
+                final Lease<String> again = q.takeLease();
+                assertEquals("m" + i, again.value());
+                assertEquals(last, again.position(), "a released message keeps its position");
+                again.ack();
+            }
+            assertFalse(q.recoverDeadProcesses(), "nobody dead to recover");
+        }
+    }
+
+    @Test
     void shouldRemoveAMessageForGoodWhenItsLeaseIsAcked() throws InterruptedException
     {
         try (SharedQueue<String> q = queue("ack").capacity(4).create())

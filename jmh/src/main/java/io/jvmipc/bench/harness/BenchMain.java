@@ -66,6 +66,11 @@ public final class BenchMain
             options.transports.removeIf(Transport::python);
             notes.add("python3 with multiprocessing not found: the Python transports were left out");
         }
+        if (options.transports.stream().anyMatch(Transport::crossHost) && !HostPair.available())
+        {
+            options.transports.removeIf(Transport::crossHost);
+            notes.add("network namespaces (ip netns, as root) not available: the cross-host transports were left out");
+        }
         final String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         final Path resultDir = Files.createDirectories(options.results.resolve(stamp));
         final Path logs = Files.createDirectories(resultDir.resolve("logs"));

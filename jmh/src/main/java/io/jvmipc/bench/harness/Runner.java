@@ -59,6 +59,32 @@ final class Runner
             command.addAll(args);
             children.add(new Child("A", command, true));
         }
+        else if (transport.crossHost())
+        {
+            final HostPair hosts = HostPair.create();
+            if (hosts == null)
+            {
+                deleteTree(dir);
+                return new Outcome(List.of(), "network namespaces (ip netns, as root) are not available here", "");
+            }
+            final List<String> flags = new ArrayList<>(transport.jvmFlags());
+            flags.add("-D" + Transport.HOST_A_PROPERTY + "=" + HostPair.ADDRESS_A);
+            flags.add("-D" + Transport.HOST_B_PROPERTY + "=" + HostPair.ADDRESS_B);
+            final List<String> a = hosts.prefix(true);
+            a.addAll(jvm(flags, "io.jvmipc.bench.transport.ChildMain", args, "side=A"));
+            final List<String> b = hosts.prefix(false);
+            b.addAll(jvm(flags, "io.jvmipc.bench.transport.ChildMain", args, "side=B"));
+            children.add(new Child("A", a, true));
+            children.add(new Child("B", b, false));
+            try (hosts)
+            {
+                return run(runName, transport.id(), repetition, children);
+            }
+            finally
+            {
+                deleteTree(dir);
+            }
+        }
         else
         {
             children.add(new Child("A", jvm(transport.jvmFlags(), "io.jvmipc.bench.transport.ChildMain", args, "side=A"), true));

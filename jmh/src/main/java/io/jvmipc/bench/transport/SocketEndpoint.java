@@ -76,6 +76,37 @@ public final class SocketEndpoint implements Endpoint
         return new SocketEndpoint(channel, busyPoll);
     }
 
+    /**
+     * Opens side A (the server, listening on {@code hostA}) or B (the client) of TCP between two hosts, blocking,
+     * TCP_NODELAY.
+     *
+     * @param sideA true for the server side.
+     * @param dir   the run's directory (rendezvous).
+     * @param hostA side A's address, reachable from B.
+     * @return the connected endpoint.
+     * @throws Exception if the connection cannot be made.
+     */
+    public static SocketEndpoint openTcp(final boolean sideA, final Path dir, final String hostA) throws Exception
+    {
+        final InetAddress address = InetAddress.getByName(hostA);
+        final SocketChannel channel;
+        if (sideA)
+        {
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET))
+            {
+                server.bind(new InetSocketAddress(address, 0));
+                Rendezvous.ready(dir, Integer.toString(((InetSocketAddress)server.getLocalAddress()).getPort()));
+                channel = server.accept();
+            }
+        }
+        else
+        {
+            channel = SocketChannel.open(new InetSocketAddress(address, Integer.parseInt(Rendezvous.await(dir, 30_000))));
+        }
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        return new SocketEndpoint(channel, false);
+    }
+
     @Override
     public void send(final byte[] message, final int length) throws IOException
     {

@@ -44,7 +44,21 @@ public enum Transport
     /** Python multiprocessing.Queue (python3). */
     PYTHON_QUEUE("py-mp-queue", Flags.NONE, true, true, true),
     /** Python multiprocessing.Pipe (python3). */
-    PYTHON_PIPE("py-mp-pipe", Flags.NONE, true, true, true);
+    PYTHON_PIPE("py-mp-pipe", Flags.NONE, true, true, true),
+    /**
+     * Between two network namespaces (two "hosts" over a veth pair): a blocking jvmipc SharedQueue on each host per
+     * direction, carried by the jvmipc Aeron bridge (a BridgeSender and a BridgeReceiver per direction).
+     */
+    BRIDGE_NETNS("jvmipc-aeron-bridge", Flags.JVMIPC_AERON, true, true, true),
+    /** Between two network namespaces: a jvmipc RemoteConnection (Aeron UDP). */
+    REMOTE_PIPE_NETNS("jvmipc-remote-pipe", Flags.JVMIPC_AERON, true, true, true),
+    /** Between two network namespaces: TCP over the veth pair, blocking channel, TCP_NODELAY. */
+    TCP_NETNS("tcp-netns", Flags.NONE, true, true, true);
+
+    /** The system property holding host A's address in a cross-host run. */
+    public static final String HOST_A_PROPERTY = "jvmipc.bench.hostA";
+    /** The system property holding host B's address in a cross-host run. */
+    public static final String HOST_B_PROPERTY = "jvmipc.bench.hostB";
 
     private final String id;
     private final List<String> jvmFlags;
@@ -123,6 +137,17 @@ public enum Transport
     }
 
     /**
+     * Whether its two sides run on two "hosts" (network namespaces; the harness sets them up, or leaves the
+     * transport out where it cannot).
+     *
+     * @return true if so.
+     */
+    public boolean crossHost()
+    {
+        return this == BRIDGE_NETNS || this == REMOTE_PIPE_NETNS || this == TCP_NETNS;
+    }
+
+    /**
      * Whether side A starts side B itself (the OS pipe: B is A's child).
      *
      * @return true if so.
@@ -198,6 +223,9 @@ public enum Transport
             case AGRONA_MANY_TO_ONE -> AgronaEndpoint.open(dir, sideA, true);
             case AERON_IPC -> AeronEndpoint.open(dir.resolve("aeron"), dir, sideA);
             case CHRONICLE_QUEUE -> ChronicleEndpoint.open(dir, sideA);
+            case BRIDGE_NETNS -> BridgeEndpoint.open(dir, sideA, maxMessageSize);
+            case REMOTE_PIPE_NETNS -> RemotePipeEndpoint.open(dir, sideA, maxMessageSize);
+            case TCP_NETNS -> SocketEndpoint.openTcp(sideA, dir, System.getProperty(HOST_A_PROPERTY));
             case PYTHON_QUEUE, PYTHON_PIPE -> throw new IllegalStateException(id + " runs in python3, not in a JVM");
         };
     }
@@ -208,6 +236,8 @@ public enum Transport
         static final List<String> NONE = List.of();
         static final List<String> JVMIPC = List.of("--enable-native-access=ALL-UNNAMED");
         static final List<String> AGRONA = List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
+        static final List<String> JVMIPC_AERON = List.of("--enable-native-access=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
         static final List<String> CHRONICLE = List.of(
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
