@@ -10,7 +10,7 @@
  * <p>
  * The optional dependencies are {@code requires static}: the object codec ({@code Codecs.objects}) needs
  * Jackson's CBOR format, the command line picocli, {@code io.jvmipc.agrona} Agrona and
- * {@code io.jvmipc.chronicle} Chronicle Bytes; an application that uses one adds that module itself. Starting
+ * {@code io.jvmipc.chronicle} Chronicle Bytes, {@code io.jvmipc.aeron} the Aeron client and driver; an application that uses one adds that module itself. Starting
  * child JVMs ({@code io.jvmipc.process.JvmProcess}) gives the child the class path only.
  */
 module io.jvmipc
@@ -25,8 +25,11 @@ module io.jvmipc
     // compilation need them: an application that uses an adapter requires its library itself
     requires static org.agrona;
     requires static chronicle.bytes;
+    requires static io.aeron.client;
+    requires static io.aeron.driver;
 
     exports io.jvmipc;
+    exports io.jvmipc.aeron;
     exports io.jvmipc.agrona;
     exports io.jvmipc.chronicle;
     exports io.jvmipc.codec;
