@@ -307,8 +307,8 @@ final class ProcessTable
         kind.recover(dead);
         if (recoveriesOffset >= 0)
         {
-            // atomic add: a statistic every process of the object adds to; counted once the recovery has run
-            LONG.getAndAdd(segment, recoveriesOffset, 1L);
+            // ordered add, counted once the recovery has run (no compare-and-set on a cold path: see SharedFile.count)
+            LONG.setRelease(segment, recoveriesOffset, (long)LONG.getVolatile(segment, recoveriesOffset) + 1L);
         }
         if (event.shouldCommit())
         {

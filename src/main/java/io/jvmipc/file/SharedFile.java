@@ -873,9 +873,11 @@ public final class SharedFile implements AutoCloseable
     }
 
     /**
-     * Counts one occurrence of a slow path in the file's counter block ({@link SlowPath}): one atomic add, for
-     * callers on a path that already waits, wakes, probes or recovers, never on a fast path. Like any access to
-     * the mapping it raises the JVM's {@link InternalError} on a truncated file, for the caller's handler.
+     * Counts one occurrence of a slow path in the file's counter block ({@link SlowPath}): an ordered add (a read
+     * and a release store, no compare-and-set), for callers on a path that already waits, wakes, probes or
+     * recovers, never on a fast path. Two processes counting the same path at the same instant may lose one of
+     * the two counts (see {@link SlowPath}). Like any access to the mapping it raises the JVM's
+     * {@link InternalError} on a truncated file, for the caller's handler.
      *
      * @param counter the slow path.
      */
@@ -884,8 +886,12 @@ public final class SharedFile implements AutoCloseable
         final int index = counter.ordinal();
         if (index < counterCount)
         {
-            // atomic add: every process of the object counts into the same word
-            LONG.getAndAdd(segment, HeaderDescriptor.counterOffset(countersOffset, index), 1L);
+            final long offset = HeaderDescriptor.counterOffset(countersOffset, index);
+            // an ordered add, not an atomic one: these counts sit on the cold paths, which run interpreted, and an
+            // interpreted compare-and-set on a page truncated away after its read kills the JVM (SIGBUS in
+            // Unsafe_CompareAndSetLong), where a plain read or store raises the InternalError the caller handles.
+            // Release: a reader sees the count after the slow path that made it
+            LONG.setRelease(segment, offset, (long)LONG.getVolatile(segment, offset) + 1L);
         }
     }
 

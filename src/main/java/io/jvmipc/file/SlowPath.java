@@ -6,10 +6,12 @@ package io.jvmipc.file;
  * {@link #ordinal()}. The order is part of the file layout: new counters are added at the end only.
  * <p>
  * The counters are plain statistics of the object since its creation, over every process that used it, added to
- * with one atomic add where the slow path already runs (never per message: puts and takes are read from
- * positions). They are approximate in two ways only: a recovery that a dying recoverer left half-done and the next
- * survivor re-runs may be counted twice, and a process that dies between its slow path and the add does not
- * count it.
+ * with one ordered add (a read, then a release store) where the slow path already runs (never per message: puts
+ * and takes are read from positions). They are approximate in three ways only: two threads or processes counting
+ * the same path at the same instant may lose one count (an atomic add would need a compare-and-set, which can
+ * kill an interpreted JVM whose file is truncated under it), a recovery that a dying recoverer left half-done and
+ * the next survivor re-runs may be counted twice, and a process that dies between its slow path and the add does
+ * not count it.
  */
 public enum SlowPath
 {
