@@ -165,10 +165,11 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         final int slotLength = (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
         final MemorySegment segment = file.segment();
         final long body = file.bodyOffset();
-        // registered before attaching: the recovery of a dead entry (here or later) then drops its registrations
-        this.notEmpty = Signal.of(file, QueueDescriptor.NOT_EMPTY_SIGNAL,
+        // registered before attaching: the recovery of a dead entry (here or later) then drops its registrations.
+        // Fence-free: signalled per message, so sleepers pay the store-load barrier and sleep bounded (see Signal)
+        this.notEmpty = Signal.ofFenceFreeWakers(file, QueueDescriptor.NOT_EMPTY_SIGNAL,
             body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET);
-        this.notFull = Signal.of(file, QueueDescriptor.NOT_FULL_SIGNAL,
+        this.notFull = Signal.ofFenceFreeWakers(file, QueueDescriptor.NOT_FULL_SIGNAL,
             body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
         this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file);
         this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
