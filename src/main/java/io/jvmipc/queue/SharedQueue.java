@@ -1781,7 +1781,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     private long claimAttempt()
     {
-        final long result = ring.tryClaim();
+        return blame(ring.tryClaim());
+    }
+
+    /** A claim's ring result for {@link WaitLoop}: the position, or "wait", naming the owner in the way if any. */
+    private static long blame(final long result)
+    {
         if (result >= 0)
         {
             return result;
@@ -1822,11 +1827,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private long claimNow()
     {
         file.ensureOpen();
-        final long result = claimAttempt();
-        if (!WaitLoop.isWait(result))
+        final long predicted = ring.tryClaimPredicted();
+        if (predicted >= 0)
         {
-            return result;
+            return predicted;
         }
+        final long result = blame(predicted);
         // as WaitLoop.attemptAndProbe, with the attempt called directly (the hot path pays no lambda or lookup)
         return result != WaitLoop.WAIT && WaitLoop.probe(file, (int)result) ? orNone(claimAttempt()) : -1;
     }
@@ -1866,7 +1872,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         if (mayTryDirectly())
         {
             // the hot path: a free slot is claimed without entering the wait loop; a failure is tried again there
-            final long claim = ring.tryClaim();
+            final long claim = ring.tryClaimPredicted();
             if (claim >= 0)
             {
                 return claim;
