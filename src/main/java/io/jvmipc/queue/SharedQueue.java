@@ -1902,8 +1902,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             }
         }
         final long result;
-        if (maxLength == Integer.MAX_VALUE)
+        if (maxLength >= maxMessageSize)
         {
+            // every message fits: the take of any length, with no destination limit to pass (no thread-local)
             result = WaitLoop.await(file, notEmpty, waitStrategy, this, TAKE, timeoutNanos, true);
         }
         else
