@@ -151,6 +151,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private final int maxLeases;
     /** The leases this attachment holds, or is taking. */
     private final AtomicInteger leases = new AtomicInteger();
+    /**
+     * Whether this attachment's last claim found room at its first attempt: only then does the next claim start
+     * with the blind CAS ({@link QueueRing#tryClaimPredicted()}); on a queue that stays full it would pull the
+     * slot's line away from the consumer reading it. A heuristic: a plain field, racy between threads by design.
+     */
+    private boolean roomSeen = true;
 
     /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
@@ -1827,12 +1833,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private long claimNow()
     {
         file.ensureOpen();
-        final long predicted = ring.tryClaimPredicted();
-        if (predicted >= 0)
+        final long first = firstClaim();
+        if (first >= 0)
         {
-            return predicted;
+            return first;
         }
-        final long result = blame(predicted);
+        final long result = blame(first);
         // as WaitLoop.attemptAndProbe, with the attempt called directly (the hot path pays no lambda or lookup)
         return result != WaitLoop.WAIT && WaitLoop.probe(file, (int)result) ? orNone(claimAttempt()) : -1;
     }
@@ -1849,6 +1855,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         // as WaitLoop.attemptAndProbe, with the attempt called directly (the hot path pays no lambda or lookup)
         return result != WaitLoop.WAIT && WaitLoop.probe(file, (int)result) ? orNone(takeAttempt(maxLength, false))
             : -1;
+    }
+
+    /** A call's first claim attempt: the blind CAS while claims have been finding room, else read-first. */
+    private long firstClaim()
+    {
+        final long result = roomSeen ? ring.tryClaimPredicted() : ring.tryClaim();
+        roomSeen = result >= 0;
+        return result;
     }
 
     private static long orNone(final long result)
@@ -1872,7 +1886,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         if (mayTryDirectly())
         {
             // the hot path: a free slot is claimed without entering the wait loop; a failure is tried again there
-            final long claim = ring.tryClaimPredicted();
+            final long claim = firstClaim();
             if (claim >= 0)
             {
                 return claim;
