@@ -105,6 +105,18 @@ public final class QueueRingStress
         return position;
     }
 
+    /** As {@link #produce(QueueRing, int)}, claiming with {@link QueueRing#tryClaimPredicted()} (the blind CAS). */
+    static long producePredicted(final QueueRing ring, final int tag)
+    {
+        final long position = ring.tryClaimPredicted();
+        if (position >= 0)
+        {
+            write(ring, position, tag);
+            ring.commit(position, lengthOf(tag));
+        }
+        return position;
+    }
+
     /** Claim result as a code: the tag when committed, 0 when full, 10 + owner when blocked, 9 otherwise. */
     static int claimCode(final long result, final int tag)
     {
@@ -420,6 +432,86 @@ public final class QueueRingStress
         public void producer(final III_Result r)
         {
             r.r2 = claimCode(produce(views[0], 2), 2);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            r.r3 = drain(views[1]);
+        }
+    }
+
+    @JCStressTest
+    @Description("The predicted claim (a blind CAS of the tail's slot from FREE) against a plain claim, capacity 2: "
+        + "producer 1 claims with tryClaimPredicted, producer 2 with tryClaim, both commit. r1 = what the arbiter "
+        + "drains after (in position order), r2 = 1 if they got positions 0 and 1 (in either order).")
+    @Outcome(id = {"12, 1", "21, 1"}, expect = ACCEPTABLE, desc = "Each claimed its own position; both published.")
+    @Outcome(expect = FORBIDDEN, desc = "A position claimed twice, a claim that failed, or a message lost or torn.")
+    @State
+    public static class PredictedClaimRace
+    {
+        private final QueueRing[] views = rings(2, PRODUCER_1, PRODUCER_2);
+        private long position1;
+        private long position2;
+
+        @Actor
+        public void producer1()
+        {
+            position1 = producePredicted(views[0], 1);
+        }
+
+        @Actor
+        public void producer2()
+        {
+            position2 = produce(views[1], 2);
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            r.r1 = drain(views[1]);
+            r.r2 = position1 + position2 == 1 && position1 * position2 == 0 ? 1 : TORN;
+        }
+    }
+
+    @JCStressTest
+    @Description("Wrap-around, capacity 1, with the predicted claim: message 1 at position 0 is being read; the "
+        + "consumer reads and releases it while the producer claims position 1 (the same slot, next lap) with "
+        + "tryClaimPredicted and commits message 2. r1 = what the consumer read, r2 = the claim (2 = committed, "
+        + "13 = blocked by the reading consumer), r3 = what the arbiter drains after.")
+    @Outcome(id = {"1, 2, 2"}, expect = ACCEPTABLE, desc = "The claim came after the release; nothing overwritten.")
+    @Outcome(id = {"1, 13, 0"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The claim came before the release: full, blocked by the reader (owner 3), which it names.")
+    @Outcome(expect = FORBIDDEN, desc = "The unreleased slot was overwritten (the reader saw message 2 or a torn one), "
+        + "the claim reported full without an owner, or a message was lost.")
+    @State
+    public static class PredictedClaimWrapAround
+    {
+        private final QueueRing[] views = rings(1, PRODUCER_1, CONSUMER_1);
+        private final long taken;
+
+        public PredictedClaimWrapAround()
+        {
+            produce(views[0], 1);
+            taken = views[1].tryTake(MAX_MESSAGE);
+        }
+
+        @Actor
+        public void consumer(final III_Result r)
+        {
+            if (taken != 0)
+            {
+                r.r1 = TORN;
+                return;
+            }
+            r.r1 = read(views[1], taken);
+            views[1].release(taken);
+        }
+
+        @Actor
+        public void producer(final III_Result r)
+        {
+            r.r2 = claimCode(producePredicted(views[0], 2), 2);
         }
 
         @Arbiter

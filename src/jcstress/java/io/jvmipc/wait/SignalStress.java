@@ -46,9 +46,59 @@ public final class SignalStress
     }
 
     @JCStressTest
-    @Description("Waiter: prepareWait (register, read the sequence as its key), then read the flag. Waker: set the "
-        + "flag (release), then signalAll (full fence, read the waiter count, bump and wake if non-zero). r1 = the "
-        + "flag the waiter saw, r2 = the sequence minus the waiter's key once both are done.")
+    @Description("The real Signal. Waiter: prepareWait (register, remote barrier where membarrier works, read the "
+        + "sequence as its key), then read the flag. Waker: set the flag (release), then signalAll (no fence where "
+        + "membarrier works; read the waiter count, bump and wake if non-zero). r1 = the flag the waiter saw, r2 = "
+        + "the sequence minus the waiter's key once both are done.")
+    @Outcome(id = {"1, 0"}, expect = ACCEPTABLE,
+        desc = "The waiter saw the flag: it does not sleep (the waker may or may not have seen it).")
+    @Outcome(id = {"1, 1"}, expect = ACCEPTABLE,
+        desc = "The waiter saw the flag and the waker saw the waiter: one needless wake, no sleep.")
+    @Outcome(id = {"0, 1"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The waiter missed the flag, but the waker saw it registered and moved the sequence past its key: "
+            + "its futex wait returns at once or is woken.")
+    @Outcome(id = {"0, 0"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "Lost wake-up: not expected on x86-64 or AArch64 while membarrier works and the JIT keeps the "
+            + "waker's program order, but allowed by the Java memory model for a fence-free waker: the waiter's sleep "
+            + "is bounded (Signal.LOST_WAKE_BOUND_NANOS), so it costs a delay, not a hang. Without membarrier "
+            + "signalAll is fenced and this must not appear (see FencedNoLostWakeUp).")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class NoLostWakeUp
+    {
+        private final MemorySegment segment = segment();
+        private final Signal waiterSide = new Signal(segment, 0, OWNER_COUNT_OFFSET, true);
+        private final Signal wakerSide = new Signal(segment, 0, -1, true);
+        private int key;
+
+        @Actor
+        public void waiter(final II_Result r)
+        {
+            key = waiterSide.prepareWait();
+            // acquire: the re-check a real waiter makes of its condition
+            r.r1 = (int)INT.getAcquire(segment, FLAG_OFFSET);
+        }
+
+        @Actor
+        public void waker()
+        {
+            // release: publishing the condition, as every primitive does before signalling
+            INT.setRelease(segment, FLAG_OFFSET, 1);
+            wakerSide.signalAll();
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            r.r2 = wakerSide.sequence() - key;
+        }
+    }
+
+    @JCStressTest
+    @Description("The fallback without membarrier. Waiter: prepareWait (register, read the sequence as its key), "
+        + "then read the flag. Waker: set the flag (release), then signalAll of a signal that is not fence-free "
+        + "(full fence, read the waiter count, bump and wake if non-zero). r1 = the flag the waiter saw, r2 = the "
+        + "sequence minus the waiter's key once both are done.")
     @Outcome(id = {"1, 0"}, expect = ACCEPTABLE,
         desc = "The waiter saw the flag: it does not sleep (the waker may or may not have seen it).")
     @Outcome(id = {"1, 1"}, expect = ACCEPTABLE,
@@ -60,7 +110,7 @@ public final class SignalStress
         desc = "Lost wake-up: the waiter missed the flag and the sequence still equals its key: it sleeps forever.")
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
-    public static class NoLostWakeUp
+    public static class FencedNoLostWakeUp
     {
         private final MemorySegment segment = segment();
         private final Signal waiterSide = new Signal(segment, 0, OWNER_COUNT_OFFSET);
@@ -91,9 +141,10 @@ public final class SignalStress
     }
 
     @JCStressTest
-    @Description("Control for NoLostWakeUp, showing that the test can see a lost wake-up: the same protocol with the "
-        + "waker's full fence removed (it reads the waiter count right after its release store, which the CPU may "
-        + "satisfy before the store is visible). The real Signal must never show what this one may.")
+    @Description("Control for FencedNoLostWakeUp, showing that the test can see a lost wake-up: the protocol with "
+        + "neither the waker's full fence nor the waiter's remote barrier (the waker reads the waiter count right "
+        + "after its release store, which the CPU may satisfy before the store is visible). The fenced Signal must "
+        + "never show what this one may.")
     @Outcome(id = {"1, 0", "1, 1"}, expect = ACCEPTABLE, desc = "The waiter saw the flag.")
     @Outcome(id = {"0, 1"}, expect = ACCEPTABLE, desc = "The waker saw the waiter and moved the sequence.")
     @Outcome(id = {"0, 0"}, expect = ACCEPTABLE_INTERESTING,
@@ -109,7 +160,10 @@ public final class SignalStress
         @Actor
         public void waiter(final II_Result r)
         {
-            key = waiterSide.prepareWait();
+            // atomic add: the registration alone, without prepareWait's remote barrier
+            INT.getAndAdd(segment, SignalDescriptor.WAITERS_OFFSET, 1);
+            // volatile: the key
+            key = waiterSide.sequence();
             // acquire: as in NoLostWakeUp
             r.r1 = (int)INT.getAcquire(segment, FLAG_OFFSET);
         }

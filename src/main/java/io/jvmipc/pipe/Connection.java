@@ -126,11 +126,11 @@ public final class Connection<T> implements AutoCloseable
         for (final End sender : End.values())
         {
             final long ring = file.bodyOffset() + PipeDescriptor.ringOffset(sender, capacity);
-            signals[PipeDescriptor.signalNumber(sender, PipeDescriptor.DATA_SIGNAL)] = Signal.of(file,
-                PipeDescriptor.signalNumber(sender, PipeDescriptor.DATA_SIGNAL), ring + RingDescriptor.DATA_SIGNAL_OFFSET);
-            signals[PipeDescriptor.signalNumber(sender, PipeDescriptor.SPACE_SIGNAL)] = Signal.of(file,
-                PipeDescriptor.signalNumber(sender, PipeDescriptor.SPACE_SIGNAL),
-                ring + RingDescriptor.SPACE_SIGNAL_OFFSET);
+            // fence-free: signalled per message; sleepers issue the remote barrier and sleep bounded (Doorbell)
+            final int data = PipeDescriptor.signalNumber(sender, PipeDescriptor.DATA_SIGNAL);
+            signals[data] = Signal.ofFenceFreeWakers(file, data, ring + RingDescriptor.DATA_SIGNAL_OFFSET);
+            final int space = PipeDescriptor.signalNumber(sender, PipeDescriptor.SPACE_SIGNAL);
+            signals[space] = Signal.ofFenceFreeWakers(file, space, ring + RingDescriptor.SPACE_SIGNAL_OFFSET);
         }
         return signals;
     }

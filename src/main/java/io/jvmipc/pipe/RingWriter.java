@@ -13,7 +13,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * tail and a cached copy of the consumer's head, so it reads the head (a cache line the consumer writes) only
  * when the cached value shows too little space.
  * <p>
- * Wakes a sleeping consumer through a {@link Doorbell} (a fence, and at most one system call per sleep).
+ * Wakes a sleeping consumer through a {@link Doorbell} (a read of the waiter count, and at most one system call
+ * per sleep).
  */
 final class RingWriter
 {

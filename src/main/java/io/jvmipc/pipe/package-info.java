@@ -14,14 +14,16 @@
  * payload, and publishes its head with a release store ({@link io.jvmipc.pipe.RingReader}). Every message is
  * visible to the reader as soon as its send returns.
  * <p>
- * <b>Wake-ups.</b> A waker (sender after a publish, receiver after consuming) issues a full fence and reads the
- * sleeper signal's waiter count, and enters the kernel only if it is non-zero and its last wake has been used
- * ({@link io.jvmipc.wait.Doorbell}). A sleeper registers (a full fence), bumps the signal's sequence, and only
- * then re-checks the ring: either the waker sees the registration, or the re-check sees the message. The
- * fence-free variant that relied on the sleeper's {@code membarrier} ({@link io.jvmipc.wait.RemoteBarrier}) is
- * correct on x86-64 and AArch64 but not guaranteed by the Java memory model, so the waker takes the fence (see
- * the doorbell's class comment). The per-message cost of the waker side is one fence and one read of a line
- * that is written only when someone goes to sleep.
+ * <b>Wake-ups.</b> A waker (sender after a publish, receiver after consuming) reads the sleeper signal's waiter
+ * count, and enters the kernel only if it is non-zero and its last wake has been used
+ * ({@link io.jvmipc.wait.Doorbell}). A sleeper registers (a full fence), bumps the signal's sequence, issues
+ * {@code membarrier} ({@link io.jvmipc.wait.RemoteBarrier}) in place of the waker's store-load fence, and only
+ * then re-checks the ring: either the waker sees the registration, or the re-check sees the message. Where
+ * membarrier is not available the waker takes a full fence instead. The Java memory model does not promise the
+ * fence-free waker's program order (a JIT may hoist its load above the release store), so every futex sleep is
+ * bounded ({@link io.jvmipc.wait.Signal#LOST_WAKE_BOUND_NANOS}): such a lost wake-up costs a delay, never a
+ * hang (see the doorbell's class comment). The per-message cost of the waker side is one read of a line that is
+ * written only when someone goes to sleep.
  * <p>
  * <b>Ends and peers.</b> An end is claimed by one attachment at a time ({@link io.jvmipc.pipe.EndClaim}); a
  * second claim while the holder lives throws; a closed end stays closed; an end whose holder's process died may

@@ -53,8 +53,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * dead holder's message is redelivered.
  * <p>
  * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
- * page, which a truncation removes first) in the same call: on a file truncated under a live process that read
- * raises the JVM's {@link InternalError}, which the caller turns into a {@code SharedObjectException}, whereas a
+ * page, which a truncation removes first: {@link #tryClaimPredicted()} reads the mapping's last word) in the same
+ * call: on a file truncated under a live process that read raises the JVM's {@link InternalError}, which the caller turns into a {@code SharedObjectException}, whereas a
  * compare-and-set executed by the interpreter on a removed page crashes the JVM (its native entry has no fault
  * guard).
  * <p>
@@ -86,6 +86,8 @@ final class QueueRing
      */
     private final SharedFile file;
     private final int fixedSelf;
+    /** The mapping's last word (in the last slot): on the last page, read as the fault guard of a blind CAS. */
+    private final long guardOffset;
 
     /** A ring whose slots this attachment of {@code file} holds are stamped with its entry, read once attached. */
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
@@ -114,6 +116,7 @@ final class QueueRing
         this.slotLength = slotLength;
         this.file = file;
         this.fixedSelf = fixedSelf;
+        this.guardOffset = slotsOffset + (long)capacity * slotLength - Long.BYTES;
     }
 
     /** The owner stamp of the slots this attachment claims or takes. */
@@ -208,6 +211,36 @@ final class QueueRing
                 return state == WRITING || state == READING || state == LEASED ? BLOCKED_BASE - owner(word) : NONE;
             }
         }
+    }
+
+    /**
+     * As {@link #tryClaim()}, but first one compare-and-exchange of the tail hint's slot from the FREE word it holds
+     * when nobody has claimed that position yet: one coherence transaction for the slot's line (an exclusive
+     * fetch) instead of two (a shared copy for the read, then its upgrade for the CAS), when the line was last
+     * written by the consumer that freed it. On any other word it goes on as {@link #tryClaim()}. For a first
+     * attempt only: while the queue stays full, repeated blind CASes would pull the line away from the consumer.
+     *
+     * @return as {@link #tryClaim()}.
+     */
+    long tryClaimPredicted()
+    {
+        // volatile: only a starting hint; the CAS below decides
+        final long tail = (long)LONG.getVolatile(segment, tailOffset);
+        // opaque (a read that is not elided): the mapping's last word is on its last page, which a truncation
+        // removes first, so a truncated file raises the JVM's InternalError here rather than crash the JVM in the
+        // interpreter's unguarded CAS below (see the class comment)
+        LONG.getOpaque(segment, guardOffset);
+        final long free = stateWord(tail, FREE, 0);
+        // CAS: claims the slot if it is FREE for the tail and records this process as its owner, in one step
+        final long witness = (long)LONG.compareAndExchange(segment, slotOffset(tail), free,
+            stateWord(tail, WRITING, self()));
+        if (witness == free)
+        {
+            // release, not CAS: the tail is only a hint (as in tryClaim)
+            LONG.setRelease(segment, tailOffset, tail + 1);
+            return tail;
+        }
+        return tryClaim();
     }
 
     /** Publishes a claimed position holding {@code length} bytes. */

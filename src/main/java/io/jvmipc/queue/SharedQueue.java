@@ -153,6 +153,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private final int maxLeases;
     /** The leases this attachment holds, or is taking. */
     private final AtomicInteger leases = new AtomicInteger();
+    /**
+     * Whether this attachment's last claim found room at its first attempt: only then does the next claim start
+     * with the blind CAS ({@link QueueRing#tryClaimPredicted()}); on a queue that stays full it would pull the
+     * slot's line away from the consumer reading it. A heuristic: a plain field, racy between threads by design.
+     */
+    private boolean roomSeen = true;
 
     /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
@@ -167,10 +173,11 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         final int slotLength = (int)file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
         final MemorySegment segment = file.segment();
         final long body = file.bodyOffset();
-        // registered before attaching: the recovery of a dead entry (here or later) then drops its registrations
-        this.notEmpty = Signal.of(file, QueueDescriptor.NOT_EMPTY_SIGNAL,
+        // registered before attaching: the recovery of a dead entry (here or later) then drops its registrations.
+        // Fence-free: signalled per message, so sleepers pay the store-load barrier and sleep bounded (see Signal)
+        this.notEmpty = Signal.ofFenceFreeWakers(file, QueueDescriptor.NOT_EMPTY_SIGNAL,
             body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET);
-        this.notFull = Signal.of(file, QueueDescriptor.NOT_FULL_SIGNAL,
+        this.notFull = Signal.ofFenceFreeWakers(file, QueueDescriptor.NOT_FULL_SIGNAL,
             body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
         this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file);
         this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
@@ -842,11 +849,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
         try
         {
-            final int[] limit = TAKE_LIMIT.get();
-            limit[0] = destination.length - offset;
-            final long position = WaitLoop.await(file, notEmpty, waitStrategy, limit, limitedTake, timeoutNanos,
-                true);
-            return copyOut(WaitLoop.isWait(position) ? -1 : position, destination, offset);
+            return copyOut(awaitTake(destination.length - offset, timeoutNanos), destination, offset);
         }
         catch (final InternalError e)
         {
@@ -915,22 +918,65 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
-     * Hands up to {@code limit} messages available now to {@code handler}, in order, in place.
+     * Hands up to {@code limit} messages available now to {@code handler}, in order, in place. Each slot is freed
+     * as soon as its handler call returns; producers waiting for room are signalled once, after the batch (so a
+     * batch costs one waker check, not one per message).
      *
      * @param handler reads each message during its call.
      * @param limit   the most messages to handle.
      * @return how many were handled.
+     * @throws CorruptFileException  if a slot's length is corrupt (the slot is skipped; the messages handled
+     *                               before it are gone, the rest stay).
      * @throws IllegalStateException if this queue is closed in this process.
      * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
      */
     public int drain(final MessageHandler handler, final int limit)
     {
-        int handled = 0;
-        while (handled < limit && poll(handler))
+        try
         {
-            handled++;
+            int handled = 0;
+            boolean freed = false;
+            try
+            {
+                while (handled < limit)
+                {
+                    final long position = takeNow(Integer.MAX_VALUE);
+                    if (position < 0)
+                    {
+                        break;
+                    }
+                    final int length = ring.length(position);
+                    if (!ring.isValidLength(length))
+                    {
+                        ring.release(position);
+                        freed = true;
+                        throw corrupt(position, length, "the slot is skipped");
+                    }
+                    try
+                    {
+                        handler.onMessage(slots, ring.messageOffset(position) - ring.slotsOffset(), length);
+                    }
+                    finally
+                    {
+                        ring.release(position);
+                        freed = true;
+                    }
+                    handled++;
+                }
+            }
+            finally
+            {
+                if (freed)
+                {
+                    notFull.signalAll();
+                }
+            }
+            return handled;
         }
-        return handled;
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
     }
 
     /**
@@ -1816,7 +1862,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     private long claimAttempt()
     {
-        final long result = ring.tryClaim();
+        return blame(ring.tryClaim());
+    }
+
+    /** A claim's ring result for {@link WaitLoop}: the position, or "wait", naming the owner in the way if any. */
+    private static long blame(final long result)
+    {
         if (result >= 0)
         {
             return result;
@@ -1857,31 +1908,65 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private long claimNow()
     {
         file.ensureOpen();
-        final long result = WaitLoop.attemptAndProbe(file, this, CLAIM);
-        return WaitLoop.isWait(result) ? -1 : result;
+        final long first = firstClaim();
+        if (first >= 0)
+        {
+            return first;
+        }
+        final long result = blame(first);
+        // as WaitLoop.attemptAndProbe, with the attempt called directly (the hot path pays no lambda or lookup)
+        return result != WaitLoop.WAIT && WaitLoop.probe(file, (int)result) ? orNone(claimAttempt()) : -1;
     }
 
     /** One take attempt, with the probe of a due owner in the way; -1 if empty. */
     private long takeNow(final int maxLength)
     {
         file.ensureOpen();
-        final long result;
-        if (maxLength == Integer.MAX_VALUE)
+        final long result = takeAttempt(maxLength, false);
+        if (!WaitLoop.isWait(result))
         {
-            result = WaitLoop.attemptAndProbe(file, this, TAKE);
+            return result;
         }
-        else
-        {
-            final int[] limit = TAKE_LIMIT.get();
-            limit[0] = maxLength;
-            result = WaitLoop.attemptAndProbe(file, limit, limitedTake);
-        }
+        // as WaitLoop.attemptAndProbe, with the attempt called directly (the hot path pays no lambda or lookup)
+        return result != WaitLoop.WAIT && WaitLoop.probe(file, (int)result) ? orNone(takeAttempt(maxLength, false))
+            : -1;
+    }
+
+    /** A call's first claim attempt: the blind CAS while claims have been finding room, else read-first. */
+    private long firstClaim()
+    {
+        final long result = roomSeen ? ring.tryClaimPredicted() : ring.tryClaim();
+        roomSeen = result >= 0;
+        return result;
+    }
+
+    private static long orNone(final long result)
+    {
         return WaitLoop.isWait(result) ? -1 : result;
+    }
+
+    /**
+     * Whether a blocking call may first try once without the wait loop: open and not interrupted (an interrupted
+     * call goes to the loop, which throws {@link InterruptedException} before trying, as it always did).
+     */
+    private boolean mayTryDirectly()
+    {
+        file.ensureOpen();
+        return !Thread.currentThread().isInterrupted();
     }
 
     /** Claims a slot, waiting on the not-full signal up to the timeout; -1 at the timeout. */
     private long awaitClaim(final long timeoutNanos) throws InterruptedException
     {
+        if (mayTryDirectly())
+        {
+            // the hot path: a free slot is claimed without entering the wait loop; a failure is tried again there
+            final long claim = firstClaim();
+            if (claim >= 0)
+            {
+                return claim;
+            }
+        }
         final long result = WaitLoop.await(file, notFull, waitStrategy, this, CLAIM, timeoutNanos, true);
         return WaitLoop.isWait(result) ? -1 : result;
     }
@@ -1889,7 +1974,34 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** Takes a message of any length, waiting on the not-empty signal up to the timeout; -1 at the timeout. */
     private long awaitTake(final long timeoutNanos) throws InterruptedException
     {
-        final long result = WaitLoop.await(file, notEmpty, waitStrategy, this, TAKE, timeoutNanos, true);
+        return awaitTake(Integer.MAX_VALUE, timeoutNanos);
+    }
+
+    /** Takes a message of at most {@code maxLength} bytes, waiting up to the timeout; -1 at the timeout. */
+    private long awaitTake(final int maxLength, final long timeoutNanos) throws InterruptedException
+    {
+        if (mayTryDirectly())
+        {
+            // the hot path: a published message is taken without entering the wait loop (a message too long
+            // throws here as it would there); a failure is tried again there
+            final long position = takeAttempt(maxLength, false);
+            if (position >= 0)
+            {
+                return position;
+            }
+        }
+        final long result;
+        if (maxLength >= maxMessageSize)
+        {
+            // every message fits: the take of any length, with no destination limit to pass (no thread-local)
+            result = WaitLoop.await(file, notEmpty, waitStrategy, this, TAKE, timeoutNanos, true);
+        }
+        else
+        {
+            final int[] limit = TAKE_LIMIT.get();
+            limit[0] = maxLength;
+            result = WaitLoop.await(file, notEmpty, waitStrategy, limit, limitedTake, timeoutNanos, true);
+        }
         return WaitLoop.isWait(result) ? -1 : result;
     }
 

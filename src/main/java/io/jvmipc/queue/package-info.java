@@ -23,8 +23,10 @@
  * not own the slot (a peek, or a consumer checking a length against its buffer) reads the length or bytes with
  * acquire ordering and then re-reads the state word: the read counts only if the word is unchanged (a seqlock;
  * positions never repeat within 2^45, so an unchanged word is the same message). Waiters register on the signal
- * before re-checking, and wakers fence before reading its waiter count ({@link io.jvmipc.wait.Signal}). Every
- * non-plain access says why at the access.
+ * before re-checking; the queue's signals are fence-free ({@link io.jvmipc.wait.Signal#ofFenceFreeWakers}): a
+ * waker reads the waiter count with no fence per message, a sleeper issues {@code membarrier} after registering
+ * instead, and every sleep is bounded so that a wake-up lost to a reordering the Java memory model allows costs a
+ * delay, never a hang. Every non-plain access says why at the access.
  * <p>
  * <b>Crash rules.</b> Any process may die at any instruction. The owner of a WRITING, READING or LEASED slot is written
  * by the same CAS that claims it, so every stuck slot names its owner; the owner's entry is recovered only after

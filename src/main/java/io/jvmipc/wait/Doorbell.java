@@ -11,28 +11,28 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * sleeper's half of the handshake ({@link #bump}).
  * <p>
  * <b>The handshake</b> is Dekker's: the waker publishes (a release store of the ring's tail), then reads the
- * waiter count; the sleeper registers (adds to the waiter count), then re-checks the tail. A lost wake-up is the
- * outcome "the waker saw no waiter and the sleeper saw no tail". Both sides need a store-load barrier between
- * their store and their load. The sleeper's is its registration (an atomic add, a full fence).
+ * waiter count and the sequence; the sleeper registers (adds to the waiter count), bumps the sequence
+ * ({@link #bump}), then re-checks the tail. A lost wake-up is the outcome "the waker saw no new registration and
+ * the sleeper saw no tail". Both sides need a store-load barrier between their store and their load. The
+ * sleeper's is its registration and bump (atomic adds, full fences).
  * <p>
- * The waker's used to be left out: the sleeper called {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)}
- * ({@link RemoteBarrier}) after registering, which makes every running thread execute a barrier, so the waker's
- * buffered store was flushed before the re-check. <b>Verdict</b> of the review of that scheme: correct on x86-64
- * and AArch64 given membarrier, as long as the waker's instructions keep program order (store, then load), but
- * not guaranteed by the Java memory model: a release store orders only what comes <em>before</em> it, so a JIT
- * may legally move the later load of the waiter count above the tail store, and then the remote barrier can fall
- * after the load and before the store, and the wake-up is lost. Release/acquire, opaque and the acquire, release,
- * load-load and store-store fences all allow that move; only a full fence (or a volatile store followed by a
- * volatile load, which compiles to the same) forbids it in the specification, and pinning the order otherwise
- * would rely on what today's C2 happens to do (its memory barriers are wide) rather than on what every JIT must
- * do.
+ * <b>The waker's is paid by the sleeper</b> on a signal made by {@link Signal#ofFenceFreeWakers} (as a pipe's
+ * are; the signal's class comment has the whole argument): {@link #bump} ends with
+ * {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)} ({@link RemoteBarrier}),
+ * after the sequence moved and before the re-check, so that a waker that read the old sequence (and skipped the
+ * wake) had already executed its tail store, which the barrier makes visible to the re-check; a waker whose read
+ * follows the barrier sees the new sequence and wakes. (The barrier must follow the bump, not only the
+ * registration: a waker that sees the registration but its own last sequence skips the wake too.) Where
+ * membarrier is not available (or the signal is not fence-free), {@link #ring()} takes a
+ * {@link VarHandle#fullFence()} instead.
  * <p>
- * <b>So {@link #ring()} takes the fence</b>: {@link VarHandle#fullFence()} between the caller's publish and the
- * read of the waiter count, as {@link Signal#signalAll()} does. That costs one {@code lock}-prefixed instruction
- * (x86-64) or {@code dmb ish} (AArch64) per ring, and makes the handshake hold under the Java memory model on every
- * JIT and CPU, with or without membarrier. The sleeper no longer needs a remote barrier (its registration is a
- * full fence); {@link RemoteBarrier} stays available for other asymmetric protocols. The jcstress test
- * {@code DoorbellStress} checks the handshake.
+ * <b>The caveat</b> (from the review of the first fence-free version): this holds on x86-64 and AArch64 as long as
+ * the waker's instructions keep program order (store, then load), which the Java memory model does not promise: a
+ * release store orders only what comes <em>before</em> it, so a JIT may legally move the later load above it.
+ * Only a full fence forbids that in the specification. Instead of paying it per message, the library bounds what
+ * such a lost wake-up costs: no futex sleep on a signal lasts longer than {@link Signal#LOST_WAKE_BOUND_NANOS},
+ * after which the sleeper re-checks the ring. The jcstress test {@code DoorbellStress} checks the handshake with
+ * the fence (forbidden to lose a wake-up) and without it (allowed by the model, bounded by the sleep).
  * <p>
  * <b>One wake per registration.</b> While a woken sleeper has not yet run and deregistered, the count stays
  * non-zero; waking it again for every message would cost a system call each. So the waker remembers the
@@ -71,8 +71,25 @@ public final class Doorbell
     /** Wakes the sleeper if one is registered and not already woken by this doorbell. Call after publishing. */
     public void ring()
     {
+        if (!signal.fenceFreeWakers())
+        {
+            ringFenced();
+            return;
+        }
+        // no fence: sleepers issue the remote barrier (see the class comment)
+        ringUnfenced();
+    }
+
+    /** {@link #ring()} with the waker's own store-load fence: the fallback without membarrier. */
+    private void ringFenced()
+    {
         // full fence: orders the caller's publish before the read of the waiter count (see the class comment)
         VarHandle.fullFence();
+        ringUnfenced();
+    }
+
+    private void ringUnfenced()
+    {
         if (signal.waiters() > 0)
         {
             // volatile: a registration bumps the sequence before its re-check
@@ -88,7 +105,8 @@ public final class Doorbell
     /**
      * Bumps the sequence of the signal at {@code signalOffset} without waking anyone: a sleeper does it after
      * registering, and again after each wake-up after which it keeps waiting, so that the waker knows it needs a
-     * new wake. Then it re-checks its condition.
+     * new wake; then issues the remote barrier that stands in for the waker's fence (see the class comment).
+     * Then the sleeper re-checks its condition.
      *
      * @param segment      the mapping.
      * @param signalOffset the signal's block.
@@ -97,6 +115,9 @@ public final class Doorbell
     public static int bump(final MemorySegment segment, final long signalOffset)
     {
         // atomic add (a full fence): the bump is visible to the waker before the re-check that follows
-        return (int)INT.getAndAdd(segment, signalOffset + SignalDescriptor.SEQUENCE_OFFSET, 1) + 1;
+        final int sequence = (int)INT.getAndAdd(segment, signalOffset + SignalDescriptor.SEQUENCE_OFFSET, 1) + 1;
+        // remote barrier (where available): a waker that read the old sequence has its publish visible to our re-check
+        RemoteBarrier.tryIssue();
+        return sequence;
     }
 }

@@ -7,11 +7,10 @@ import io.jvmipc.internal.LibC;
  * registered for it execute a full memory barrier before the call returns: the tool of asymmetric fences, where
  * the rare side of a Dekker-style handshake pays for both.
  * <p>
- * <b>Not used by the library's wake-ups any more.</b> The pipe's {@link Doorbell} once let its waker skip its
- * store-load fence and relied on the sleeper issuing this barrier; that holds on x86-64 and AArch64 only while
- * the waker's store and load stay in program order, which the Java memory model does not promise (a JIT may move
- * the load above a release store). The doorbell now takes the fence; see its class comment. This class is kept,
- * with its behaviour, for measurements and for protocols that can prove the order on both sides.
+ * <b>Used by every sleeper of a {@link Signal}</b> so that wakers need no store-load fence: see the
+ * {@link Signal} class comment for the argument, the Java memory model's caveat (a JIT may move the waker's load
+ * above its release store) and the bound on every futex sleep that makes a wake-up lost to it cost a delay,
+ * never a hang.
  * <p>
  * Every process that loads this class registers itself ({@code MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED}). If
  * the kernel or a seccomp filter refuses, {@link #AVAILABLE} is {@code false}. The system property
@@ -49,6 +48,17 @@ public final class RemoteBarrier
 
     private RemoteBarrier()
     {
+    }
+
+    /**
+     * Issues a barrier on every running thread of every registered process (this one included), if available.
+     * A failure is not reported: the callers bound what a missed barrier can cost (see {@link Signal}).
+     *
+     * @return {@code true} if the barrier was issued.
+     */
+    public static boolean tryIssue()
+    {
+        return AVAILABLE && LibC.syscallNoErrno(SYS_MEMBARRIER, CMD_GLOBAL_EXPEDITED, 0, 0, 0, 0) == 0;
     }
 
     /**

@@ -16,11 +16,35 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *   <li>waiter: {@link #prepareWait()} adds itself to the waiter count (a full fence) and reads the sequence;</li>
  *   <li>waiter: re-checks its condition, and if it still cannot proceed, {@link #await(int, long)} sleeps on
  *       the futex while the sequence equals what it read;</li>
- *   <li>waker: changes the condition, then {@link #signalAll()} issues a full fence and reads the waiter count;
- *       only when it is non-zero does it bump the sequence and enter the kernel.</li>
+ *   <li>waker: changes the condition, then {@link #signalAll()} reads the waiter count; only when it is non-zero
+ *       does it bump the sequence and enter the kernel.</li>
  * </ol>
  * Either the waiter's re-check sees the change, or the waker sees the waiter and bumps the sequence, so the
- * futex wait returns at once or is woken.
+ * futex wait returns at once or is woken. That is Dekker's handshake: each side needs a store-load barrier
+ * between its store and its load.
+ * <p>
+ * The waiter's barrier is its registration (an atomic add, a full fence). The waker's is a full fence in
+ * {@link #signalAll()}, except on signals made by {@link #ofFenceFreeWakers} (a queue's and a pipe's, signalled
+ * per message):
+ * <p>
+ * <b>Sleepers pay, wakers do not.</b> On those, the waker's fence, which would cost every message a
+ * {@code lock}-prefixed instruction, is paid by the waiter when the kernel allows it
+ * ({@link RemoteBarrier#AVAILABLE}): after registering, {@link #prepareWait()} calls
+ * {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)}, which makes every running thread of every process
+ * registered for it execute a full barrier before the call returns (binding a fence-free signal reads
+ * {@link RemoteBarrier#AVAILABLE}, which registers the process before its first fence-free read); a thread not
+ * running has passed a context switch, a full barrier too. So a waker's publishing store that precedes its read
+ * of the waiter count in program order is visible to the re-check that follows the barrier, or its read follows
+ * the barrier and sees the registration. Without membarrier (an old kernel, a seccomp filter, or
+ * {@code -Djvmipc.pipe.noMembarrier=true}) {@link #signalAll()} takes the full fence.
+ * <p>
+ * <b>The memory-model caveat, and the bound.</b> The argument holds on x86-64 and AArch64 while the waker's
+ * store and load stay in program order. The Java memory model does not promise that (a JIT may move a load
+ * above a release store). So on such a signal no lost wake-up can cost more than a bounded delay: every futex
+ * sleep on it is at most {@link #LOST_WAKE_BOUND_NANOS} long ({@link #await(int, long)} caps it;
+ * {@code ConnectionWaiter} slices its multi-connection waits no longer), after which the sleeper re-checks its
+ * condition. A waiter never hangs, and a sleeper costs at most one wake-up per bound (0% CPU). A waiter in a
+ * process without membarrier, woken by a fence-free waker in another, relies on the bound alone.
  * <p>
  * Each registration is also counted in a per-process word (the caller's process-table entry), so that when a
  * process dies while registered, the recovery of its entry removes its share and wakers stop entering the kernel
@@ -43,6 +67,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Signal
 {
+    /**
+     * The longest single futex sleep on a signal: what a wake-up lost to a reordering the Java memory model allows
+     * a fence-free waker (see the class comment) can cost at most, in nanoseconds (50 ms).
+     */
+    public static final long LOST_WAKE_BOUND_NANOS = 50_000_000L;
+
     private static final VarHandle INT = JAVA_INT.varHandle();
 
     private final MemorySegment segment;
@@ -51,6 +81,10 @@ public final class Signal
     private final long ownerCountOffset;
     private final SharedFile file;
     private final int number;
+    /** Made by a fence-free factory: sleeps are bounded, whether or not this process has membarrier. */
+    private final boolean bounded;
+    /** Wakers skip the store-load fence and sleepers issue the remote barrier (see the class comment). */
+    private final boolean fenceFree;
 
     /**
      * Binds a signal laid out by {@link SignalDescriptor} at {@code offset} of {@code segment}.
@@ -62,15 +96,23 @@ public final class Signal
      */
     public Signal(final MemorySegment segment, final long offset, final long ownerCountOffset)
     {
+        this(segment, offset, ownerCountOffset, false);
+    }
+
+    /** As the public constructor, fence-free if asked (jcstress tests: no file). */
+    Signal(final MemorySegment segment, final long offset, final long ownerCountOffset, final boolean fenceFree)
+    {
         this.segment = segment;
         this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
         this.waitersOffset = offset + SignalDescriptor.WAITERS_OFFSET;
         this.ownerCountOffset = ownerCountOffset;
         this.file = null;
         this.number = -1;
+        this.bounded = fenceFree;
+        this.fenceFree = fenceFree && RemoteBarrier.AVAILABLE;
     }
 
-    private Signal(final SharedFile file, final int number, final long offset)
+    private Signal(final SharedFile file, final int number, final long offset, final boolean fenceFree)
     {
         this.segment = file.segment();
         this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
@@ -78,6 +120,9 @@ public final class Signal
         this.ownerCountOffset = -1;
         this.file = file;
         this.number = number;
+        this.bounded = fenceFree;
+        // reading AVAILABLE registers this process for remote barriers before any fence-free wake
+        this.fenceFree = fenceFree && RemoteBarrier.AVAILABLE;
         file.registerSignal(number, waitersOffset);
     }
 
@@ -95,7 +140,24 @@ public final class Signal
      */
     public static Signal of(final SharedFile file, final int number, final long offset)
     {
-        return new Signal(file, number, offset);
+        return new Signal(file, number, offset, false);
+    }
+
+    /**
+     * As {@link #of(SharedFile, int, long)}, for a signal whose wakers signal per message (a queue's, a pipe's):
+     * its wakers take no store-load fence where membarrier works, its sleepers issue the remote barrier instead,
+     * and every sleep on it lasts at most {@link #LOST_WAKE_BOUND_NANOS} (see the class comment). Every process
+     * must bind the signal the same way.
+     *
+     * @param file   the object's file.
+     * @param number the signal's number within the object, 0 to 7.
+     * @param offset where the signal's block starts in {@link SharedFile#segment()}.
+     * @return the signal.
+     * @throws IllegalArgumentException if the number is out of range or already used for another offset.
+     */
+    public static Signal ofFenceFreeWakers(final SharedFile file, final int number, final long offset)
+    {
+        return new Signal(file, number, offset, true);
     }
 
     private long ownCount()
@@ -120,6 +182,12 @@ public final class Signal
             // atomic: recovery in another process swaps it to zero once this process is dead
             INT.getAndAdd(segment, own, 1);
         }
+        if (fenceFree)
+        {
+            // remote barrier: a fence-free waker's publishing store is visible to our re-check, or its read of the
+            // waiter count sees our registration (see the class comment)
+            RemoteBarrier.tryIssue();
+        }
         // volatile: a waker's bump after this read makes the futex wait return at once
         return (int)INT.getVolatile(segment, sequenceOffset);
     }
@@ -138,7 +206,9 @@ public final class Signal
     }
 
     /**
-     * Sleeps while the sequence equals {@code key}, for at most {@code timeoutNanos}. May return spuriously.
+     * Sleeps while the sequence equals {@code key}, for at most {@code timeoutNanos} (and, on a signal made by
+     * {@link #ofFenceFreeWakers}, at most {@link #LOST_WAKE_BOUND_NANOS}). May return spuriously; the caller
+     * re-checks its condition.
      *
      * @param key          the sequence returned by {@link #prepareWait()} or {@link #sequence()}.
      * @param timeoutNanos the longest sleep, positive.
@@ -150,7 +220,8 @@ public final class Signal
         {
             file.count(SlowPath.FUTEX_SLEEPS);
         }
-        return Futex.await(segment, sequenceOffset, key, timeoutNanos);
+        return Futex.await(segment, sequenceOffset, key, bounded ? Math.min(timeoutNanos, LOST_WAKE_BOUND_NANOS) :
+            timeoutNanos);
     }
 
     /**
@@ -176,10 +247,26 @@ public final class Signal
     }
 
     /**
-     * Wakes every registered waiter, in any process. Costs a fence and a read when nobody waits; a system call
-     * only when someone does. Call after the change the waiters wait for has been published.
+     * Wakes every registered waiter, in any process. Costs a fence and a read when nobody waits (a read alone on
+     * a signal made by {@link #ofFenceFreeWakers} where membarrier works); a system call only when someone does.
+     * Call after the change the waiters wait for has been published.
      */
     public void signalAll()
+    {
+        if (!fenceFree)
+        {
+            signalAllFenced();
+            return;
+        }
+        // volatile (a plain load on x86-64): no fence; the sleeper's remote barrier stands in for it (see class doc)
+        if ((int)INT.getVolatile(segment, waitersOffset) > 0)
+        {
+            wakeAll();
+        }
+    }
+
+    /** {@link #signalAll()} where wakers take the store-load fence themselves: the fallback without membarrier. */
+    private void signalAllFenced()
     {
         // full fence: orders the caller's publishing store before the read of the waiter count (see class doc)
         VarHandle.fullFence();
@@ -187,6 +274,12 @@ public final class Signal
         {
             wakeAll();
         }
+    }
+
+    /** Whether {@link #signalAll()} and {@link Doorbell#ring()} skip the fence (see the class comment). */
+    boolean fenceFreeWakers()
+    {
+        return fenceFree;
     }
 
     /** Bumps the sequence and wakes all sleepers, whether or not any is registered. */

@@ -26,6 +26,34 @@ public final class QueueFaultChildren
     {
     }
 
+    /**
+     * The producer paths on a file cut right after the body's first page: the tail and head hints still read, the
+     * slot the tail points at (on a later page, the slots being a page long) does not. The claim's blind CAS of that
+     * slot must fault as a named file (its guard read of the mapping's last word), not crash an interpreted JVM.
+     */
+    public static void claimPastTheHints(final String[] args) throws Exception
+    {
+        final SharedDirectory dir = SharedDirectory.of(Path.of(args[0]));
+        final FaultChecks checks = new FaultChecks();
+        FaultChecks.printMode();
+        final SharedQueue<String> q = SharedQueue.builder("q", Codecs.utf8()).directory(dir).capacity(8)
+            .maxMessageSize(4000).create();
+        q.offer("a");
+        q.offer("b");
+        q.poll();
+        final Path path = q.path();
+        FaultChecks.truncate(path, q.file().bodyOffset() + 4096);
+        checks.faults("offer", path, () -> q.offer("x"));
+        checks.faults("offer(timeout)", path, () -> q.offer("x", 1, TimeUnit.MILLISECONDS));
+        checks.faults("put", path, () -> q.put("x"));
+        checks.faults("offerBytes", path, () -> q.offerBytes(new byte[] {1}, 0, 1));
+        checks.faults("offerBytes(timeout)", path, () -> q.offerBytes(new byte[] {1}, 0, 1, 1,
+            TimeUnit.MILLISECONDS));
+        checks.faults("tryClaim", path, q::tryClaim);
+        checks.completes("close", q::close);
+        checks.report();
+    }
+
     /** Every public method of a {@link SharedQueue} on its truncated file. */
     public static void queue(final String[] args) throws Exception
     {

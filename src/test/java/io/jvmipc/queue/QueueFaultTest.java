@@ -30,7 +30,8 @@ class QueueFaultTest
     @ParameterizedTest
     @CsvSource({"queue,-Xint,256,-", "queue,-Xint,0,-", "queue,-Xshare:auto,256,-", "queue,-Xshare:auto,0,-",
         "joinable,-Xint,256,count", "joinable,-Xint,0,items", "joinable,-Xshare:auto,0,count",
-        "joinable,-Xshare:auto,256,items", "queueRecovery,-Xint,-1,-", "queueRecovery,-Xshare:auto,-1,-"})
+        "joinable,-Xshare:auto,256,items", "queueRecovery,-Xint,-1,-", "queueRecovery,-Xshare:auto,-1,-",
+        "claimPastTheHints,-Xint,-1,-", "claimPastTheHints,-Xshare:auto,-1,-"})
     void shouldNameTheFileAtEveryMethodAfterATruncation(final String method, final String mode, final long size,
         final String which) throws InterruptedException
     {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,6 +220,53 @@ class SharedQueueTest
             }, 10));
             assertEquals(List.of(42, 43), seen, "the aborted claim is skipped");
             assertFalse(q.poll((b, o, l) -> { }));
+        }
+    }
+
+    @Test
+    void shouldDrainInBatchesFreeingEverySlotEvenWhenTheHandlerThrows() throws Exception
+    {
+        try (SharedQueue<String> q = queue("drain").capacity(4).maxMessageSize(16).create())
+        {
+            for (final String m : List.of("a", "b", "c", "d"))
+            {
+                q.put(m);
+            }
+            final List<String> seen = new ArrayList<>();
+            final MessageHandler collect = (buffer, offset, length) ->
+            {
+                final byte[] bytes = new byte[length];
+                MemorySegment.copy(buffer, JAVA_BYTE, offset, bytes, 0, length);
+                seen.add(new String(bytes, StandardCharsets.UTF_8));
+            };
+            assertEquals(3, q.drain(collect, 3), "the limit bounds the batch");
+            assertEquals(List.of("a", "b", "c"), seen);
+            // a producer blocked on the full queue goes on once a batch has freed room
+            for (final String m : List.of("e", "f", "g"))
+            {
+                q.put(m);
+            }
+            assertEquals(0, q.remainingCapacity());
+            final Thread producer = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    q.put("h");
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            final RuntimeException boom = new IllegalStateException("handler failed");
+            assertSame(boom, assertThrows(IllegalStateException.class, () -> q.drain((b, o, l) -> { throw boom; }, 10)),
+                "the handler's exception ends the batch");
+            producer.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(producer.isAlive(), "the producer never got the slot the failed handler was given");
+            seen.clear();
+            assertEquals(4, q.drain(collect, 10), "the failed message is gone, the rest stay in order");
+            assertEquals(List.of("e", "f", "g", "h"), seen);
+            assertEquals(0, q.drain(collect, 10));
         }
     }
 

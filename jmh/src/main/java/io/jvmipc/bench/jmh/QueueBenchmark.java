@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -104,6 +105,34 @@ public class QueueBenchmark
         buffer.set(JAVA_LONG_UNALIGNED, queue.offset(claim), claim);
         queue.commit(claim, size);
         queue.poll(sink);
+        return sink.value;
+    }
+
+    /** Messages per {@link #offerBatchDrain()} operation. */
+    static final int BATCH = 16;
+
+    /**
+     * {@value #BATCH} {@code offerBytes}, then one {@code drain(handler, BATCH)}: the consumer's batch path (one
+     * waker check per batch). Scored per message.
+     *
+     * @return what the handler read last.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long offerBatchDrain()
+    {
+        for (int i = 0; i < BATCH; i++)
+        {
+            out[0]++;
+            if (!queue.offerBytes(out, 0, size))
+            {
+                throw new IllegalStateException("queue full");
+            }
+        }
+        if (queue.drain(sink, BATCH) != BATCH)
+        {
+            throw new IllegalStateException("drained too few");
+        }
         return sink.value;
     }
 
