@@ -21,7 +21,16 @@ import java.util.List;
  */
 final class PoolWorker
 {
-    /** The parent's settings for a worker, sent as the captured value of its target. */
+    /**
+     * The parent's settings for a worker, sent as the captured value of its target.
+     *
+     * @param directory   the pool's directory.
+     * @param inbox       the name of the worker's inbox queue.
+     * @param results     the name of the pool's results queue.
+     * @param worker      the worker's number in the pool.
+     * @param initializer run once before the first task, or {@code null}.
+     * @param codec       makes the codec of the tasks' arguments and results.
+     */
     record Settings(String directory, String inbox, String results, int worker, SerializableRunnable initializer,
         SerializableSupplier<? extends Codec<?>> codec) implements Serializable
     {

@@ -13,8 +13,11 @@ public final class WorkerDiedException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
+    /** The task's number in its pool, in submission order. */
     private final long taskNumber;
+    /** The task's index in the collection of a {@code map}, or -1. */
     private final int index;
+    /** The pids of the workers that died running it. */
     private final long[] workerPids;
 
     /**
