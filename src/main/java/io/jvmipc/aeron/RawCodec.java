@@ -1,18 +1,19 @@
 package io.jvmipc.aeron;
 
-import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
+import io.jvmipc.codec.Codecs;
 
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 /**
  * A message's bytes as the queue holds them, under the identity of the codec the queue's users chose: the bridge
- * opens their queue without knowing their type, and carries bytes it never decodes.
+ * opens their queue without knowing their type, and carries bytes it never decodes. The bytes go through
+ * {@link Codecs#bytes()}; only the identity is borrowed.
  */
 final class RawCodec implements Codec<byte[]>
 {
+    private static final Codec<byte[]> BYTES = Codecs.bytes();
+
     private final String identity;
 
     RawCodec(final String identity)
@@ -23,26 +24,19 @@ final class RawCodec implements Codec<byte[]>
     @Override
     public int encode(final byte[] value, final MemorySegment destination, final long offset, final int maxLength)
     {
-        if (value.length > maxLength)
-        {
-            throw new MessageTooLargeException("a bridged queue slot", value.length, maxLength);
-        }
-        MemorySegment.copy(value, 0, destination, JAVA_BYTE, offset, value.length);
-        return value.length;
+        return BYTES.encode(value, destination, offset, maxLength);
     }
 
     @Override
     public byte[] decode(final MemorySegment source, final long offset, final int length)
     {
-        final byte[] bytes = new byte[length];
-        MemorySegment.copy(source, JAVA_BYTE, offset, bytes, 0, length);
-        return bytes;
+        return BYTES.decode(source, offset, length);
     }
 
     @Override
     public int encodedLength(final byte[] value)
     {
-        return value.length;
+        return BYTES.encodedLength(value);
     }
 
     @Override
