@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import javax.imageio.ImageIO;
 
@@ -136,21 +137,43 @@ final class Chart
 
     private static CategoryChart throughputChart(final Summary summary, final List<Integer> sizes)
     {
-        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-            .title("One-way streaming throughput (median of runs)")
-            .xAxisTitle("transport").yAxisTitle("messages per second (log scale)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
         // bars start from the axis minimum: on a log axis it must be above zero
-        chart.getStyler().setYAxisMin(1_000.0);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        return barChart(summary, sizes, "One-way streaming throughput (median of runs)",
+            "messages per second (log scale)", 1_000.0, Styler.LegendPosition.InsideNE,
+            row -> !row.kind().equals("rtt"), "msgs");
+    }
+
+    /** Round-trip p50 over the spin floor's p50 of the same repetition (median over repetitions), per size. */
+    private static CategoryChart floorRatioChart(final Summary summary, final List<Integer> sizes)
+    {
+        return barChart(summary, sizes,
+            "Round trip p50 as a multiple of the spin floor in the same repetition (1 = the floor; lower is better)",
+            "p50 / spin floor p50 (log scale)", 0.5, Styler.LegendPosition.InsideNW,
+            row -> row.kind().equals("rtt"), "x_spin_floor");
+    }
+
+    /**
+     * One bar per transport (the {@link #label} of the rows {@code included} accepts that have {@code metric}) and
+     * message size, on a log axis from {@code axisMin}; a transport without a size gets an empty bar there.
+     */
+    private static CategoryChart barChart(final Summary summary, final List<Integer> sizes, final String title,
+        final String yAxisTitle, final double axisMin, final Styler.LegendPosition legend,
+        final Predicate<Summary.Row> included, final String metric)
+    {
+        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+            .xAxisTitle("transport").yAxisTitle(yAxisTitle).build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(axisMin);
+        chart.getStyler().setLegendPosition(legend);
         // vertical labels take one text height per bar, and XChart labels every bar only when its tick
         // spacing hint is below the bar pitch (the default, 74 pixels, labelled every other bar)
         chart.getStyler().setXAxisLabelRotation(90);
         chart.getStyler().setXAxisTickMarkSpacingHint(CATEGORY_TICK_SPACING);
+        final Predicate<Summary.Row> charted = row -> included.test(row) && row.metrics().get(metric) != null;
         final List<String> transports = new ArrayList<>();
         for (final Summary.Row row : summary.rows())
         {
-            if (!row.kind().equals("rtt") && !transports.contains(label(row)))
+            if (charted.test(row) && !transports.contains(label(row)))
             {
                 transports.add(label(row));
             }
@@ -161,66 +184,20 @@ final class Chart
         }
         for (final int size : sizes)
         {
-            final List<Double> rates = new ArrayList<>();
+            final List<Double> values = new ArrayList<>();
             for (final String transport : transports)
             {
-                double rate = 1;
+                double value = axisMin;
                 for (final Summary.Row row : summary.rows())
                 {
-                    if (!row.kind().equals("rtt") && row.size() == size && label(row).equals(transport))
+                    if (charted.test(row) && row.size() == size && label(row).equals(transport))
                     {
-                        rate = row.metrics().get("msgs").median();
+                        value = row.metrics().get(metric).median();
                     }
                 }
-                rates.add(rate);
+                values.add(value);
             }
-            chart.addSeries(size + " bytes", transports, rates);
-        }
-        return chart;
-    }
-
-    /** Round-trip p50 over the spin floor's p50 of the same repetition (median over repetitions), per size. */
-    private static CategoryChart floorRatioChart(final Summary summary, final List<Integer> sizes)
-    {
-        final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-            .title("Round trip p50 as a multiple of the spin floor in the same repetition (1 = the floor; lower is better)")
-            .xAxisTitle("transport").yAxisTitle("p50 / spin floor p50 (log scale)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisMin(0.5);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setXAxisLabelRotation(90);
-        chart.getStyler().setXAxisTickMarkSpacingHint(CATEGORY_TICK_SPACING);
-        final List<String> transports = new ArrayList<>();
-        for (final Summary.Row row : summary.rows())
-        {
-            if (row.kind().equals("rtt") && row.metrics().get("x_spin_floor") != null
-                && !transports.contains(row.transport()))
-            {
-                transports.add(row.transport());
-            }
-        }
-        if (transports.isEmpty())
-        {
-            return null;
-        }
-        for (final int size : sizes)
-        {
-            final List<Double> ratios = new ArrayList<>();
-            for (final String transport : transports)
-            {
-                // a transport without this size gets an empty bar at the axis minimum
-                double ratio = 0.5;
-                for (final Summary.Row row : summary.rows())
-                {
-                    if (row.kind().equals("rtt") && row.size() == size && row.transport().equals(transport)
-                        && row.metrics().get("x_spin_floor") != null)
-                    {
-                        ratio = row.metrics().get("x_spin_floor").median();
-                    }
-                }
-                ratios.add(ratio);
-            }
-            chart.addSeries(size + " bytes", transports, ratios);
+            chart.addSeries(size + " bytes", transports, values);
         }
         return chart;
     }
