@@ -33,7 +33,8 @@ import io.jvmipc.wait.SignalDescriptor;
  *  +---------------------------------------------------------------+
  * </pre>
  * Slot states, for the position {@code p} held in the word: FREE (a producer may claim {@code p}), WRITING (a
- * producer, whose process-table entry is the owner, is filling it), READY (message {@code p} is published),
+ * producer, whose process-table entry is the owner, is filling it), READY (message {@code p} is published; the
+ * owner field names its writer when a commit made it READY, and is 0 when a lease was given back),
  * READING (a consumer, the owner, is reading it for a plain take), LEASED (a consumer, the owner, holds it under
  * a {@link Lease} until it acknowledges it). A consumer done with {@code p} stores FREE for
  * {@code p + capacity}.
@@ -44,7 +45,7 @@ import io.jvmipc.wait.SignalDescriptor;
  * <tr><th>From</th><th>To</th><th>By</th><th>A kill of the actor at any instant leaves</th></tr>
  * <tr><td>FREE(p)</td><td>WRITING(p, E)</td><td>a producer's claim (CAS)</td>
  *     <td>FREE(p) or WRITING(p, E): the latter is freed by E's recovery</td></tr>
- * <tr><td>WRITING(p, E)</td><td>READY(p)</td><td>E's commit (release store)</td>
+ * <tr><td>WRITING(p, E)</td><td>READY(p, E)</td><td>E's commit (release store; the owner field names the writer)</td>
  *     <td>WRITING (freed as a gap by recovery: never published) or READY (published)</td></tr>
  * <tr><td>WRITING(p, E)</td><td>FREE(p + capacity)</td><td>E's abort (release store), or E's recovery (CAS)</td>
  *     <td>either word; recovery is restartable</td></tr>

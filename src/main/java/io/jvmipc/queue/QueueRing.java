@@ -35,22 +35,34 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The head and tail are hints: stored by whoever claims or takes a slot, CASed forward by whoever finds their
  * slot already moved on; a hint that lags only costs a scan, it never changes an outcome.
  * <p>
+ * <b>Passing held slots.</b> A take does not wait behind a slot that is WRITING (its producer may be descheduled
+ * between claim and commit, or dead) or LEASED: it goes on to the later messages. The promise is each producer's
+ * FIFO order, not a global one: a READY word keeps its writer's entry (stamped by the commit), and a take that has
+ * passed a WRITING slot of that writer passes a later READY slot of the same writer too, as if it were held (if
+ * nothing else is taken, the writer is reported as blocking, and the caller tries again). A scan that reads slot p WRITING and slot p + 1 READY may otherwise
+ * see both of one producer's messages, the older one committed just after it was read; the check makes this
+ * race wait instead of reordering them. The set of passed writers is kept as one bit per entry modulo 64, so a
+ * bit shared by two writers only makes a take wait that need not. Messages of one process's threads through one
+ * attachment share its entry, so they do not pass each other either.
+ * <p>
  * <b>Leases.</b> A leased take CASes READY(p) to LEASED(p, me) instead of READING; {@link #ack(long)} CASes
  * LEASED(p, me) to FREE(p + capacity), {@link #releaseLease(long)} and the recovery of a dead holder CAS it back
- * to READY(p), so the message is taken again. A READY(p) behind the head hint would never be seen by a taker, so
- * the head hint never passes a LEASED slot. The invariant: <i>every position below the head hint is gone for
- * good</i> (its slot is READING for it, which only becomes a later lap, or already holds a later lap). It holds
- * because the hint moves only (a) to {@code p + 1} by a plain take that has just made p READING and has not
- * passed a LEASED slot in its scan, (b) past p by {@link #advance} or {@link #removeTaken(long)} after reading
- * p's slot as READING(p) or a later lap, again only by a scan that has not passed a LEASED slot, or (c) backwards
- * (a stale store), which keeps the invariant. A scan that finds a LEASED slot goes on past it by its own count
- * and moves the hint no more; a leased take does not move it either. So a LEASED or released slot is at or
- * after the hint, and every scan reaches it: a released or recovered lease is the oldest message a taker finds,
- * before newer ones (each producer's FIFO order is kept, except that messages after it may have been delivered
- * while it was held). The cost: while a lease is held, each take scans from the oldest held lease over the
- * positions taken since (at most the capacity). A take that finds nothing to take after passing leases names
- * their holder (or any process, if several) as the one to blame, so that a waiting consumer probes it and a
- * dead holder's message is redelivered.
+ * to READY(p), so the message is taken again.
+ * <p>
+ * <b>The head hint.</b> A READY(p) behind the head hint would never be seen by a taker, so the head hint never
+ * passes a WRITING or LEASED slot. The invariant: <i>every position below the head hint is gone for good</i> (its
+ * slot is READING for it, which only becomes a later lap, or already holds a later lap). It holds because the
+ * hint moves only (a) to {@code p + 1} by a plain take that has just made p READING and has not passed a held
+ * (WRITING or LEASED) slot in its scan, (b) past p by {@link #advance} or {@link #removeTaken(long)} after reading
+ * p's slot as READING(p) or a later lap, again only by a scan that has not passed a held slot, or (c) backwards
+ * (a stale store), which keeps the invariant. A scan that finds a held slot goes on past it by its own count and
+ * moves the hint no more; a leased take does not move it either. So a held slot is at or after the hint, and
+ * every scan reaches it: a message committed late, released or recovered is the oldest a taker finds, before newer
+ * ones (a released lease keeps its producer's FIFO order, except that messages after it may have been delivered
+ * while it was held). The cost: while a slot is held, each take scans from the oldest held slot over the positions
+ * taken since (at most the capacity). A take that finds nothing to take after passing held slots names their
+ * owner (or any process, if several) as the one to blame, so that a waiting consumer probes it, a dead writer's
+ * slot is freed and a dead holder's message is redelivered.
  * <p>
  * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
  * page, which a truncation removes first: {@link #tryClaimPredicted()} reads the mapping's last word) in the same
@@ -248,8 +260,10 @@ final class QueueRing
     {
         final long slot = slotOffset(position);
         segment.set(JAVA_INT, slot + LENGTH_OFFSET, length);
-        // release: the length and message bytes are visible before the slot reads as READY
-        LONG.setRelease(segment, slot, stateWord(position, READY, 0));
+        // release: the length and message bytes are visible before the slot reads as READY; the word keeps the
+        // writer's entry, so that a consumer that passed an older slot this writer is still writing does not take
+        // this one first (see tryTake)
+        LONG.setRelease(segment, slot, stateWord(position, READY, self()));
     }
 
     /** Whether the slot of {@code position} is WRITING for that position by this attachment. */
@@ -290,8 +304,12 @@ final class QueueRing
     {
         // volatile: only a starting hint; the slot's state word below decides
         long head = (long)LONG.getVolatile(segment, headOffset);
-        // -1 while no LEASED slot was passed: from the first one on, the hint stays where it is (see the class)
-        int leaseHolder = -1;
+        // -1 while no WRITING or LEASED slot was passed: from the first one on, the hint stays where it is (see the
+        // class); else the owner of the slots passed, OWNER_MASK if several
+        int heldBy = -1;
+        // one bit (entry modulo 64) per writer whose WRITING slot was passed: a READY slot of such a writer may be
+        // its later message, which must not overtake the one it is still writing (a false match only waits)
+        long passedWriters = 0;
         while (true)
         {
             final long slot = slotOffset(head);
@@ -303,6 +321,15 @@ final class QueueRing
                 final int state = state(word);
                 if (state == READY)
                 {
+                    if ((passedWriters & writerBit(owner(word))) != 0)
+                    {
+                        // the writer of a slot passed wrote this one too: it waits for the older one, and is passed
+                        // like a held slot (other writers' later messages may still be taken)
+                        final int owner = owner(word);
+                        heldBy = heldBy < 0 || heldBy == owner ? owner : (int)OWNER_MASK;
+                        head++;
+                        continue;
+                    }
                     if (maxLength < maxMessageSize)
                     {
                         // acquire: the length is read before the state word is read again below
@@ -322,11 +349,11 @@ final class QueueRing
                     // CAS: takes the message and records this process as its reader or holder in one step
                     if (LONG.compareAndSet(segment, slot, word, stateWord(head, lease ? LEASED : READING, self())))
                     {
-                        if (!lease && leaseHolder < 0)
+                        if (!lease && heldBy < 0)
                         {
                             // release, not CAS: a hint, as for the tail; a consumer starting from a stale head finds
-                            // the slot taken or freed for a later lap and advances past it. Never past a lease: this
-                            // scan passed none, and our own is READING
+                            // the slot taken or freed for a later lap and advances past it. Never past a held slot:
+                            // this scan passed none, and our own is READING
                             LONG.setRelease(segment, headOffset, head + 1);
                         }
                         return head;
@@ -335,37 +362,45 @@ final class QueueRing
                 }
                 if (state == FREE)
                 {
-                    return nothingAfter(leaseHolder);
+                    return nothingAfter(heldBy);
                 }
-                if (state == WRITING)
+                if (state == WRITING || state == LEASED)
                 {
-                    return BLOCKED_BASE - owner(word);
-                }
-                if (state == LEASED)
-                {
-                    final int holder = owner(word);
-                    leaseHolder = leaseHolder < 0 || leaseHolder == holder ? holder : (int)OWNER_MASK;
+                    // a message being written (its producer may be descheduled) or held under a lease: later
+                    // messages of other producers are taken past it, and the hint stays at or before it
+                    final int owner = owner(word);
+                    if (state == WRITING)
+                    {
+                        passedWriters |= writerBit(owner);
+                    }
+                    heldBy = heldBy < 0 || heldBy == owner ? owner : (int)OWNER_MASK;
                     head++;
                     continue;
                 }
-                head = leaseHolder < 0 ? advance(headOffset, head) : head + 1;
+                head = heldBy < 0 ? advance(headOffset, head) : head + 1;
             }
             else if (delta > 0)
             {
-                head = leaseHolder < 0 ? advance(headOffset, head) : head + 1;
+                head = heldBy < 0 ? advance(headOffset, head) : head + 1;
             }
             else
             {
                 // the previous lap's message is still being read or held: this position is not written yet
-                return nothingAfter(leaseHolder);
+                return nothingAfter(heldBy);
             }
         }
     }
 
-    /** Nothing to take: {@link #NONE}, or blocked by the holder of the leases passed (-1: none). */
-    private static long nothingAfter(final int leaseHolder)
+    /** The bit of a writer's entry in a set of passed writers (entries modulo 64: a shared bit is a false match). */
+    private static long writerBit(final int owner)
     {
-        return leaseHolder < 0 ? NONE : BLOCKED_BASE - leaseHolder;
+        return 1L << owner;
+    }
+
+    /** Nothing to take: {@link #NONE}, or blocked by the owner of the held slots passed (-1: none). */
+    private static long nothingAfter(final int heldBy)
+    {
+        return heldBy < 0 ? NONE : BLOCKED_BASE - heldBy;
     }
 
     /**
@@ -423,30 +458,37 @@ final class QueueRing
 
     /**
      * The oldest position whose message is published, scanning from the head past slots already taken or freed
-     * (gaps: aborted claims, failed encodes, recovered dead producers) exactly as {@link #tryTake(int)} does, but
-     * without taking anything or moving the head.
+     * (gaps: aborted claims, failed encodes, recovered dead producers), held under a lease, or being written,
+     * exactly as {@link #tryTake(int)} does, but without taking anything or moving the head.
      *
      * @return the position, {@link #NONE} if nothing is published before the first unwritten slot, or blocked by
-     *         the writer of the oldest slot (as {@link #tryTake(int)} reports it).
+     *         the writer of a slot passed (as {@link #tryTake(int)} reports it).
      */
     long firstPublished()
     {
         long position = head();
+        int writer = -1;
+        long passedWriters = 0;
         while (true)
         {
             // volatile: as in tryTake, the slot's state word decides
             final long word = (long)LONG.getVolatile(segment, slotOffset(position));
             final long delta = positionDelta(word, position);
-            if (delta > 0 || delta == 0 && (state(word) == READING || state(word) == LEASED))
-            {
-                position++;
-                continue;
-            }
-            if (delta == 0 && state(word) == READY)
+            final int state = state(word);
+            if (delta == 0 && state == READY && (passedWriters & writerBit(owner(word))) == 0)
             {
                 return position;
             }
-            return delta == 0 && state(word) == WRITING ? BLOCKED_BASE - owner(word) : NONE;
+            if (delta == 0 && state == WRITING)
+            {
+                passedWriters |= writerBit(owner(word));
+                writer = writer < 0 ? owner(word) : writer;
+            }
+            else if (delta == 0 && state == FREE || delta < 0)
+            {
+                return writer < 0 ? NONE : BLOCKED_BASE - writer;
+            }
+            position++;
         }
     }
 

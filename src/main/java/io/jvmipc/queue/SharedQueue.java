@@ -34,7 +34,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p>
  * <b>Use</b>: every process opens the queue by name with the same codec; messages are encoded straight into
  * a slot of the shared ring (at most {@link #maxMessageSize()} bytes each) and decoded by whichever consumer
- * takes them. Order is FIFO per producer thread. {@code put}/{@code take} block; {@code offer}/{@code poll}
+ * takes them. Order is FIFO per producer: the messages one queue object (one attachment) puts, from any of its
+ * threads, are taken in the order their puts claimed slots. Between producers there is no order to rely on (as in
+ * Python): a consumer does not wait behind a message another process is still writing (its producer may be
+ * descheduled between claim and commit, or dead), it takes the later messages of other producers first.
+ * {@code put}/{@code take} block; {@code offer}/{@code poll}
  * with a timeout wait at most that long and never return before it; blocked threads use no CPU with the
  * default {@link WaitStrategy#blocking()} (sleeping on a futex in the mapping) and are woken by the other
  * side, in any process. Interrupts are honoured within the strategy's sleep slice (50 ms by default).
@@ -132,7 +136,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** One leased take attempt of a message of any length. */
     private static final WaitLoop.Attempt<SharedQueue<?>> LEASE =
         queue -> queue.takeAttempt(Integer.MAX_VALUE, true);
-    /** One look for the oldest published message, naming the writer of a slot that holds the line. */
+    /** One look for the oldest published message, naming the owner of a slot passed on the way if none is found. */
     private static final WaitLoop.Attempt<SharedQueue<?>> PEEK = SharedQueue::peekAttempt;
     /** The destination limit of a byte take, passed to its attempt without allocating. */
     private static final ThreadLocal<int[]> TAKE_LIMIT = ThreadLocal.withInitial(() -> new int[1]);
@@ -396,8 +400,9 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /**
      * Claims a slot to write a message into in place (zero copy): write at most {@link #maxMessageSize()} bytes
      * into {@link #buffer()} from {@link #offset(long)}, then {@link #commit(long, int)} or
-     * {@link #abort(long)}. Until then consumers cannot pass this slot, so commit promptly; if this process dies
-     * first, the slot is skipped once its death is detected. Never blocks; probes a due slot owner in the way, as
+     * {@link #abort(long)}. Until then consumers take other producers' later messages past this slot, but not the
+     * later messages of this queue object (its order is kept), and producers cannot claim past it a lap later, so
+     * commit promptly; if this process dies first, the slot is skipped once its death is detected. Never blocks; probes a due slot owner in the way, as
      * {@link #offer(Object)}.
      *
      * @return a claim, or -1 if the queue is full.
@@ -1876,8 +1881,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
-     * One take attempt for {@link WaitLoop}: the position, or "wait", naming the writer of the oldest slot if it
-     * holds the line. A message longer than {@code maxLength} throws, ending the wait; it stays in the queue.
+     * One take attempt for {@link WaitLoop}: the position, or "wait", naming the owner of the slots passed (being
+     * written or leased) if nothing was found after them. A message longer than {@code maxLength} throws, ending the wait; it stays in the queue.
      */
     private long takeAttempt(final int maxLength, final boolean lease)
     {

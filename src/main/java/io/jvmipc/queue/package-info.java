@@ -14,12 +14,14 @@
  * <b>Memory ordering.</b> The slot's state word decides everything; the hints only say where to start looking,
  * and a stale hint costs a scan, never an outcome. A producer claims position {@code p} by one CAS of the state
  * word (FREE(p) to WRITING(p, owner)), writes the length and bytes with plain stores and publishes with a
- * release store of READY(p). A consumer reads the word with a volatile load (acquire: the length and bytes are
+ * release store of READY(p, owner). A consumer reads the word with a volatile load (acquire: the length and bytes are
  * then visible), takes it by one CAS to READING(p, owner), reads, and frees it for the next lap with a release
  * store of FREE(p + capacity), which orders its reads before a producer may reuse the slot. A leased take CASes to
  * LEASED(p, owner) instead; the holder's ack CASes it to FREE(p + capacity), its release (or the recovery of a
- * dead holder) back to READY(p), and the head hint never passes a LEASED slot, so that a message made READY again
- * is the first one a scan from the hint finds (see {@code QueueRing}). A reader that does
+ * dead holder) back to READY(p). A take passes slots being written or leased to take later messages, except a
+ * later message of a writer whose older slot it passed (the commit's READY word names its writer), so each
+ * producer's order is kept; the head hint never passes a WRITING or LEASED slot, so that a message committed late
+ * or made READY again is the first one a scan from the hint finds (see {@code QueueRing}). A reader that does
  * not own the slot (a peek, or a consumer checking a length against its buffer) reads the length or bytes with
  * acquire ordering and then re-reads the state word: the read counts only if the word is unchanged (a seqlock;
  * positions never repeat within 2^45, so an unchanged word is the same message). Waiters register on the signal

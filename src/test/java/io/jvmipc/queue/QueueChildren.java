@@ -54,11 +54,15 @@ public final class QueueChildren
         return length;
     }
 
-    /** Args: dir, name, producer id, count. Puts {@code count} checksummed messages of mixed sizes. */
+    /**
+     * Args: dir, name, producer id, count, and optionally a sequence number at which to say RUNNING (for a test
+     * that kills it mid-stream). Puts {@code count} checksummed messages of mixed sizes.
+     */
     public static void produce(final String[] args) throws InterruptedException
     {
         final int producer = Integer.parseInt(args[2]);
         final int count = Integer.parseInt(args[3]);
+        final int announceAt = args.length > 4 ? Integer.parseInt(args[4]) : -1;
         final byte[] buffer = new byte[256];
         final CRC32C crc = new CRC32C();
         try (SharedQueue<String> queue = attach(args[0], args[1]))
@@ -69,6 +73,10 @@ public final class QueueChildren
                 if (!queue.offerBytes(buffer, 0, length, 60, TimeUnit.SECONDS))
                 {
                     throw new IllegalStateException("queue stayed full for 60 s at message " + seq);
+                }
+                if (seq == announceAt)
+                {
+                    System.out.println("RUNNING");
                 }
             }
         }

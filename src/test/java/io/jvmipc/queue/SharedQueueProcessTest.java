@@ -109,8 +109,73 @@ class SharedQueueProcessTest
     }
 
     @Test
+    @Timeout(300)
+    void shouldDeliverTheSurvivorsStreamAndAPrefixOfAProducerKilledMidStreamExactlyOnceInOrderToTwoConsumers()
+        throws Exception
+    {
+        final int survivorCount = 200_000;
+        try (SharedQueue<String> queue = queue(64, 256))
+        {
+            final List<JvmProcess> consumerProcesses = new ArrayList<>();
+            for (int c = 0; c < 2; c++)
+            {
+                consumerProcesses.add(child("consume", String.valueOf(c), "2", tempDir.toString()));
+            }
+            try (JvmProcess victim = child("produce", "0", String.valueOf(Integer.MAX_VALUE), "20000");
+                JvmProcess survivor = child("produce", "1", String.valueOf(survivorCount)))
+            {
+                assertTrue(victim.awaitOutput("RUNNING", 120, TimeUnit.SECONDS), victim.output());
+                victim.kill();
+                assertTrue(victim.join(10, TimeUnit.SECONDS));
+                assertTrue(survivor.join(240, TimeUnit.SECONDS), "survivor did not finish: " + survivor.output());
+                assertEquals(0, survivor.exitValue(), survivor.output());
+            }
+            final byte[] stop = ByteBuffer.allocate(QueueChildren.HEADER).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0, QueueChildren.STOP).array();
+            for (int c = 0; c < 2; c++)
+            {
+                assertTrue(queue.offerBytes(stop, 0, stop.length, 60, TimeUnit.SECONDS));
+            }
+            for (final JvmProcess consumer : consumerProcesses)
+            {
+                // each consumer checks every message's checksum and each producer's order as it takes them
+                assertTrue(consumer.join(60, TimeUnit.SECONDS), "consumer did not finish: " + consumer.output());
+                assertEquals(0, consumer.exitValue(), consumer.output());
+                consumer.close();
+            }
+            for (int p = 0; p < 2; p++)
+            {
+                final BitSet union = new BitSet();
+                for (int c = 0; c < 2; c++)
+                {
+                    final BitSet seen = BitSet.valueOf(Files.readAllBytes(
+                        tempDir.resolve("consumer-" + c + "-producer-" + p + ".bits")));
+                    assertFalse(union.intersects(seen), "a message of producer " + p + " was delivered twice");
+                    union.or(seen);
+                }
+                assertEquals(union.cardinality(), union.nextClearBit(0),
+                    "producer " + p + "'s messages delivered are not a prefix of its stream: one was lost");
+                if (p == 0)
+                {
+                    assertTrue(union.cardinality() > 20_000, "the killed producer's messages up to RUNNING");
+                }
+                else
+                {
+                    assertEquals(survivorCount, union.cardinality(), "the survivor's messages");
+                }
+            }
+            Await.until("every slot free, the killed producer's included", () ->
+            {
+                assertNull(queue.poll(), "nothing left to take");
+                return queue.remainingCapacity() == 64;
+            }, 10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     @Timeout(60)
-    void shouldDeliverEveryOtherMessageWhenAProducerIsKilledHoldingAClaimedSlot() throws Exception
+    void shouldDeliverEveryOtherMessagePastTheSlotOfAProducerHoldingAClaimAndFreeItWhenTheProducerIsKilled()
+        throws Exception
     {
         try (SharedQueue<String> queue = queue(16, 64);
             JvmProcess producer = child("claimAndHold", "5"))
@@ -124,15 +189,31 @@ class SharedQueueProcessTest
             {
                 assertEquals("p" + i, queue.poll(10, TimeUnit.SECONDS));
             }
-            assertNull(queue.poll(100, TimeUnit.MILLISECONDS), "a live producer's claimed slot holds back the rest");
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals("q" + i, queue.poll(10, TimeUnit.SECONDS),
+                    "another producer's messages are not held back by a live producer's claimed slot");
+            }
+            assertNull(queue.poll(), "the claimed slot is not taken");
+            assertEquals(10, queue.remainingCapacity(),
+                "the live producer's slot (position 5) is still held: producers may claim up to it, a lap on");
 
             producer.kill();
             assertTrue(producer.join(10, TimeUnit.SECONDS));
-            for (int i = 0; i < 5; i++)
+            // a poll that passes the dead producer's slot probes it when due and frees the slot
+            Await.until("the dead producer's slot freed", () ->
             {
-                assertEquals("q" + i, queue.poll(10, TimeUnit.SECONDS), "the dead producer's slot is skipped");
+                assertNull(queue.poll(), "nothing was published in the dead producer's slot");
+                return queue.remainingCapacity() == 16;
+            }, 10, TimeUnit.SECONDS);
+            for (int i = 0; i < 16; i++)
+            {
+                assertTrue(queue.offer("r" + i), "every slot is free again");
             }
-            assertNull(queue.poll());
+            for (int i = 0; i < 16; i++)
+            {
+                assertEquals("r" + i, queue.poll());
+            }
             assertEquals(0, queue.size());
         }
     }

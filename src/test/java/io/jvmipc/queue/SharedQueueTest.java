@@ -360,18 +360,42 @@ class SharedQueueTest
     }
 
     @Test
-    void shouldNotSkipASlotWhoseLiveOwnerIsStillWriting() throws InterruptedException
+    void shouldTakeAnotherProducersMessagePastASlotWhoseLiveOwnerIsStillWriting() throws InterruptedException
     {
         try (SharedQueue<String> consumer = queue("live-claim").openOrCreate();
             SharedQueue<String> producer = queue("live-claim").open())
         {
             final long claim = producer.tryClaim();
             consumer.put("behind the claim");
-            assertNull(consumer.poll(100, TimeUnit.MILLISECONDS), "a live writer's slot must hold the line");
+            assertEquals("behind the claim", consumer.poll(10, TimeUnit.SECONDS),
+                "another producer's message is not held up by a slot still being written");
+            assertNull(consumer.poll(), "the slot being written is not taken before its commit");
             producer.buffer().set(JAVA_BYTE, producer.offset(claim), (byte)'!');
             producer.commit(claim, 1);
-            assertEquals("!", consumer.take());
-            assertEquals("behind the claim", consumer.take());
+            assertEquals("!", consumer.take(), "the late commit is the oldest message now");
+            assertNull(consumer.poll());
+        }
+    }
+
+    @Test
+    void shouldNotTakeAProducersLaterMessageBeforeTheOneItIsStillWriting() throws InterruptedException
+    {
+        try (SharedQueue<String> consumer = queue("own-order").openOrCreate();
+            SharedQueue<String> producer = queue("own-order").open())
+        {
+            final long claim = producer.tryClaim();
+            producer.put("second");
+            consumer.put("other");
+            assertEquals("other", consumer.poll(10, TimeUnit.SECONDS), "another producer's message is taken past both");
+            assertNull(consumer.poll(100, TimeUnit.MILLISECONDS),
+                "a producer's later message waits for the one it is still writing");
+            assertNull(consumer.peek(), "peek agrees with poll");
+            producer.buffer().set(JAVA_BYTE, producer.offset(claim), (byte)'1');
+            producer.commit(claim, 1);
+            assertEquals("1", consumer.peek());
+            assertEquals("1", consumer.take());
+            assertEquals("second", consumer.take());
+            assertNull(consumer.poll());
         }
     }
 
