@@ -7,6 +7,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
 
 import static io.jvmipc.queue.QueueRingStress.CONSUMER_1;
 import static io.jvmipc.queue.QueueRingStress.MAX_MESSAGE;
@@ -140,5 +141,103 @@ public final class QueueRingPassingStress
     {
         final int code = consume(ring);
         return code == 10 + (int)QueueDescriptor.OWNER_MASK ? 7 : code;
+    }
+
+    @JCStressTest
+    @Description("The pass hint under a late commit: producer 2 holds position 0 (claimed before the actors start); "
+        + "producer 1 committed messages 1 and 2 (positions 1, 2) and the consumer took message 1 past the held slot, "
+        + "so the pass hint is 2. Then the consumer takes twice while producer 2 commits message 3 into position 0 "
+        + "and producer 1 commits message 4 (position 3). r1 = 1 if messages 2, 3 and 4 were each taken exactly "
+        + "once, intact, by the consumer or the arbiter's drain, and 2 before 4; r2 = the consumer's first take.")
+    @Outcome(id = {"1, 2", "1, 3"}, expect = ACCEPTABLE,
+        desc = "Every message once; the consumer took message 2 past the held slot, or the late commit first.")
+    @Outcome(expect = FORBIDDEN, desc = "A message lost (the late commit behind a hint), duplicated, torn or out of "
+        + "its producer's order.")
+    @State
+    public static class LateCommitBehindThePassHint
+    {
+        private final QueueRing[] views = QueueRingStress.rings(4, PRODUCER_1, CONSUMER_1, PRODUCER_2);
+        private final long held;
+        private final int before;
+        private int first;
+        private int second;
+
+        public LateCommitBehindThePassHint()
+        {
+            held = views[2].tryClaim();
+            produce(views[0], 1);
+            produce(views[0], 2);
+            before = consume(views[1]);
+        }
+
+        @Actor
+        public void consumer()
+        {
+            first = consumeCollapsed(views[1]);
+            second = consumeCollapsed(views[1]);
+        }
+
+        @Actor
+        public void producers()
+        {
+            write(views[2], held, 3);
+            views[2].commit(held, lengthOf(3));
+            produce(views[0], 4);
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            final String taken = "" + (first == QueueRingStress.BLOCKED ? "" : first)
+                + (second == QueueRingStress.BLOCKED ? "" : second) + drain(views[1]);
+            final String all = taken.replace("0", "");
+            final boolean once = all.length() == 3 && all.contains("2") && all.contains("3") && all.contains("4");
+            r.r1 = held == 0 && before == 1 && once && all.indexOf('2') < all.indexOf('4') ? 1 : QueueRingStress.TORN;
+            r.r2 = first;
+        }
+    }
+
+    @JCStressTest
+    @Description("Two consumers jump past the same held slot: producer 2 holds position 0, messages 1 and 2 are "
+        + "committed at positions 1 and 2, and both consumers take once, each jumping to the pass hint and racing "
+        + "for the slots after it. Then producer 2 commits message 3 and the arbiter drains. r1, r2 = the takes, "
+        + "r3 = the drain.")
+    @Outcome(id = {"1, 2, 3", "2, 1, 3"}, expect = ACCEPTABLE,
+        desc = "Each message taken by exactly one consumer; the late commit is found behind the pass hint.")
+    @Outcome(expect = FORBIDDEN, desc = "A message taken twice, left behind, torn, or a consumer finding nothing while "
+        + "a message was ready for it.")
+    @State
+    public static class TwoConsumersPastAHeldSlot
+    {
+        private final QueueRing[] views = QueueRingStress.rings(4, PRODUCER_1, CONSUMER_1, PRODUCER_2,
+            QueueRingStress.CONSUMER_2);
+        private final long held;
+
+        public TwoConsumersPastAHeldSlot()
+        {
+            held = views[2].tryClaim();
+            produce(views[0], 1);
+            produce(views[0], 2);
+        }
+
+        @Actor
+        public void consumer1(final III_Result r)
+        {
+            r.r1 = consumeCollapsed(views[1]);
+        }
+
+        @Actor
+        public void consumer2(final III_Result r)
+        {
+            r.r2 = consumeCollapsed(views[3]);
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            write(views[2], held, 3);
+            views[2].commit(held, lengthOf(3));
+            r.r3 = held == 0 ? drain(views[1]) : QueueRingStress.TORN;
+        }
     }
 }

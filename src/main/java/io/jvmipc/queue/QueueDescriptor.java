@@ -9,7 +9,10 @@ import io.jvmipc.wait.SignalDescriptor;
  *  +---------------------------------------------------------------+
  *  |  Tail hint (long): next position to produce; CAS forward only ...|    0  (own 128 bytes)
  *  +---------------------------------------------------------------+
- *  |  Head hint (long): next position to consume; CAS forward only ...|  128  (own 128 bytes)
+ *  |  Head hint (long): next position to consume; CAS forward only ...|  128  (own 64 bytes)
+ *  +---------------------------------------------------------------+
+ *  |  Pass hint (long): where a take goes on past the oldest held  ...|  192  (own 64 bytes)
+ *  |  slot; CAS forward only                                         |
  *  +---------------------------------------------------------------+
  *  |  Not-empty signal (consumers sleep on it)                    ...|  256  (SignalDescriptor)
  *  +---------------------------------------------------------------+
@@ -79,6 +82,12 @@ public final class QueueDescriptor
     public static final int TAIL_OFFSET = 0;
     /** Offset of the head hint. */
     public static final int HEAD_OFFSET = TAIL_OFFSET + 128;
+    /**
+     * Offset of the pass hint: while the slot at the head hint is held (being written or leased), every position
+     * after it and before the pass hint is gone, so a take goes on from there (0 in a new queue; it is a hint, see
+     * {@code QueueRing}).
+     */
+    public static final int PASS_OFFSET = HEAD_OFFSET + 64;
     /** Offset of the not-empty signal. */
     public static final int NOT_EMPTY_SIGNAL_OFFSET = HEAD_OFFSET + 128;
     /** Offset of the not-full signal. */

@@ -60,9 +60,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * every scan reaches it: a message committed late, released or recovered is the oldest a taker finds, before newer
  * ones (a released lease keeps its producer's FIFO order, except that messages after it may have been delivered
  * while it was held). The cost: while a slot is held, each take scans from the oldest held slot over the positions
- * taken since (at most the capacity). A take that finds nothing to take after passing held slots names their
+ * taken since, but see the pass hint. A take that finds nothing to take after passing held slots names their
  * owner (or any process, if several) as the one to blame, so that a waiting consumer probes it, a dead writer's
  * slot is freed and a dead holder's message is redelivered.
+ * <p>
+ * <b>The pass hint.</b> Without it, a producer descheduled for a few milliseconds between claim and commit would
+ * make every take scan from its slot over all the positions taken since (thousands). The pass hint S is the
+ * invariant's second half: <i>every position below S is gone for good, except at most one, and that one is the
+ * oldest position not gone</i>. A scan whose first held slot is h (so every position before h is gone, and h is
+ * the oldest one not gone) therefore goes on from max(h + 1, S) without reading the positions in between. Only
+ * such a scan, and only while it has passed no other held slot since the jump, moves S: forward past a position
+ * it finds gone (CAS), or to q + 1 after its plain take of q (a release store; it passed only gone positions from
+ * where it went on). A stale store moves S back, which keeps the invariant; a second held slot, or a lease taken,
+ * leaves S where it is, so no held slot other than the oldest is ever below S. A new queue's S is 0.
  * <p>
  * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
  * page, which a truncation removes first: {@link #tryClaimPredicted()} reads the mapping's last word) in the same
@@ -87,6 +97,7 @@ final class QueueRing
     private final MemorySegment segment;
     private final long tailOffset;
     private final long headOffset;
+    private final long passOffset;
     private final long slotsOffset;
     private final int capacity;
     private final long mask;
@@ -122,6 +133,7 @@ final class QueueRing
         this.segment = segment;
         this.tailOffset = bodyOffset + QueueDescriptor.TAIL_OFFSET;
         this.headOffset = bodyOffset + QueueDescriptor.HEAD_OFFSET;
+        this.passOffset = bodyOffset + QueueDescriptor.PASS_OFFSET;
         this.slotsOffset = bodyOffset + QueueDescriptor.SLOTS_OFFSET;
         this.capacity = capacity;
         this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
@@ -304,12 +316,15 @@ final class QueueRing
     {
         // volatile: only a starting hint; the slot's state word below decides
         long head = (long)LONG.getVolatile(segment, headOffset);
-        // -1 while no WRITING or LEASED slot was passed: from the first one on, the hint stays where it is (see the
-        // class); else the owner of the slots passed, OWNER_MASK if several
+        // -1 while no held slot was passed: from the first one on, the head hint stays where it is (see the class);
+        // else the owner of the slots passed, OWNER_MASK if several
         int heldBy = -1;
         // one bit (entry modulo 64) per writer whose WRITING slot was passed: a READY slot of such a writer may be
         // its later message, which must not overtake the one it is still writing (a false match only waits)
         long passedWriters = 0;
+        // whether this scan jumped from the oldest held slot to the pass hint and has passed nothing held since:
+        // only then may it move the pass hint (see the class)
+        boolean onPassHint = false;
         while (true)
         {
             final long slot = slotOffset(head);
@@ -319,17 +334,8 @@ final class QueueRing
             if (delta == 0)
             {
                 final int state = state(word);
-                if (state == READY)
+                if (state == READY && (passedWriters & writerBit(owner(word))) == 0)
                 {
-                    if ((passedWriters & writerBit(owner(word))) != 0)
-                    {
-                        // the writer of a slot passed wrote this one too: it waits for the older one, and is passed
-                        // like a held slot (other writers' later messages may still be taken)
-                        final int owner = owner(word);
-                        heldBy = heldBy < 0 || heldBy == owner ? owner : (int)OWNER_MASK;
-                        head++;
-                        continue;
-                    }
                     if (maxLength < maxMessageSize)
                     {
                         // acquire: the length is read before the state word is read again below
@@ -356,6 +362,12 @@ final class QueueRing
                             // this scan passed none, and our own is READING
                             LONG.setRelease(segment, headOffset, head + 1);
                         }
+                        else if (!lease && onPassHint)
+                        {
+                            // release, not CAS: a hint; every position from the pass hint to ours was gone when this
+                            // scan passed it, and ours is READING now (a stale store only costs a scan)
+                            LONG.setRelease(segment, passOffset, head + 1);
+                        }
                         return head;
                     }
                     continue;
@@ -364,24 +376,37 @@ final class QueueRing
                 {
                     return nothingAfter(heldBy);
                 }
-                if (state == WRITING || state == LEASED)
+                if (state == WRITING || state == LEASED || state == READY)
                 {
-                    // a message being written (its producer may be descheduled) or held under a lease: later
-                    // messages of other producers are taken past it, and the hint stays at or before it
+                    // held: a message being written (its producer may be descheduled, or dead), one under a lease, or
+                    // a later message of a writer passed. Later messages are taken past it; the hints stay before it
                     final int owner = owner(word);
                     if (state == WRITING)
                     {
                         passedWriters |= writerBit(owner);
                     }
-                    heldBy = heldBy < 0 || heldBy == owner ? owner : (int)OWNER_MASK;
-                    head++;
+                    final boolean oldest = heldBy < 0;
+                    heldBy = oldest || heldBy == owner ? owner : (int)OWNER_MASK;
+                    if (oldest)
+                    {
+                        // the oldest position not gone (everything before it is): every position after it and
+                        // before the pass hint is gone (see the class), so the scan goes on from there
+                        onPassHint = true;
+                        // volatile: only a hint, whose invariant the class states
+                        head = Math.max(head + 1, (long)LONG.getVolatile(segment, passOffset));
+                    }
+                    else
+                    {
+                        onPassHint = false;
+                        head++;
+                    }
                     continue;
                 }
-                head = heldBy < 0 ? advance(headOffset, head) : head + 1;
+                head = passGone(head, heldBy, onPassHint);
             }
             else if (delta > 0)
             {
-                head = heldBy < 0 ? advance(headOffset, head) : head + 1;
+                head = passGone(head, heldBy, onPassHint);
             }
             else
             {
@@ -389,6 +414,16 @@ final class QueueRing
                 return nothingAfter(heldBy);
             }
         }
+    }
+
+    /** The next position for a take's scan after {@code position}, which is gone, moving a hint past it if allowed. */
+    private long passGone(final long position, final int heldBy, final boolean onPassHint)
+    {
+        if (heldBy < 0)
+        {
+            return advance(headOffset, position);
+        }
+        return onPassHint ? Math.max(position + 1, advance(passOffset, position)) : position + 1;
     }
 
     /** The bit of a writer's entry in a set of passed writers (entries modulo 64: a shared bit is a false match). */
