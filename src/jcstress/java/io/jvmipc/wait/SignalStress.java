@@ -187,4 +187,138 @@ public final class SignalStress
             r.r2 = waiterSide.sequence() - key;
         }
     }
+
+    @JCStressTest
+    @Description("One wake per sleep, fallback without membarrier: a bounded signal (a queue's) whose waker takes "
+        + "the full fence. Waiter: prepareWait (read the key, arm \"wake wanted\", register), then read the flag. "
+        + "Waker: set the flag, then signalAll (fence, waiter count, take \"wake wanted\", bump). r1 = the flag the "
+        + "waiter saw, r2 = the sequence minus the waiter's key.")
+    @Outcome(id = {"1, 0", "1, 1"}, expect = ACCEPTABLE, desc = "The waiter saw the flag: it does not sleep.")
+    @Outcome(id = {"0, 1"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The waiter missed the flag; the waker took the arm and moved the sequence past its key.")
+    @Outcome(id = {"0, 0"}, expect = FORBIDDEN, desc = "Lost wake-up: the waiter would sleep (up to the bound).")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class OneWakePerSleepNoLostWakeUp
+    {
+        private final MemorySegment segment = segment();
+        private final Signal waiterSide = new Signal(segment, 0, OWNER_COUNT_OFFSET, true, false);
+        private final Signal wakerSide = new Signal(segment, 0, -1, true, false);
+        private int key;
+
+        @Actor
+        public void waiter(final II_Result r)
+        {
+            key = waiterSide.prepareWait();
+            // acquire: the re-check a real waiter makes of its condition
+            r.r1 = (int)INT.getAcquire(segment, FLAG_OFFSET);
+        }
+
+        @Actor
+        public void waker()
+        {
+            // release: publishing the condition
+            INT.setRelease(segment, FLAG_OFFSET, 1);
+            wakerSide.signalAll();
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            r.r2 = wakerSide.sequence() - key;
+        }
+    }
+
+    @JCStressTest
+    @Description("One wake per sleep, a sleeper that sleeps again after a wake (fallback without membarrier): the "
+        + "waiter registered and a first waker took its \"wake wanted\" and woke it before the actors start. "
+        + "Waiter: rearm (read the key, arm again since it was taken), then read the flag. Waker: set the flag, "
+        + "then signalAll. r1 = the flag the waiter saw, r2 = the sequence minus the waiter's key.")
+    @Outcome(id = {"1, 0", "1, 1"}, expect = ACCEPTABLE, desc = "The waiter saw the flag: it does not sleep.")
+    @Outcome(id = {"0, 1"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "The waiter missed the flag; the waker took the new arm and moved the sequence past its key.")
+    @Outcome(id = {"0, 0"}, expect = FORBIDDEN,
+        desc = "Lost wake-up: the second sleep would not be woken (the first wake took the only arm).")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RearmNoLostWakeUp
+    {
+        private final MemorySegment segment = segment();
+        private final Signal waiterSide = new Signal(segment, 0, OWNER_COUNT_OFFSET, true, false);
+        private final Signal wakerSide = new Signal(segment, 0, -1, true, false);
+        private int key;
+
+        public RearmNoLostWakeUp()
+        {
+            waiterSide.prepareWait();
+            wakerSide.signalAll();
+        }
+
+        @Actor
+        public void waiter(final II_Result r)
+        {
+            key = waiterSide.rearm();
+            // acquire: the re-check
+            r.r1 = (int)INT.getAcquire(segment, FLAG_OFFSET);
+        }
+
+        @Actor
+        public void waker()
+        {
+            // release: publishing the condition
+            INT.setRelease(segment, FLAG_OFFSET, 1);
+            wakerSide.signalAll();
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            r.r2 = wakerSide.sequence() - key;
+        }
+    }
+
+    @JCStressTest
+    @Description("Control for RearmNoLostWakeUp, showing that it can see the lost wake-up it forbids: the waiter "
+        + "takes a new key without arming again (Signal.sequence(), what the strategy did before one wake per "
+        + "sleep), so the waker finds the arm taken and does not wake.")
+    @Outcome(id = {"1, 0", "1, 1"}, expect = ACCEPTABLE, desc = "The waiter saw the flag.")
+    @Outcome(id = {"0, 0"}, expect = ACCEPTABLE_INTERESTING,
+        desc = "Lost wake-up, because the waiter did not arm again: what rearm() prevents.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class WithoutRearmControl
+    {
+        private final MemorySegment segment = segment();
+        private final Signal waiterSide = new Signal(segment, 0, OWNER_COUNT_OFFSET, true, false);
+        private final Signal wakerSide = new Signal(segment, 0, -1, true, false);
+        private int key;
+
+        public WithoutRearmControl()
+        {
+            waiterSide.prepareWait();
+            wakerSide.signalAll();
+        }
+
+        @Actor
+        public void waiter(final II_Result r)
+        {
+            key = waiterSide.sequence();
+            // acquire: the re-check
+            r.r1 = (int)INT.getAcquire(segment, FLAG_OFFSET);
+        }
+
+        @Actor
+        public void waker()
+        {
+            // release: publishing the condition
+            INT.setRelease(segment, FLAG_OFFSET, 1);
+            wakerSide.signalAll();
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            r.r2 = wakerSide.sequence() - key;
+        }
+    }
 }

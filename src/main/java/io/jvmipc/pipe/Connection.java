@@ -554,7 +554,7 @@ public final class Connection<T> implements AutoCloseable
             EndClaim.close(segment, myClaimOffset, claimed);
             for (final Signal signal : allSignals)
             {
-                signal.signalAll();
+                signal.wakeAll();
             }
         }
         catch (final InternalError e)

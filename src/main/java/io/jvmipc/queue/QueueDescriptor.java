@@ -74,9 +74,10 @@ public final class QueueDescriptor
 {
     /**
      * Layout version of a queue's body and parameters (2: parameter 3 holds the codec's identity hash; 3: the state
-     * word has 3 state bits, for LEASED).
+     * word has 3 state bits, for LEASED; 4: a READY word names its writer, the pass hint, and the signals' "wake
+     * wanted" word, which sleepers of an older version would not set).
      */
-    public static final int KIND_VERSION = 3;
+    public static final int KIND_VERSION = 4;
 
     /** Offset of the tail hint. */
     public static final int TAIL_OFFSET = 0;

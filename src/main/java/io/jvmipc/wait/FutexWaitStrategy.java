@@ -86,7 +86,7 @@ public final class FutexWaitStrategy implements WaitStrategy
             return REGISTERED | (signal.prepareWait() & 0xFFFF_FFFFL);
         }
         signal.await((int)state, Math.min(remaining, sliceNanos));
-        return REGISTERED | (signal.sequence() & 0xFFFF_FFFFL);
+        return REGISTERED | (signal.rearm() & 0xFFFF_FFFFL);
     }
 
     @Override

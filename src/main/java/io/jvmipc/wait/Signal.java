@@ -46,6 +46,17 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * condition. A waiter never hangs, and a sleeper costs at most one wake-up per bound (0% CPU). A waiter in a
  * process without membarrier, woken by a fence-free waker in another, relies on the bound alone.
  * <p>
+ * <b>One wake per sleep.</b> On a signal made by {@link #ofFenceFreeWakers}, a woken sleeper stays registered until
+ * it runs; on a busy machine (two cores, four processes) that can take a scheduling slice, and a waker that
+ * entered the kernel for every message meanwhile would cost each message a system call. So a sleeper also sets a
+ * "wake wanted" word when it registers ({@link #prepareWait()}) and again before it sleeps after a wake that took
+ * it ({@link #rearm()}), and a waker that finds waiters enters the kernel only if it is the one that swaps that
+ * word from 1 to 0. No wake-up is lost by that: the sleeper reads its key <em>before</em> it sets the word, so a
+ * waker that takes the word bumps the sequence after the key was read, and the futex wait returns at once; a
+ * waker that finds the word already taken follows the waker that took it, whose bump came after every key read
+ * before the word was set; the sleeper's store of the word is ordered before its re-check by the registration's
+ * barrier (the remote barrier, or the fence the fallback waker takes), as the waiter count is.
+ * <p>
  * Each registration is also counted in a per-process word (the caller's process-table entry), so that when a
  * process dies while registered, the recovery of its entry removes its share and wakers stop entering the kernel
  * for it. A signal made by {@link #of(SharedFile, int, long)} is registered with its file, whose process table
@@ -78,10 +89,14 @@ public final class Signal
     private final MemorySegment segment;
     private final long sequenceOffset;
     private final long waitersOffset;
+    private final long wakeWantedOffset;
     private final long ownerCountOffset;
     private final SharedFile file;
     private final int number;
-    /** Made by a fence-free factory: sleeps are bounded, whether or not this process has membarrier. */
+    /**
+     * Made by a fence-free factory: sleeps are bounded, whether or not this process has membarrier, and wakers wake
+     * once per sleep (the "wake wanted" word, see the class comment).
+     */
     private final boolean bounded;
     /** Wakers skip the store-load fence and sleepers issue the remote barrier (see the class comment). */
     private final boolean fenceFree;
@@ -102,14 +117,25 @@ public final class Signal
     /** As the public constructor, fence-free if asked (jcstress tests: no file). */
     Signal(final MemorySegment segment, final long offset, final long ownerCountOffset, final boolean fenceFree)
     {
+        this(segment, offset, ownerCountOffset, fenceFree, fenceFree && RemoteBarrier.AVAILABLE);
+    }
+
+    /**
+     * As the public constructor, bounded (one wake per sleep, capped sleeps) and fence-free as asked (jcstress
+     * tests: the bounded signal's fallback without membarrier, whatever this kernel has).
+     */
+    Signal(final MemorySegment segment, final long offset, final long ownerCountOffset, final boolean bounded,
+        final boolean fenceFree)
+    {
         this.segment = segment;
         this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
         this.waitersOffset = offset + SignalDescriptor.WAITERS_OFFSET;
+        this.wakeWantedOffset = offset + SignalDescriptor.WAKE_WANTED_OFFSET;
         this.ownerCountOffset = ownerCountOffset;
         this.file = null;
         this.number = -1;
-        this.bounded = fenceFree;
-        this.fenceFree = fenceFree && RemoteBarrier.AVAILABLE;
+        this.bounded = bounded;
+        this.fenceFree = bounded && fenceFree;
     }
 
     private Signal(final SharedFile file, final int number, final long offset, final boolean fenceFree)
@@ -117,6 +143,7 @@ public final class Signal
         this.segment = file.segment();
         this.sequenceOffset = offset + SignalDescriptor.SEQUENCE_OFFSET;
         this.waitersOffset = offset + SignalDescriptor.WAITERS_OFFSET;
+        this.wakeWantedOffset = offset + SignalDescriptor.WAKE_WANTED_OFFSET;
         this.ownerCountOffset = -1;
         this.file = file;
         this.number = number;
@@ -173,6 +200,14 @@ public final class Signal
      */
     public int prepareWait()
     {
+        // volatile, and first on a bounded signal: a waker that takes our "wake wanted" below bumps the sequence
+        // after it, so the key is stale by then and the futex wait returns at once (see the class comment)
+        final int early = bounded ? (int)INT.getVolatile(segment, sequenceOffset) : 0;
+        if (bounded)
+        {
+            // volatile store (ordered before the registration's fence below): the next waker wakes
+            INT.setVolatile(segment, wakeWantedOffset, 1);
+        }
         // full fence (volatile read-modify-write): orders the registration before the caller's re-check. Shared
         // count first: a death before the own count's add leaves the shared count one high, never one low
         INT.getAndAdd(segment, waitersOffset, 1);
@@ -189,7 +224,32 @@ public final class Signal
             RemoteBarrier.tryIssue();
         }
         // volatile: a waker's bump after this read makes the futex wait return at once
-        return (int)INT.getVolatile(segment, sequenceOffset);
+        return bounded ? early : (int)INT.getVolatile(segment, sequenceOffset);
+    }
+
+    /**
+     * For a registered waiter that woke and must sleep again: the key for its next {@link #await(int, long)}. On a
+     * bounded signal it also arms "wake wanted" again if a waker took it (with the registration's barrier, so that
+     * a fence-free waker's publish is visible to the re-check that follows, or its read sees the arm); otherwise
+     * the same as {@link #sequence()}. The caller re-checks its condition after this call.
+     *
+     * @return the sequence to sleep on.
+     */
+    public int rearm()
+    {
+        // volatile, before the arm: as in prepareWait, a waker that takes the arm bumps the sequence after this read
+        final int key = (int)INT.getVolatile(segment, sequenceOffset);
+        // volatile: still armed (by us or a later sleeper) means the next waker still wakes every sleeper
+        if (bounded && (int)INT.getVolatile(segment, wakeWantedOffset) == 0)
+        {
+            // volatile store, then the barrier a registration issues: see prepareWait
+            INT.setVolatile(segment, wakeWantedOffset, 1);
+            if (fenceFree)
+            {
+                RemoteBarrier.tryIssue();
+            }
+        }
+        return key;
     }
 
     /** Deregisters a thread registered by {@link #prepareWait()}. */
@@ -259,10 +319,21 @@ public final class Signal
             return;
         }
         // volatile (a plain load on x86-64): no fence; the sleeper's remote barrier stands in for it (see class doc)
-        if ((int)INT.getVolatile(segment, waitersOffset) > 0)
+        if ((int)INT.getVolatile(segment, waitersOffset) > 0 && takeWakeWanted())
         {
             wakeAll();
         }
+    }
+
+    /**
+     * On a bounded signal, whether this waker is the one to wake: "wake wanted" was armed by a sleeper since the
+     * last wake, and this call took it. Always {@code true} on other signals.
+     */
+    private boolean takeWakeWanted()
+    {
+        // volatile read first (no write while nobody armed it), then an atomic swap: of all wakers, one takes it
+        return !bounded || (int)INT.getVolatile(segment, wakeWantedOffset) != 0 &&
+            (int)INT.getAndSet(segment, wakeWantedOffset, 0) != 0;
     }
 
     /** {@link #signalAll()} where wakers take the store-load fence themselves: the fallback without membarrier. */
@@ -270,7 +341,7 @@ public final class Signal
     {
         // full fence: orders the caller's publishing store before the read of the waiter count (see class doc)
         VarHandle.fullFence();
-        if ((int)INT.getVolatile(segment, waitersOffset) > 0)
+        if ((int)INT.getVolatile(segment, waitersOffset) > 0 && takeWakeWanted())
         {
             wakeAll();
         }

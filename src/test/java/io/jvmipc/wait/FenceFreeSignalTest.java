@@ -107,4 +107,32 @@ class FenceFreeSignalTest
         assertEquals(1L, waiter.get(30, TimeUnit.SECONDS));
         assertTrue(signal.waiters() == 0, "the wait left a registration behind");
     }
+
+    @Test
+    void shouldEnterTheKernelOncePerSleepNotOncePerSignal()
+    {
+        final long wakes = file.slowPathCount(io.jvmipc.file.SlowPath.FUTEX_WAKES);
+        final int key = signal.prepareWait();
+        for (int i = 0; i < 100; i++)
+        {
+            // a registered sleeper that has not run yet: a producer publishing message after message
+            signal.signalAll();
+        }
+        assertEquals(wakes + 1, file.slowPathCount(io.jvmipc.file.SlowPath.FUTEX_WAKES),
+            "one wake for the one sleep, not one per signal");
+        assertNotEquals(key, signal.sequence(), "the one wake moved the sequence past the sleeper's key");
+
+        // the sleeper ran, found nothing for it, and sleeps again: it arms the next wake
+        final int second = signal.rearm();
+        signal.signalAll();
+        signal.signalAll();
+        assertEquals(wakes + 2, file.slowPathCount(io.jvmipc.file.SlowPath.FUTEX_WAKES), "one wake for the second");
+        assertNotEquals(second, signal.sequence());
+
+        // the sleeper gives up: with nobody registered, an armed "wake wanted" left behind costs no wake
+        assertEquals(signal.sequence(), signal.rearm());
+        signal.cancelWait();
+        signal.signalAll();
+        assertEquals(wakes + 2, file.slowPathCount(io.jvmipc.file.SlowPath.FUTEX_WAKES), "no waiter, no wake");
+    }
 }
