@@ -103,6 +103,12 @@ final class Runner
         }
     }
 
+    /** Warm-up messages per MPMC producer: as many as a streaming run's warm-up (5 x the warm-up count). */
+    private int mpmcWarmup()
+    {
+        return options.warmup * 5;
+    }
+
     Outcome runMpmc(final int repetition) throws Exception
     {
         final String runName = repetition + "-mpmc";
@@ -114,13 +120,15 @@ final class Runner
         {
             children.add(new Child("C" + c, jvm(flags, "io.jvmipc.bench.transport.MpmcMain",
                 List.of("role=consumer", "id=" + c, "dir=" + dir, "producers=" + options.mpmcProducers,
-                    "consumers=" + options.mpmcConsumers, "count=" + options.mpmcCount, "size=" + size), null), true));
+                    "consumers=" + options.mpmcConsumers, "count=" + options.mpmcCount, "size=" + size,
+                    "warmup=" + mpmcWarmup()), null), true));
         }
         for (int p = 0; p < options.mpmcProducers; p++)
         {
             children.add(new Child("P" + p, jvm(flags, "io.jvmipc.bench.transport.MpmcMain",
                 List.of("role=producer", "id=" + p, "dir=" + dir, "producers=" + options.mpmcProducers,
-                    "consumers=" + options.mpmcConsumers, "count=" + options.mpmcCount, "size=" + size), null), true));
+                    "consumers=" + options.mpmcConsumers, "count=" + options.mpmcCount, "size=" + size,
+                    "warmup=" + mpmcWarmup()), null), true));
         }
         try
         {

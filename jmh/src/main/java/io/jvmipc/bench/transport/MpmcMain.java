@@ -17,13 +17,20 @@ import java.util.concurrent.TimeUnit;
  * consumer takes messages until it has seen as many end markers as there are producers, checks that each
  * producer's sequence numbers reach it in increasing order (the queue is FIFO per producer), and prints its
  * count, the sum of the sequence numbers and the epoch times of its first and last message, which the harness
- * adds up and checks against producers x count.
+ * adds up and checks against producers x count. Before its {@code count} messages each producer puts
+ * {@code warmup} warm-up messages (marked in the sequence number), which consumers check for order but neither
+ * count nor time: without them the run measured mostly interpreted and C1-compiled code (a 1x1 run of 2M
+ * messages gave 2-3 M msgs/s against the streaming run's 10 M). Times are taken with {@link System#nanoTime()}
+ * per message (no allocation) and turned into epoch times once at the end.
  *
- * <p>Arguments: {@code role=producer|consumer id=N dir=PATH producers=P consumers=C count=N size=BYTES}.
+ * <p>Arguments: {@code role=producer|consumer id=N dir=PATH producers=P consumers=C count=N size=BYTES
+ * [warmup=N]}.
  */
 public final class MpmcMain
 {
     private static final long END = -1;
+    /** Set in the sequence number of a warm-up message. */
+    private static final long WARM_UP = 1L << 62;
 
     private MpmcMain()
     {
@@ -63,6 +70,7 @@ public final class MpmcMain
         final int consumers = Integer.parseInt(options.get("consumers"));
         final long count = Long.parseLong(options.get("count"));
         final int size = Integer.parseInt(options.get("size"));
+        final long warmup = Long.parseLong(options.getOrDefault("warmup", "0"));
         final SharedDirectory directory = SharedDirectory.of(Path.of(options.get("dir")).resolve("jvmipc"));
         try (SharedQueue<byte[]> queue = SharedQueue.builder("mpmc", io.jvmipc.codec.Codecs.bytes())
             .directory(directory)
@@ -83,7 +91,7 @@ public final class MpmcMain
             }
             if (producer)
             {
-                produce(queue, id, count, consumers, size);
+                produce(queue, id, warmup, count, consumers, size);
             }
             else
             {
@@ -110,14 +118,14 @@ public final class MpmcMain
         }
     }
 
-    private static void produce(final SharedQueue<byte[]> queue, final int id, final long count, final int consumers,
-        final int size) throws InterruptedException
+    private static void produce(final SharedQueue<byte[]> queue, final int id, final long warmup, final long count,
+        final int consumers, final int size) throws InterruptedException
     {
         final byte[] message = Messages.filled(size);
         Messages.producer(message, id);
-        for (long i = 0; i < count; i++)
+        for (long i = 0; i < warmup + count; i++)
         {
-            Messages.sequence(message, i);
+            Messages.sequence(message, i < warmup ? WARM_UP | i : i - warmup);
             if (!queue.offerBytes(message, 0, size, 1, TimeUnit.HOURS))
             {
                 throw new IllegalStateException("queue stayed full for an hour");
@@ -136,11 +144,13 @@ public final class MpmcMain
         final byte[] message = new byte[size];
         final long[] last = new long[producers];
         Arrays.fill(last, -1);
+        final long[] lastWarmUp = new long[producers];
+        Arrays.fill(lastWarmUp, -1);
         int ends = 0;
         long received = 0;
         long sequenceSum = 0;
-        Instant first = null;
-        Instant lastAt = null;
+        long first = 0;
+        long lastAt = 0;
         while (ends < producers)
         {
             final int length = queue.pollBytes(message, 0, 1, TimeUnit.HOURS);
@@ -155,22 +165,38 @@ public final class MpmcMain
                 ends++;
                 continue;
             }
-            if (first == null)
+            if (producer < 0 || producer >= producers)
             {
-                first = Instant.now();
+                throw new IllegalStateException("message " + sequence + " of an unknown producer " + producer);
             }
-            if (producer < 0 || producer >= producers || sequence <= last[producer])
+            final boolean warmUp = (sequence & WARM_UP) != 0;
+            final long[] previous = warmUp ? lastWarmUp : last;
+            final long number = sequence & ~WARM_UP;
+            if (number <= previous[producer] || warmUp && last[producer] >= 0)
             {
-                throw new IllegalStateException("producer " + producer + " message " + sequence + " after "
-                    + (producer >= 0 && producer < producers ? last[producer] : -2) + ": out of order or duplicated");
+                throw new IllegalStateException("producer " + producer + (warmUp ? " warm-up" : "") + " message "
+                    + number + " after " + previous[producer] + ": out of order or duplicated");
             }
-            last[producer] = sequence;
+            previous[producer] = number;
+            if (warmUp)
+            {
+                continue;
+            }
+            final long now = System.nanoTime();
+            if (received == 0)
+            {
+                first = now;
+            }
             received++;
-            sequenceSum += sequence;
-            lastAt = Instant.now();
+            sequenceSum += number;
+            lastAt = now;
         }
-        final long firstNanos = first == null ? 0 : first.getEpochSecond() * 1_000_000_000L + first.getNano();
-        final long lastNanos = lastAt == null ? 0 : lastAt.getEpochSecond() * 1_000_000_000L + lastAt.getNano();
+        // nanoTime to epoch, once: the harness compares the times of different consumer processes
+        final Instant end = Instant.now();
+        final long endNanos = System.nanoTime();
+        final long endEpoch = end.getEpochSecond() * 1_000_000_000L + end.getNano();
+        final long firstNanos = received == 0 ? 0 : endEpoch - (endNanos - first);
+        final long lastNanos = received == 0 ? 0 : endEpoch - (endNanos - lastAt);
         System.out.println("@result kind=mpmc size=" + size + " consumer=1 count=" + received + " seqsum=" + sequenceSum
             + " first=" + firstNanos + " last=" + lastNanos);
     }
