@@ -39,9 +39,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * between claim and commit, or dead) or LEASED: it goes on to the later messages. The promise is each producer's
  * FIFO order, not a global one: a READY word keeps its writer's entry (stamped by the commit), and a take that has
  * passed a WRITING slot of that writer passes a later READY slot of the same writer too, as if it were held (if
- * nothing else is taken, the writer is reported as blocking, and the caller tries again). A scan that reads slot p WRITING and slot p + 1 READY may otherwise
- * see both of one producer's messages, the older one committed just after it was read; the check makes this
- * race wait instead of reordering them. The set of passed writers is kept as one bit per entry modulo 64, so a
+ * nothing else is taken, the writer is reported as blocking, and the caller tries again). Without that check a
+ * scan that reads slot p WRITING and then slot p + 1 READY could take one producer's later message first, the
+ * older one having been committed just after the scan read it; with it, that race waits instead. The set of passed writers is kept as one bit per entry modulo 64, so a
  * bit shared by two writers only makes a take wait that need not. Messages of one process's threads through one
  * attachment share its entry, so they do not pass each other either.
  * <p>

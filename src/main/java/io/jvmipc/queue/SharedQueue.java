@@ -53,8 +53,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *       at-least-once delivery: a message whose holder died before its {@code ack} returned may be delivered
  *       again, even if the holder had done its work;</li>
  *   <li>a message whose producer died before its {@code put} returned is never delivered, and its slot does not
- *       block the queue: once the producer's death is detected, the slot is skipped; likewise a slot held by a
- *       dead consumer is freed for producers. Every call that finds a slot owned by another process in its way,
+ *       block the queue: consumers take the other producers' later messages past it at once, and once the
+ *       producer's death is detected the slot is freed for producers; likewise a slot held by a dead consumer is
+ *       freed for producers. Every call that finds a slot owned by another process in its way,
  *       blocking or not and whatever its timeout, probes that owner when the owner is due (at most once per
  *       {@link SharedFile#PROBE_INTERVAL_NANOS} per owner, shared by every thread and call of this process),
  *       so a dead owner is found within that interval of the first such call after its death;</li>

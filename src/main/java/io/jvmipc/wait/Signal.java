@@ -55,7 +55,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * waker that takes the word bumps the sequence after the key was read, and the futex wait returns at once; a
  * waker that finds the word already taken follows the waker that took it, whose bump came after every key read
  * before the word was set; the sleeper's store of the word is ordered before its re-check by the registration's
- * barrier (the remote barrier, or the fence the fallback waker takes), as the waiter count is.
+ * barrier (the remote barrier, or the fence the fallback waker takes), as the waiter count is. A waker killed
+ * between taking the word and its bump leaves the sleepers to the bound once (their next sleep arms the word
+ * again): a delay, not a hang.
  * <p>
  * Each registration is also counted in a per-process word (the caller's process-table entry), so that when a
  * process dies while registered, the recovery of its entry removes its share and wakers stop entering the kernel
