@@ -10,7 +10,8 @@ import java.util.List;
 /** The command-line options of {@link BenchMain}, with the quick defaults and the {@code --full} ones. */
 final class Options
 {
-    List<Transport> transports = new ArrayList<>(EnumSet.allOf(Transport.class));
+    List<Transport> transports = new ArrayList<>(EnumSet.allOf(Transport.class).stream()
+        .filter(transport -> !transport.isProbe()).toList());
     List<Integer> sizes = List.of(32, 256);
     int repetitions = 3;
     // Warm-up long enough for C2 to compile every transport's hot path before anything is measured: with 5k

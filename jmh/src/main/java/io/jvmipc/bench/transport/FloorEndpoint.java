@@ -12,6 +12,11 @@ import java.nio.file.Path;
  * Sending stores the next count with release; receiving spins (busy) or sleeps on the word with a raw
  * futex wait (futex mode, the sender then always calls futex wake) until the count moves. No payload is
  * copied: this is the cost of the hand-off itself, the machine's limit for a transport.
+ * <p>
+ * The two payload probes ({@link #openWithPayload}) spin as the spin floor does, but copy the message: written
+ * before the count and read after it, either in the count's own cache line (from byte 8) or on lines of its own
+ * (from byte 128 of the direction's block), so that their difference is the cost of one more dependent line
+ * transfer per hop.
  *
  * <pre>
  *   0                 128               256
@@ -25,6 +30,9 @@ public final class FloorEndpoint implements Endpoint
     private static final long A_TO_B_OFFSET = 0;
     private static final long B_TO_A_OFFSET = A_TO_B_OFFSET + 128;
     private static final long LENGTH = B_TO_A_OFFSET + 128;
+    /** A payload probe's block per direction: the count, then the payload in its line or from byte 128. */
+    private static final long PAYLOAD_LINE_OFFSET = 8;
+    private static final long PAYLOAD_OWN_LINES_OFFSET = 128;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final long SLEEP_SLICE_NANOS = 1_000_000_000L;
 
@@ -33,16 +41,20 @@ public final class FloorEndpoint implements Endpoint
     private final long outOffset;
     private final long inOffset;
     private final boolean futex;
+    /** Where the payload starts after a count (0: no payload). */
+    private final long payloadOffset;
     private int sent;
     private int received;
 
-    private FloorEndpoint(final MappedRegion region, final boolean sideA, final boolean futex)
+    private FloorEndpoint(final MappedRegion region, final long outOffset, final long inOffset, final boolean futex,
+        final long payloadOffset)
     {
         this.region = region;
         this.segment = region.segment();
-        this.outOffset = sideA ? A_TO_B_OFFSET : B_TO_A_OFFSET;
-        this.inOffset = sideA ? B_TO_A_OFFSET : A_TO_B_OFFSET;
+        this.outOffset = outOffset;
+        this.inOffset = inOffset;
         this.futex = futex;
+        this.payloadOffset = payloadOffset;
     }
 
     /**
@@ -65,12 +77,46 @@ public final class FloorEndpoint implements Endpoint
         {
             Rendezvous.ready(dir, "floor");
         }
-        return new FloorEndpoint(region, sideA, futex);
+        return new FloorEndpoint(region, sideA ? A_TO_B_OFFSET : B_TO_A_OFFSET, sideA ? B_TO_A_OFFSET : A_TO_B_OFFSET,
+            futex, 0);
+    }
+
+    /**
+     * Opens one side of a payload probe (busy spin).
+     *
+     * @param dir the run's directory.
+     * @param sideA true on side A.
+     * @param ownLines true for the payload on lines of its own, false for the payload in the count's line.
+     * @param maxMessageSize the largest message of the run.
+     * @return the endpoint.
+     * @throws Exception if the file cannot be mapped.
+     */
+    public static FloorEndpoint openWithPayload(final Path dir, final boolean sideA, final boolean ownLines,
+        final int maxMessageSize) throws Exception
+    {
+        if (!sideA)
+        {
+            Rendezvous.await(dir, 30_000);
+        }
+        final long payload = ownLines ? PAYLOAD_OWN_LINES_OFFSET : PAYLOAD_LINE_OFFSET;
+        // a block per direction, a multiple of 128 bytes that holds the count and the largest payload
+        final long block = (payload + maxMessageSize + 127) & -128L;
+        final MappedRegion region = MappedRegion.map(dir, "floor", 2 * block, sideA);
+        if (sideA)
+        {
+            Rendezvous.ready(dir, "floor");
+        }
+        return new FloorEndpoint(region, sideA ? 0 : block, sideA ? block : 0, false, payload);
     }
 
     @Override
     public void send(final byte[] message, final int length)
     {
+        if (payloadOffset != 0)
+        {
+            // plain copy: published by the release store of the count below
+            MemorySegment.copy(message, 0, segment, ValueLayout.JAVA_BYTE, outOffset + payloadOffset, length);
+        }
         sent++;
         // release: the count is the whole message, publish it to the other side
         INT.setRelease(segment, outOffset, sent);
@@ -100,6 +146,11 @@ public final class FloorEndpoint implements Endpoint
             {
                 Thread.onSpinWait();
             }
+        }
+        if (payloadOffset != 0)
+        {
+            // plain copy: the acquire of the count above made the payload written before it visible
+            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, inOffset + payloadOffset, into, 0, length);
         }
         received = expected;
     }

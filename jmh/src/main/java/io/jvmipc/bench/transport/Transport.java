@@ -21,6 +21,18 @@ public enum Transport
     FLOOR_SPIN("floor-spin", Flags.JVMIPC, true, false, false),
     /** The same through a raw futex wait/wake: the blocking floor. */
     FLOOR_FUTEX("floor-futex", Flags.JVMIPC, true, false, false),
+    /**
+     * Probe, run only when named: the spin floor carrying the payload in the count's own cache line (the count
+     * written after the payload), the layout of a ring whose reader polls the record's header. Not in the default
+     * set.
+     */
+    FLOOR_PAYLOAD_ONE_LINE("floor-payload-1line", Flags.JVMIPC, true, false, true),
+    /**
+     * Probe, run only when named: the spin floor with the payload on a cache line of its own and the count on
+     * another, the layout of a ring whose reader polls a tail word and then reads the record (the jvmipc Pipe's).
+     * Not in the default set.
+     */
+    FLOOR_PAYLOAD_TWO_LINES("floor-payload-2lines", Flags.JVMIPC, true, false, true),
     /** OS pipe over a child's stdin/stdout, one write + flush per message. */
     OS_PIPE("os-pipe", Flags.NONE, true, true, true),
     /** OS pipe, writes buffered in 64 KiB and flushed when full (streaming only). */
@@ -212,6 +224,8 @@ public enum Transport
             case JVMIPC_PIPE_BLOCK -> JvmipcPipeEndpoint.open(dir, sideA, true, maxMessageSize);
             case FLOOR_SPIN -> FloorEndpoint.open(dir, sideA, false);
             case FLOOR_FUTEX -> FloorEndpoint.open(dir, sideA, true);
+            case FLOOR_PAYLOAD_ONE_LINE -> FloorEndpoint.openWithPayload(dir, sideA, false, maxMessageSize);
+            case FLOOR_PAYLOAD_TWO_LINES -> FloorEndpoint.openWithPayload(dir, sideA, true, maxMessageSize);
             case OS_PIPE, OS_PIPE_BATCHED -> sideA
                 ? OsPipeEndpoint.parent(childCommand, this == OS_PIPE_BATCHED)
                 : OsPipeEndpoint.child(this == OS_PIPE_BATCHED);
@@ -228,6 +242,16 @@ public enum Transport
             case TCP_NETNS -> SocketEndpoint.openTcp(sideA, dir, System.getProperty(HOST_A_PROPERTY));
             case PYTHON_QUEUE, PYTHON_PIPE -> throw new IllegalStateException(id + " runs in python3, not in a JVM");
         };
+    }
+
+    /**
+     * Whether this is a probe that runs only when named with {@code --transports}, not in the default set.
+     *
+     * @return {@code true} for the payload floors.
+     */
+    public boolean isProbe()
+    {
+        return this == FLOOR_PAYLOAD_ONE_LINE || this == FLOOR_PAYLOAD_TWO_LINES;
     }
 
     /** The flag sets. */

@@ -3,20 +3,25 @@ package io.jvmipc.bench.harness;
 import io.jvmipc.bench.transport.Transport;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OptionsTest
 {
     @Test
-    void shouldRunEveryTransportByDefault()
+    void shouldRunEveryTransportButTheProbesByDefault()
     {
         final Options options = Options.parse(new String[0]);
 
-        assertEquals(Transport.values().length, options.transports.size());
+        assertEquals(Arrays.stream(Transport.values()).filter(t -> !t.isProbe()).toList(), options.transports);
+        assertFalse(options.transports.contains(Transport.FLOOR_PAYLOAD_TWO_LINES), "a probe runs only when named");
+        assertEquals(List.of(Transport.FLOOR_PAYLOAD_ONE_LINE),
+            Options.parse(new String[] {"--transports", "floor-payload-1line"}).transports);
         assertEquals(List.of(32, 256), options.sizes);
         assertEquals(3, options.repetitions);
     }
