@@ -19,9 +19,10 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * jcstress tests of the pipe's wake-up handshake ({@link Doorbell}): the sender stores the ring's tail and then
- * reads the waiter count; the sleeper registers and then re-checks the tail. Lost wake-up: the sender sees no
- * waiter and the sleeper sees no tail. As in {@link SignalStress}, the futex sleep is modelled: the sleeper would
+ * jcstress tests of the pipe's wake-up handshake ({@link Doorbell}): the sender publishes a record with a release
+ * store (of the record's check word in the real ring, modelled here by one word called the tail) and then reads
+ * the waiter count; the sleeper registers and then re-checks that word. Lost wake-up: the sender sees no waiter
+ * and the sleeper sees no record. As in {@link SignalStress}, the futex sleep is modelled: the sleeper would
  * sleep while the sequence equals its key after its bump.
  */
 public final class DoorbellStress

@@ -104,11 +104,18 @@ public final class Connection<T> implements AutoCloseable
         this.readSignalOffset = inRing + RingDescriptor.DATA_SIGNAL_OFFSET;
         final boolean sends = duplex || end == End.B;
         final boolean receives = duplex || end == End.A;
-        this.writer = sends ? new RingWriter(segment, outRing, capacity, outData, outSpace) : null;
-        this.reader = receives ?
-            new RingReader(segment, file.path(), inRing, capacity, maxMessage, inData, inSpace) : null;
+        this.writer = sends ?
+            new RingWriter(segment, file.path(), outRing, capacity, ringSeed(file, outRing), outData, outSpace) : null;
+        this.reader = receives ? new RingReader(segment, file.path(), inRing, capacity, maxMessage,
+            ringSeed(file, inRing), inData, inSpace) : null;
         this.readStrategy = new SleeperStrategy(strategy, segment, inRing + RingDescriptor.DATA_SIGNAL_OFFSET);
         this.writeStrategy = new SleeperStrategy(strategy, segment, outRing + RingDescriptor.SPACE_SIGNAL_OFFSET);
+    }
+
+    /** The seed of a ring's check words ({@link RingDescriptor#seed}), from the file's header. */
+    static long ringSeed(final SharedFile file, final long ringOffset)
+    {
+        return RingDescriptor.seed(file.creationTimeMillis(), file.creatorPid(), ringOffset);
     }
 
     /**
@@ -457,7 +464,7 @@ public final class Connection<T> implements AutoCloseable
         ensureCanReceive();
         try
         {
-            final long first = reader.peek();
+            final long first = reader.poll();
             if (first >= 0)
             {
                 // fast path: a whole message is waiting in one record and fits
@@ -773,7 +780,8 @@ public final class Connection<T> implements AutoCloseable
     {
         while (true)
         {
-            long payload = reader.peek();
+            // poll: awaitRecord peeks (reads the tail) before it sleeps
+            long payload = reader.poll();
             if (payload < 0)
             {
                 payload = awaitRecord();
@@ -823,7 +831,8 @@ public final class Connection<T> implements AutoCloseable
         for (int i = 0; i < QUICK_SPINS; i++)
         {
             Thread.onSpinWait();
-            final long payload = reader.peek();
+            // poll: only the line the next record arrives in; the wait loop's attempts peek
+            final long payload = reader.poll();
             if (payload >= 0)
             {
                 return payload;

@@ -28,9 +28,10 @@ public final class PipeDescriptor
 {
     /**
      * Layout version of the pipe body and parameters (2: one 64-bit claim word per end carrying the holder's
-     * generation, and parameter 3 holds the codec's identity hash).
+     * generation, and parameter 3 holds the codec's identity hash; 3: records are published by a check word
+     * the consumer polls, {@link RingDescriptor}).
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Kind parameter: data capacity of each ring. */
     public static final int PARAM_CAPACITY = 0;

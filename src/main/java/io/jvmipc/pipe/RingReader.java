@@ -11,16 +11,18 @@ import java.nio.file.Path;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The consuming side of one ring ({@link RingDescriptor}); one thread at a time. Keeps its own head and a
- * cached copy of the producer's tail, read (with acquire) only when every record below the cached tail has been
- * consumed. Publishes its head with a release store after each record (a plain store on x86; the producer
- * reads that line only when its own cached head shows the ring full), then wakes a producer sleeping for space
- * through a {@link Doorbell}.
+ * The consuming side of one ring ({@link RingDescriptor}); one thread at a time. Keeps its own head and polls
+ * the check word of the record at it (acquire), so a waiting consumer watches the one cache line the next
+ * message arrives in. Reads the producer's tail only when that word does not check, to tell an empty ring from
+ * an overwritten record ({@link #peek()}; {@link #poll()} skips that). Publishes its head with a release store
+ * after each record (a plain store on x86; the producer reads that line only when its own cached head shows
+ * the ring full), then wakes a producer sleeping for space through a {@link Doorbell}.
  * <p>
- * <b>Nothing read from the ring is trusted.</b> The tail, and each record's length and info word, are checked
- * against the pipe's own limits before use (see {@link #peek()}): a record that the pipe's writer could not have
- * written is reported as a {@link CorruptFileException} naming the file and the record's position, and never
- * makes a receiver allocate more than the pipe's maximum message length.
+ * <b>Nothing read from the ring is trusted.</b> A record is used only if its check word matches its position
+ * and header; the tail, and each record's length and info word, are checked against the pipe's own limits before
+ * use (see {@link #peek()}): a record that the pipe's writer could not have written is reported as a
+ * {@link CorruptFileException} naming the file and the record's position, and never makes a receiver allocate
+ * more than the pipe's maximum message length.
  */
 final class RingReader
 {
@@ -36,15 +38,20 @@ final class RingReader
     private final int maxFragment;
     private final int maxMessage;
     private final int mask;
+    private final long seed;
     private final Signal dataSignal;
     private final Doorbell producerBell;
     private long head;
-    private long cachedTail;
     private int length;
     private int info;
 
+    /**
+     * Takes over the consuming side at what was consumed.
+     *
+     * @throws CorruptFileException if the stored head is not on a record boundary.
+     */
     RingReader(final MemorySegment segment, final Path path, final long ringOffset, final int capacity,
-        final int maxMessage, final Signal dataSignal, final Signal spaceSignal)
+        final int maxMessage, final long seed, final Signal dataSignal, final Signal spaceSignal)
     {
         this.segment = segment;
         this.path = path;
@@ -56,11 +63,15 @@ final class RingReader
         this.maxFragment = RingDescriptor.maxFragment(capacity);
         this.maxMessage = maxMessage;
         this.mask = capacity - 1;
+        this.seed = seed;
         this.dataSignal = dataSignal;
         this.producerBell = new Doorbell(segment, spaceSignal, ringOffset + RingDescriptor.SPACE_SIGNAL_OFFSET);
         // acquire: a reader taking over a dead one's end continues from what it consumed
         this.head = (long)LONG.getAcquire(segment, headOffset);
-        this.cachedTail = head;
+        if ((head & (RingDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            throw corrupt("an impossible head");
+        }
     }
 
     /**
@@ -76,41 +87,67 @@ final class RingReader
     /**
      * Finds the next record, skipping padding. Afterwards {@link #length()} and {@link #info()} describe it.
      * <p>
-     * Checks, before anything is used: the tail is aligned and at most one ring ahead of the head; a padding
-     * record fills exactly the rest of the data; any other record lies below the tail and within the data,
-     * carries at most {@link RingDescriptor#maxFragment(int)} bytes, and its info word is
-     * {@link RingDescriptor#CONTINUATION} or a message length of at most the pipe's maximum that is either its
-     * own length or (for a message the writer had to split) more than one fragment, with a full first fragment.
+     * Checks, before anything is used: the record's check word matches its position and header (else, if the
+     * tail is ahead of the head, the record was published and then overwritten); the tail is aligned, and
+     * neither more than a ring ahead of the head nor more than half a ring behind it (it lags the last published
+     * record by at most one record and its padding); a padding record fills exactly the rest of the data; any
+     * other record lies within the data, carries at most {@link RingDescriptor#maxFragment(int)} bytes, and its
+     * info word is {@link RingDescriptor#CONTINUATION} or a message length of at most the pipe's maximum that is
+     * either its own length or (for a message the writer had to split) more than one fragment, with a full first
+     * fragment.
      *
      * @return the segment offset of its payload, or -1 if the ring is empty.
-     * @throws CorruptFileException if the tail or a record header is impossible (the file was overwritten).
+     * @throws CorruptFileException if the tail or a record is impossible (the file was overwritten).
      */
     long peek()
     {
+        return find(true);
+    }
+
+    /**
+     * {@link #peek()} for a consumer that polls in a tight loop and will call {@link #peek()} before it sleeps:
+     * does not read the tail when the check word at the head does not match, so that the loop reads only the line
+     * the next record arrives in. An overwritten record then looks like an empty ring, until the next
+     * {@link #peek()}.
+     *
+     * @return the segment offset of the next record's payload, or -1 if none is published (or it was
+     *         overwritten).
+     * @throws CorruptFileException if a published record is impossible.
+     */
+    long poll()
+    {
+        return find(false);
+    }
+
+    private long find(final boolean checkTail)
+    {
         while (true)
         {
-            if (head == cachedTail)
+            final int index = (int)head & mask;
+            final long record = dataOffset + index;
+            // acquire: the header and payload were written before the check word that publishes them
+            long check = (long)LONG.getAcquire(segment, record + RingDescriptor.CHECK_FIELD);
+            long header = segment.get(JAVA_LONG, record + RingDescriptor.HEADER_FIELD);
+            if (check != RingDescriptor.check(seed, head, header))
             {
-                // acquire: records below the tail are fully written
-                cachedTail = (long)LONG.getAcquire(segment, tailOffset);
-                if (head == cachedTail)
+                if (!checkTail || !tailAhead())
                 {
                     return -1;
                 }
-                if (cachedTail - head < RingDescriptor.HEADER_LENGTH || cachedTail - head > capacity ||
-                    ((cachedTail | head) & (RingDescriptor.ALIGNMENT - 1)) != 0)
+                // the tail was stored after the check word of every record below it: look again
+                check = (long)LONG.getAcquire(segment, record + RingDescriptor.CHECK_FIELD);
+                header = segment.get(JAVA_LONG, record + RingDescriptor.HEADER_FIELD);
+                if (check != RingDescriptor.check(seed, head, header))
                 {
-                    throw corrupt("an impossible tail " + cachedTail + " for head " + head);
+                    throw corrupt("a record below the tail whose check word " + Long.toHexString(check) +
+                        " does not match its header " + Long.toHexString(header));
                 }
             }
-            final int index = (int)head & mask;
-            final long header = segment.get(JAVA_LONG, dataOffset + index);
             final int recordPayload = (int)header;
             final int recordInfo = (int)(header >> 32);
-            final long available = cachedTail - head;
             if (recordInfo == RingDescriptor.PADDING)
             {
-                if (recordPayload != capacity - index - RingDescriptor.HEADER_LENGTH || capacity - index > available)
+                if (recordPayload != capacity - index - RingDescriptor.HEADER_LENGTH)
                 {
                     throw corrupt(recordPayload, recordInfo);
                 }
@@ -118,15 +155,29 @@ final class RingReader
                 continue;
             }
             if (recordPayload < 0 || recordPayload > maxFragment ||
-                RingDescriptor.recordLength(recordPayload) > Math.min(available, capacity - index) ||
-                !(recordInfo == RingDescriptor.CONTINUATION ? recordPayload > 0 : validFirst(recordPayload, recordInfo)))
+                RingDescriptor.recordLength(recordPayload) > capacity - index ||
+                !(recordInfo == RingDescriptor.CONTINUATION ? recordPayload > 0 :
+                    validFirst(recordPayload, recordInfo)))
             {
                 throw corrupt(recordPayload, recordInfo);
             }
             length = recordPayload;
             info = recordInfo;
-            return dataOffset + index + RingDescriptor.HEADER_LENGTH;
+            return record + RingDescriptor.HEADER_LENGTH;
         }
+    }
+
+    /** Whether the producer's tail is ahead of the head; checks it is one the producer could have stored. */
+    private boolean tailAhead()
+    {
+        // acquire: records below the tail are published
+        final long tail = (long)LONG.getAcquire(segment, tailOffset);
+        final long ahead = tail - head;
+        if (ahead > capacity || ahead < -(capacity / 2) || (tail & (RingDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            throw corrupt("an impossible tail " + tail + " for head " + head);
+        }
+        return ahead > 0;
     }
 
     /** The first record of a message: the whole message, or a full first fragment of a longer one. */
@@ -155,8 +206,8 @@ final class RingReader
 
     private CorruptFileException corrupt(final int recordPayload, final int recordInfo)
     {
-        return corrupt("an impossible record (length " + recordPayload + ", info " + recordInfo + ", tail " +
-            cachedTail + "; at most " + maxFragment + " bytes per record, " + maxMessage + " per message)");
+        return corrupt("an impossible record (length " + recordPayload + ", info " + recordInfo + "; at most " +
+            maxFragment + " bytes per record, " + maxMessage + " per message)");
     }
 
     private CorruptFileException corrupt(final String what)

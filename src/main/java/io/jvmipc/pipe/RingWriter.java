@@ -1,17 +1,20 @@
 package io.jvmipc.pipe;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.wait.Doorbell;
 import io.jvmipc.wait.Signal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The producing side of one ring ({@link RingDescriptor}); one thread at a time. Keeps its own copy of the
  * tail and a cached copy of the consumer's head, so it reads the head (a cache line the consumer writes) only
- * when the cached value shows too little space.
+ * when the cached value shows too little space. Publishes each record by a release store of its check word, then
+ * stores the tail.
  * <p>
  * Wakes a sleeping consumer through a {@link Doorbell} (a read of the waiter count, and at most one system call
  * per sleep).
@@ -27,15 +30,23 @@ final class RingWriter
     private final int capacity;
     private final int mask;
     private final int maxFragment;
+    private final long seed;
     private final Signal dataSignal;
     private final Signal spaceSignal;
     private final Doorbell consumerBell;
     private long tail;
     private long cachedHead;
     private long pendingRecord;
+    /** Ring position of a padding record the pending record needs first, or -1. */
+    private long pendingPadding = -1;
 
-    RingWriter(final MemorySegment segment, final long ringOffset, final int capacity, final Signal dataSignal,
-        final Signal spaceSignal)
+    /**
+     * Takes over the producing side at what is published.
+     *
+     * @throws CorruptFileException if the stored tail is one no writer of this ring could have stored.
+     */
+    RingWriter(final MemorySegment segment, final Path path, final long ringOffset, final int capacity,
+        final long seed, final Signal dataSignal, final Signal spaceSignal)
     {
         this.segment = segment;
         this.tailOffset = ringOffset + RingDescriptor.TAIL_OFFSET;
@@ -44,13 +55,64 @@ final class RingWriter
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxFragment = RingDescriptor.maxFragment(capacity);
+        this.seed = seed;
         this.dataSignal = dataSignal;
         this.spaceSignal = spaceSignal;
         this.consumerBell = new Doorbell(segment, dataSignal, ringOffset + RingDescriptor.DATA_SIGNAL_OFFSET);
-        // acquire: a writer taking over a dead one's end continues from what it published
-        this.tail = (long)LONG.getAcquire(segment, tailOffset);
         // acquire: the consumer's progress so far
         this.cachedHead = (long)LONG.getAcquire(segment, headOffset);
+        // acquire: a writer taking over a dead one's end continues from what it published
+        final long storedTail = (long)LONG.getAcquire(segment, tailOffset);
+        // the tail may lag the head: the consumer may have taken records a dead writer published beyond it
+        if ((storedTail & (RingDescriptor.ALIGNMENT - 1)) != 0 || Math.abs(storedTail - cachedHead) > capacity)
+        {
+            throw new CorruptFileException(path, "has an impossible tail " + storedTail + " for head " + cachedHead +
+                " in the pipe ring at file offset " + ringOffset + ", ring position " + storedTail);
+        }
+        this.tail = publishedEnd(storedTail);
+    }
+
+    /**
+     * The end of what is published, from a stored {@code tail}: a producer that died between publishing a record
+     * (its check word) and storing the tail left that record, and the padding before it, beyond the tail. Steps
+     * over every record whose check word matches, as the consumer would, and stores the end it found (release).
+     * Stops at the first record that does not check (never written in this lap, or given up unpublished), at a
+     * header the writer could not have written, and a ring's capacity beyond the consumer's head. Records the
+     * consumer has already taken keep their check words, so the steps also lead past a head that ran ahead of
+     * the stored tail.
+     */
+    private long publishedEnd(final long storedTail)
+    {
+        long position = storedTail;
+        while (position - cachedHead < capacity)
+        {
+            final int index = (int)position & mask;
+            final long record = dataOffset + index;
+            // acquire: the record's header and payload were written before its check word
+            final long check = (long)LONG.getAcquire(segment, record + RingDescriptor.CHECK_FIELD);
+            final long header = segment.get(JAVA_LONG, record + RingDescriptor.HEADER_FIELD);
+            if (check != RingDescriptor.check(seed, position, header))
+            {
+                break;
+            }
+            final int length = (int)header;
+            final int toEnd = capacity - index;
+            final boolean padding = (int)(header >> 32) == RingDescriptor.PADDING;
+            final int recordLength = padding ? toEnd : RingDescriptor.recordLength(length);
+            if (padding ? length != toEnd - RingDescriptor.HEADER_LENGTH :
+                length < 0 || length > maxFragment || recordLength > toEnd ||
+                position + recordLength - cachedHead > capacity)
+            {
+                break;
+            }
+            position += recordLength;
+        }
+        if (position != storedTail)
+        {
+            // release: as after a commit
+            LONG.setRelease(segment, tailOffset, position);
+        }
+        return position;
     }
 
     /**
@@ -107,9 +169,13 @@ final class RingWriter
             }
         }
         long record = dataOffset + index;
+        pendingPadding = -1;
         if (recordLength > toEnd)
         {
-            segment.set(JAVA_LONG, record, header(toEnd - RingDescriptor.HEADER_LENGTH, RingDescriptor.PADDING));
+            // written now, published by commit just before the record: a claim given up leaves nothing visible
+            segment.set(JAVA_LONG, record + RingDescriptor.HEADER_FIELD,
+                RingDescriptor.header(toEnd - RingDescriptor.HEADER_LENGTH, RingDescriptor.PADDING));
+            pendingPadding = position;
             position += toEnd;
             record = dataOffset;
         }
@@ -126,10 +192,25 @@ final class RingWriter
      */
     void commit(final long payloadOffset, final int length, final int info)
     {
-        segment.set(JAVA_LONG, payloadOffset - RingDescriptor.HEADER_LENGTH, header(length, info));
+        final long record = payloadOffset - RingDescriptor.HEADER_LENGTH;
+        final long header = RingDescriptor.header(length, info);
+        segment.set(JAVA_LONG, record + RingDescriptor.HEADER_FIELD, header);
+        if (pendingPadding >= 0)
+        {
+            final long padding = dataOffset + ((int)pendingPadding & mask);
+            final long paddingHeader = segment.get(JAVA_LONG, padding + RingDescriptor.HEADER_FIELD);
+            // release: publishes the padding, before the record after it (records are published in ring order)
+            LONG.setRelease(segment, padding + RingDescriptor.CHECK_FIELD,
+                RingDescriptor.check(seed, pendingPadding, paddingHeader));
+            pendingPadding = -1;
+        }
+        // release: publishes the header and payload written above (plain store on x86, no fence); the consumer
+        // polls this word
+        LONG.setRelease(segment, record + RingDescriptor.CHECK_FIELD,
+            RingDescriptor.check(seed, pendingRecord, header));
         final long newTail = pendingRecord + RingDescriptor.recordLength(length);
         tail = newTail;
-        // release: publishes the header and payload written above (plain store on x86, no fence)
+        // release: after the check word, so the tail never runs ahead of what is published
         LONG.setRelease(segment, tailOffset, newTail);
     }
 
@@ -148,11 +229,5 @@ final class RingWriter
     {
         // acquire: the consumer's latest progress
         return (long)LONG.getAcquire(segment, headOffset) != tail;
-    }
-
-    private static long header(final int length, final int info)
-    {
-        // little-endian (x86_64, aarch64): length at +0, info at +4
-        return (length & 0xFFFF_FFFFL) | ((long)info << 32);
     }
 }

@@ -9,10 +9,13 @@
  * <p>
  * <b>Hot path.</b> A send claims space against a cached copy of the consumer's head (the head's cache line is
  * read only when the cache shows too little room), writes header and payload with plain stores and publishes
- * with one release store of the tail: no fence and no allocation per message ({@link io.jvmipc.pipe.RingWriter}).
- * A receive reads the tail with acquire only when everything below its cached copy is consumed, copies the
- * payload, and publishes its head with a release store ({@link io.jvmipc.pipe.RingReader}). Every message is
- * visible to the reader as soon as its send returns.
+ * with one release store of the record's check word, then stores the tail: no fence and no allocation per
+ * message ({@link io.jvmipc.pipe.RingWriter}). A receive polls the check word at its head with acquire (a word
+ * that matches the head's position and the header beside it, so a word left from an earlier lap never does), so
+ * a waiting receiver watches only the cache line its next message arrives in; records start on cache lines, and
+ * a message of up to 48 bytes arrives in one line transfer. It copies the payload and publishes its head with a
+ * release store ({@link io.jvmipc.pipe.RingReader}). Every message is visible to the reader as soon as its send
+ * returns.
  * <p>
  * <b>Wake-ups.</b> A waker (sender after a publish, receiver after consuming) reads the sleeper signal's waiter
  * count, and enters the kernel only if it is non-zero and its last wake has been used
@@ -42,14 +45,16 @@
  * and scheduling delay, whatever the timeout and however the caller loops; {@code poll()} without a timeout
  * makes no system call and so no probe. The recovery of a dead entry (run by the file, restartable) removes its
  * waiter registrations, marks any end it held DIED by a CAS that expects its own generation, and wakes every
- * sleeper. A message whose send returned is delivered unless the receiving process dies while receiving it (a
+ * sleeper. A sender killed between publishing a record and storing the tail leaves that record beyond the tail;
+ * the process taking its end over steps over every published record first, so nothing published is overwritten
+ * or skipped. A message whose send returned is delivered unless the receiving process dies while receiving it (a
  * receiver taking over the dead one's end then receives it again); a large message whose sender died part-way
  * is discarded.
  * <p>
- * <b>Bad input.</b> Nothing read from the ring is trusted: the tail and every record's length and info word are
- * checked against the pipe's capacity, fragment size and maximum message length before use, and a record the
- * writer could not have written is a {@link io.jvmipc.file.CorruptFileException} naming the file and the
- * position; a receiver never allocates more than the maximum message length. A file truncated under a live
+ * <b>Bad input.</b> Nothing read from the ring is trusted: a record is used only if its check word matches; a
+ * record below the tail that does not match, an impossible tail, and a record whose length or info word exceeds
+ * the pipe's capacity, fragment size or maximum message length are each a
+ * {@link io.jvmipc.file.CorruptFileException} naming the file and the position; a receiver never allocates more than the maximum message length. A file truncated under a live
  * process makes every method throw a {@link io.jvmipc.file.SharedObjectException} naming the file;
  * {@code close()} always completes.
  * <p>

@@ -60,6 +60,24 @@ class PipeBadRecordTest
         }
     }
 
+    /**
+     * Rewrites the check word of the record at file offset {@code record} (ring position {@code position} of ring
+     * A to B) to match its header, as only someone who knows the ring's seed could: the record then passes as
+     * published, and the reader's own limits must refuse it.
+     */
+    private void forge(final Path path, final long record, final long position)
+    {
+        try (SharedFile file = SharedFile.map(path, ObjectKind.PIPE, PipeDescriptor.VERSION,
+            SharedFile.OpenMode.OPEN, null))
+        {
+            final long ring = file.bodyOffset() + PipeDescriptor.ringOffset(End.A, CAPACITY);
+            final long seed = Connection.ringSeed(file, ring);
+            final long header = file.segment().get(JAVA_LONG, record + RingDescriptor.HEADER_FIELD);
+            file.segment().set(JAVA_LONG, record + RingDescriptor.CHECK_FIELD, RingDescriptor.check(seed, position,
+                header));
+        }
+    }
+
     private Pipe<byte[]> open(final String name)
     {
         return Pipe.builder(name).directory(SharedDirectory.of(tempDir)).capacity(CAPACITY).open();
@@ -72,20 +90,31 @@ class PipeBadRecordTest
         assertTrue(e.getMessage().contains("position"), e.getMessage());
     }
 
-    /** The message-length (info) word of a 5-byte message replaced by {@code info}; a second message follows. */
+    /**
+     * The message-length (info) word of a 5-byte message replaced by {@code info}; a second message follows. Once
+     * with the check word left as it was (the record no longer checks, and the tail shows it published), once with
+     * a forged check word (the record's limits refuse it).
+     */
     private void assertMessageLengthRefused(final String name, final int info) throws Exception
     {
-        try (Pipe<byte[]> pipe = open(name))
+        for (final boolean forged : new boolean[] {false, true})
         {
-            final Path path = pipe.a().path();
-            pipe.a().sendBytes(new byte[] {1, 2, 3, 4, 5});
-            pipe.a().sendBytes(new byte[] {6});
-            overwrite(path, firstRecord(path) + RingDescriptor.INFO_FIELD, info);
-            assertCorrupt(path, () -> pipe.b().recv());
-            assertCorrupt(path, () -> pipe.b().recvBytes());
-            assertCorrupt(path, () -> pipe.b().recvBytesInto(new byte[1 << 20]));
-            assertCorrupt(path, () -> pipe.b().poll(0, TimeUnit.MILLISECONDS));
-            assertCorrupt(path, () -> Connection.wait(List.of(pipe.b()), 0, TimeUnit.MILLISECONDS));
+            try (Pipe<byte[]> pipe = open(name + forged))
+            {
+                final Path path = pipe.a().path();
+                pipe.a().sendBytes(new byte[] {1, 2, 3, 4, 5});
+                pipe.a().sendBytes(new byte[] {6});
+                overwrite(path, firstRecord(path) + RingDescriptor.INFO_FIELD, info);
+                if (forged)
+                {
+                    forge(path, firstRecord(path), 0);
+                }
+                assertCorrupt(path, () -> pipe.b().recv());
+                assertCorrupt(path, () -> pipe.b().recvBytes());
+                assertCorrupt(path, () -> pipe.b().recvBytesInto(new byte[1 << 20]));
+                assertCorrupt(path, () -> pipe.b().poll(0, TimeUnit.MILLISECONDS));
+                assertCorrupt(path, () -> Connection.wait(List.of(pipe.b()), 0, TimeUnit.MILLISECONDS));
+            }
         }
     }
 
@@ -126,26 +155,35 @@ class PipeBadRecordTest
     {
         for (final int length : new int[] {1 << 30, Integer.MAX_VALUE, -1, RingDescriptor.maxFragment(CAPACITY) + 8})
         {
-            try (Pipe<byte[]> pipe = open("length" + length))
+            for (final boolean forged : new boolean[] {false, true})
             {
-                final Path path = pipe.a().path();
-                pipe.a().sendBytes(new byte[] {1, 2, 3, 4, 5});
-                // length and info together, as a writer would write a single-record message of that length
-                overwriteLong(path, firstRecord(path), (length & 0xFFFF_FFFFL) | ((long)length << 32));
-                assertCorrupt(path, () -> pipe.b().recvBytes());
-                assertCorrupt(path, () -> pipe.b().poll());
+                try (Pipe<byte[]> pipe = open("length" + length + forged))
+                {
+                    final Path path = pipe.a().path();
+                    pipe.a().sendBytes(new byte[] {1, 2, 3, 4, 5});
+                    // length and info together, as a writer would write a single-record message of that length
+                    overwriteLong(path, firstRecord(path) + RingDescriptor.HEADER_FIELD,
+                        RingDescriptor.header(length, length));
+                    if (forged)
+                    {
+                        forge(path, firstRecord(path), 0);
+                    }
+                    assertCorrupt(path, () -> pipe.b().recvBytes());
+                    assertCorrupt(path, () -> pipe.b().poll());
+                }
             }
         }
     }
 
     @Test
-    void shouldRefuseARecordThatReachesPastThePublishedTail() throws Exception
+    void shouldRefuseAPublishedRecordWhoseHeaderNoLongerMatchesItsCheckWord() throws Exception
     {
         try (Pipe<byte[]> pipe = open("pasttail"))
         {
             final Path path = pipe.a().path();
             pipe.a().sendBytes(new byte[] {1, 2, 3, 4, 5});
-            overwriteLong(path, firstRecord(path), 900L | (900L << 32));
+            overwriteLong(path, firstRecord(path) + RingDescriptor.HEADER_FIELD, RingDescriptor.header(900, 900));
+            // the check word no longer matches, and the tail shows the record published
             assertCorrupt(path, () -> pipe.b().recvBytes());
         }
     }
@@ -159,7 +197,10 @@ class PipeBadRecordTest
             pipe.a().sendBytes(new byte[] {1});
             overwriteLong(path, firstRecord(path) - RingDescriptor.DATA_OFFSET + RingDescriptor.TAIL_OFFSET,
                 3L * CAPACITY);
+            // the published record checks, so it is received; the tail is read when the next record does not
+            assertArrayEquals(new byte[] {1}, pipe.b().recvBytes());
             assertCorrupt(path, () -> pipe.b().recvBytes());
+            assertCorrupt(path, () -> pipe.b().poll());
         }
     }
 

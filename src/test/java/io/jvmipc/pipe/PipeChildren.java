@@ -161,6 +161,28 @@ final class PipeChildren
     }
 
     /**
+     * Sends messages 0, 1, 2, ... on end B until killed: message i is i as 8 big-endian bytes followed by i % 50
+     * bytes of value (byte)i, so records of several lengths wrap the ring with padding. Prints "STREAMING" once it
+     * holds the end.
+     */
+    public static final class CountingSender
+    {
+        public static void main(final String[] args) throws Exception
+        {
+            final Connection<byte[]> connection = attachB(args);
+            System.out.println("STREAMING");
+            final byte[] message = new byte[8 + 49];
+            for (long i = 0; ; i++)
+            {
+                final int extra = (int)(i % 50);
+                java.nio.ByteBuffer.wrap(message).putLong(0, i);
+                java.util.Arrays.fill(message, 8, 8 + extra, (byte)i);
+                connection.sendBytes(message, 0, 8 + extra);
+            }
+        }
+    }
+
+    /**
      * Races to take over end B of pipe args[1] from the process args[2] (its pid) that holds it: attaches again and
      * again until it succeeds, or until it has been refused args[3] times because another process (not args[2])
      * holds the end. Prints "TRYING" after its first refusal. The winner prints "WON", sends args[4] one-byte

@@ -426,6 +426,68 @@ class PipeProcessTest
         }
     }
 
+    @Test
+    void shouldLoseNothingWhenASenderIsKilledMidStreamAndItsEndTakenOver() throws Exception
+    {
+        // the sender is killed at whatever instant it is at, also between publishing a record and storing the ring's
+        // tail; the process taking its end over must neither overwrite a published record nor write where the
+        // receiver does not look. Three kills, each at a different point of the stream.
+        for (int round = 0; round < 3; round++)
+        {
+            final String name = "midstream" + round;
+            try (Connection<byte[]> a = connectA(name, 4096);
+                JvmProcess sender = ChildJvms.startMain(PipeChildren.CountingSender.class, tempDir.toString(), name))
+            {
+                assertTrue(sender.awaitOutput("STREAMING", 30, TimeUnit.SECONDS), sender.output());
+                try (JvmProcess racer = ChildJvms.startMain(PipeChildren.TakeoverRacer.class, tempDir.toString(),
+                    name, Long.toString(sender.pid()), "100", "200"))
+                {
+                    assertTrue(racer.awaitOutput("TRYING", 30, TimeUnit.SECONDS), racer.output());
+                    final byte[] buffer = new byte[64];
+                    long expected = 0;
+                    final long killAt = 5_000 + 7_919L * round;
+                    int fromTakeover = 0;
+                    while (fromTakeover < 200)
+                    {
+                        if (expected == killAt)
+                        {
+                            sender.kill();
+                        }
+                        final int length;
+                        try
+                        {
+                            length = a.recvBytesInto(buffer);
+                        }
+                        catch (final EOFException e)
+                        {
+                            // the killed sender's end is DIED until the racer takes it: look again
+                            continue;
+                        }
+                        if (length == 1)
+                        {
+                            assertEquals((byte)fromTakeover, buffer[0], "takeover message " + fromTakeover);
+                            fromTakeover++;
+                            continue;
+                        }
+                        assertEquals(0, fromTakeover, "a killed sender's message after the takeover's");
+                        final long value = java.nio.ByteBuffer.wrap(buffer).getLong(0);
+                        assertEquals(expected, value, "message of the killed sender");
+                        assertEquals(8 + (int)(expected % 50), length, "length of message " + expected);
+                        for (int i = 8; i < length; i++)
+                        {
+                            assertEquals((byte)expected, buffer[i], "byte " + i + " of message " + expected);
+                        }
+                        expected++;
+                    }
+                    assertTrue(expected > killAt, "the sender was killed after " + killAt + " messages");
+                    assertTrue(racer.awaitOutput("SENT", 30, TimeUnit.SECONDS), racer.output());
+                    assertFalse(a.poll(20, TimeUnit.MILLISECONDS));
+                    racer.kill();
+                }
+            }
+        }
+    }
+
     /** Waits until the child has registered to sleep on the ring {@code sender} writes (or fails the test). */
     private static void awaitRegistered(final Connection<byte[]> sender, final JvmProcess child)
     {
