@@ -50,15 +50,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>
  * The kind's state ({@link ObjectReport#state()}), per kind:
  * <ul>
- *   <li>QUEUE: {@code capacity}, {@code maxMessageSize}, {@code slotLength}, {@code codec}, {@code head} and
- *       {@code tail} (hints), {@code size} (messages between them), {@code slots} (of the window between head and
+ *   <li>QUEUE: {@code capacity}, {@code maxMessageSize}, {@code slotLength}, {@code codec}, {@code head},
+ *       {@code tail} and {@code passHint} (hints), {@code size} (messages between head and tail), {@code slots} (of the window between head and
  *       tail: {@code ready}, {@code writing}, {@code reading}, {@code gaps}), {@code slotOwners} (entries writing or
  *       reading a slot, with the count);</li>
  *   <li>JOINABLE_QUEUE: {@code unfinished}, {@code queue} (the companion queue's name), and per entry
  *       {@code taken}/{@code putting} in {@code entries};</li>
  *   <li>PIPE: {@code capacity}, {@code duplex}, {@code maxMessage}, {@code codec}, {@code ends} (A and B: state,
  *       holder entry, holder generation, {@code holderAlive}) and {@code rings} (aToB, bToA: head, tail,
- *       depth bytes);</li>
+ *       depth bytes; the stored tail may lag the last record published by one record);</li>
  *   <li>VALUE: {@code type}, {@code value}; ARRAY: {@code type}, {@code length}, {@code first} (up to 16
  *       elements); SHARED_MEMORY: nothing beyond the body length;</li>
  *   <li>LOCK, REENTRANT_LOCK: {@code held}, {@code holderEntry}, {@code holderPid}, {@code holderAlive},
@@ -211,7 +211,8 @@ public final class ObjectInspector
             // acquire: counts and futex words live processes change; a diagnostic read
             signals.add(new SignalReport(s, signalNames[s],
                 (int)INT.getAcquire(segment, signalOffsets[s] + SignalDescriptor.WAITERS_OFFSET),
-                (int)INT.getAcquire(segment, signalOffsets[s] + SignalDescriptor.SEQUENCE_OFFSET)));
+                (int)INT.getAcquire(segment, signalOffsets[s] + SignalDescriptor.SEQUENCE_OFFSET),
+                (int)INT.getAcquire(segment, signalOffsets[s] + SignalDescriptor.WAKE_WANTED_OFFSET)));
         }
         final Map<String, Object> state = new LinkedHashMap<>();
         final Long depth = kindState(file, entries, state);
@@ -461,6 +462,7 @@ public final class ObjectInspector
         final long end = queue.end(head);
         state.put("head", head);
         state.put("tail", queue.tail());
+        state.put("passHint", queue.passHint());
         int ready = 0;
         int writing = 0;
         int reading = 0;
@@ -697,6 +699,13 @@ public final class ObjectInspector
         {
             // acquire: a hint; each slot's state decides
             return (long)LONG.getAcquire(file.segment(), file.bodyOffset() + QueueDescriptor.TAIL_OFFSET);
+        }
+
+        /** The pass hint: where a take that passes the oldest held slot goes on (see QueueRing). */
+        long passHint()
+        {
+            // acquire: a hint; each slot's state decides
+            return (long)LONG.getAcquire(file.segment(), file.bodyOffset() + QueueDescriptor.PASS_OFFSET);
         }
 
         /** The end of the window from {@code head}: the tail hint read after it, clamped to one lap. */
