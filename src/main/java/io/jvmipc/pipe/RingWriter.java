@@ -64,7 +64,8 @@ final class RingWriter
         // acquire: a writer taking over a dead one's end continues from what it published
         final long storedTail = (long)LONG.getAcquire(segment, tailOffset);
         // the tail may lag the head: the consumer may have taken records a dead writer published beyond it
-        if ((storedTail & (RingDescriptor.ALIGNMENT - 1)) != 0 || Math.abs(storedTail - cachedHead) > capacity)
+        final long ahead = storedTail - cachedHead;
+        if ((storedTail & (RingDescriptor.ALIGNMENT - 1)) != 0 || ahead > capacity || ahead < -capacity)
         {
             throw new CorruptFileException(path, "has an impossible tail " + storedTail + " for head " + cachedHead +
                 " in the pipe ring at file offset " + ringOffset + ", ring position " + storedTail);

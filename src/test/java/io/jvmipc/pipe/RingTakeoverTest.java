@@ -202,6 +202,9 @@ class RingTakeoverTest
             e.getMessage());
         segment.set(JAVA_LONG, RingDescriptor.TAIL_OFFSET, 8);
         assertThrows(CorruptFileException.class, this::writer);
+        // aligned, but its distance to the head overflows: Math.abs of it would be negative and pass
+        segment.set(JAVA_LONG, RingDescriptor.TAIL_OFFSET, Long.MIN_VALUE);
+        assertThrows(CorruptFileException.class, this::writer);
     }
 
     @Test
