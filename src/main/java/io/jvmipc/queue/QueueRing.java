@@ -494,7 +494,8 @@ final class QueueRing
     /**
      * The oldest position whose message is published, scanning from the head past slots already taken or freed
      * (gaps: aborted claims, failed encodes, recovered dead producers), held under a lease, or being written,
-     * exactly as {@link #tryTake(int)} does, but without taking anything or moving the head.
+     * exactly as {@link #tryTake(int)} does (from the oldest held slot on, from the pass hint), but without taking
+     * anything or moving a hint.
      *
      * @return the position, {@link #NONE} if nothing is published before the first unwritten slot, or blocked by
      *         the writer of a slot passed (as {@link #tryTake(int)} reports it).
@@ -504,6 +505,7 @@ final class QueueRing
         long position = head();
         int writer = -1;
         long passedWriters = 0;
+        boolean passedHeld = false;
         while (true)
         {
             // volatile: as in tryTake, the slot's state word decides
@@ -522,6 +524,15 @@ final class QueueRing
             else if (delta == 0 && state == FREE || delta < 0)
             {
                 return writer < 0 ? NONE : BLOCKED_BASE - writer;
+            }
+            if (!passedHeld && delta == 0 && (state == WRITING || state == LEASED))
+            {
+                // the oldest position not gone, as in tryTake: every position after it and before the pass hint is
+                // gone (see the class), so the scan goes on from there instead of reading each of them.
+                // Volatile: only a hint, whose invariant the class states
+                passedHeld = true;
+                position = Math.max(position + 1, (long)LONG.getVolatile(segment, passOffset));
+                continue;
             }
             position++;
         }

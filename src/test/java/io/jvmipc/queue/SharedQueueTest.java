@@ -400,6 +400,37 @@ class SharedQueueTest
     }
 
     @Test
+    void shouldPeekFromThePassHintPastAHeldSlotAndKeepEachProducersOrder() throws InterruptedException
+    {
+        try (SharedQueue<String> consumer = queue("peek-pass").openOrCreate();
+            SharedQueue<String> producer = queue("peek-pass").open())
+        {
+            final long claim = producer.tryClaim();
+            for (int i = 1; i <= 4; i++)
+            {
+                consumer.put("m" + i);
+            }
+            for (int i = 1; i <= 3; i++)
+            {
+                assertEquals("m" + i, consumer.poll(10, TimeUnit.SECONDS));
+            }
+            // the takes past the held slot moved the pass hint; peek goes on from it, as poll does
+            producer.put("later");
+            assertEquals("m4", consumer.peek());
+            assertEquals("m4", consumer.poll());
+            assertNull(consumer.peek(), "the holder's later message waits for the one it is still writing");
+            assertNull(consumer.poll());
+            producer.buffer().set(JAVA_BYTE, producer.offset(claim), (byte)'0');
+            producer.commit(claim, 1);
+            assertEquals("0", consumer.peek());
+            assertEquals("0", consumer.take());
+            assertEquals("later", consumer.peek());
+            assertEquals("later", consumer.take());
+            assertNull(consumer.peek());
+        }
+    }
+
+    @Test
     void shouldWakeBlockedConsumerFromAnotherThread() throws Exception
     {
         try (SharedQueue<String> q = queue("wake").create())
