@@ -198,8 +198,12 @@ final class RingWriter
         segment.set(JAVA_LONG, record + RingDescriptor.HEADER_FIELD, header);
         if (pendingPadding >= 0)
         {
-            final long padding = dataOffset + ((int)pendingPadding & mask);
-            final long paddingHeader = segment.get(JAVA_LONG, padding + RingDescriptor.HEADER_FIELD);
+            final int paddingIndex = (int)pendingPadding & mask;
+            final long padding = dataOffset + paddingIndex;
+            // the header claim wrote, computed again rather than read back: the writer trusts the ring no more
+            // than the reader does
+            final long paddingHeader = RingDescriptor.header(capacity - paddingIndex - RingDescriptor.HEADER_LENGTH,
+                RingDescriptor.PADDING);
             // release: publishes the padding, before the record after it (records are published in ring order)
             LONG.setRelease(segment, padding + RingDescriptor.CHECK_FIELD,
                 RingDescriptor.check(seed, pendingPadding, paddingHeader));

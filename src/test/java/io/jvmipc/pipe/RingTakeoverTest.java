@@ -182,6 +182,22 @@ class RingTakeoverTest
     }
 
     @Test
+    void shouldPublishThePaddingItComputedNotWhatTheRingHoldsAtCommit()
+    {
+        final RingWriter writer = writer();
+        final RingReader reader = reader();
+        fillToTheEnd(writer, reader);
+        final long padding = RingDescriptor.DATA_OFFSET + (tail() & (CAPACITY - 1));
+        final long payload = writer.claim(900);
+        // the padding's header overwritten between claim and commit (a third party writing into the file)
+        segment.set(JAVA_LONG, padding + RingDescriptor.HEADER_FIELD, RingDescriptor.header(8, 8));
+        MemorySegment.copy(message(5, 900), 0, segment, JAVA_BYTE, payload, 900);
+        writer.commit(payload, 900, 900);
+        // the overwritten header no longer checks, and the tail shows it published: reported, not misread
+        assertThrows(CorruptFileException.class, () -> receive(reader, segment));
+    }
+
+    @Test
     void shouldTakeOverAnEmptyRingAtTheStoredTail()
     {
         final RingWriter first = writer();
