@@ -51,9 +51,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The kind's state ({@link ObjectReport#state()}), per kind:
  * <ul>
  *   <li>QUEUE: {@code capacity}, {@code maxMessageSize}, {@code slotLength}, {@code codec}, {@code head},
- *       {@code tail} and {@code passHint} (hints), {@code size} (messages between head and tail), {@code slots} (of the window between head and
- *       tail: {@code ready}, {@code writing}, {@code reading}, {@code gaps}), {@code slotOwners} (entries writing or
- *       reading a slot, with the count);</li>
+ *       {@code tail} and {@code passHint} (hints), {@code size} (messages between head and tail), {@code slots}
+ *       (of the window between head and tail: {@code ready}, {@code writing}, {@code reading}, {@code gaps}),
+ *       {@code slotOwners} (entries writing or reading a slot, with the count);</li>
  *   <li>JOINABLE_QUEUE: {@code unfinished}, {@code queue} (the companion queue's name), and per entry
  *       {@code taken}/{@code putting} in {@code entries};</li>
  *   <li>PIPE: {@code capacity}, {@code duplex}, {@code maxMessage}, {@code codec}, {@code ends} (A and B: state,

@@ -10,8 +10,10 @@ import java.util.Map;
  * @param name       what waits on it, e.g. {@code "notEmpty"}.
  * @param waiters    threads registered to sleep on it, over all processes.
  * @param sequence   the futex word, bumped by every wake that found a waiter.
- * @param wakeWanted the "wake wanted" word: 1 while a registered sleeper waits for a waker to enter the kernel
- *                   for it, 0 once one did (used by the queue's and the pipe's signals; 0 on the others).
+ * @param wakeWanted the "wake wanted" word of a queue's signal: 1 once a sleeper armed it, 0 once a waker took
+ *                   it and entered the kernel (it may stay 1 after a sleeper left without being woken: the next
+ *                   waker then wakes nobody, once). A pipe's sleepers arm it too, but its wakers go by the
+ *                   doorbell instead; always 0 on the other kinds.
  */
 public record SignalReport(int number, String name, int waiters, int sequence, int wakeWanted)
 {
