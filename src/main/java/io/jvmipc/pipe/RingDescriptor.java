@@ -143,6 +143,29 @@ public final class RingDescriptor
         return (length & 0xFFFF_FFFFL) | ((long)info << 32);
     }
 
+    /**
+     * The ring bytes a record at {@code index} with header word {@code header} takes, if its length is one the
+     * writer could have written there: the rest of the data for a padding record whose length fills exactly that,
+     * else {@link #recordLength(int)} of a payload from 0 to {@code maxFragment} bytes that fits before the end.
+     * Checks nothing of the info word beyond padding (the consumer checks message lengths).
+     *
+     * @param header      the record's header word.
+     * @param index       its offset in the data.
+     * @param capacity    data capacity.
+     * @param maxFragment the ring's {@link #maxFragment(int)}.
+     * @return the bytes it takes, or -1 if its length is impossible.
+     */
+    static int extent(final long header, final int index, final int capacity, final int maxFragment)
+    {
+        final int length = (int)header;
+        final int toEnd = capacity - index;
+        if ((int)(header >> 32) == PADDING)
+        {
+            return length == toEnd - HEADER_LENGTH ? toEnd : -1;
+        }
+        return length >= 0 && length <= maxFragment && recordLength(length) <= toEnd ? recordLength(length) : -1;
+    }
+
     /** A bijective 64-bit mix (the finalizer of MurmurHash3): every input bit affects every output bit. */
     private static long mix(final long value)
     {

@@ -145,19 +145,17 @@ final class RingReader
             }
             final int recordPayload = (int)header;
             final int recordInfo = (int)(header >> 32);
+            final int extent = RingDescriptor.extent(header, index, capacity, maxFragment);
+            if (extent < 0)
+            {
+                throw corrupt(recordPayload, recordInfo);
+            }
             if (recordInfo == RingDescriptor.PADDING)
             {
-                if (recordPayload != capacity - index - RingDescriptor.HEADER_LENGTH)
-                {
-                    throw corrupt(recordPayload, recordInfo);
-                }
-                head += capacity - index;
+                head += extent;
                 continue;
             }
-            if (recordPayload < 0 || recordPayload > maxFragment ||
-                RingDescriptor.recordLength(recordPayload) > capacity - index ||
-                !(recordInfo == RingDescriptor.CONTINUATION ? recordPayload > 0 :
-                    validFirst(recordPayload, recordInfo)))
+            if (recordInfo == RingDescriptor.CONTINUATION ? recordPayload == 0 : !validFirst(recordPayload, recordInfo))
             {
                 throw corrupt(recordPayload, recordInfo);
             }

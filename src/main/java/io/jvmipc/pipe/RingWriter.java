@@ -96,13 +96,8 @@ final class RingWriter
             {
                 break;
             }
-            final int length = (int)header;
-            final int toEnd = capacity - index;
-            final boolean padding = (int)(header >> 32) == RingDescriptor.PADDING;
-            final int recordLength = padding ? toEnd : RingDescriptor.recordLength(length);
-            if (padding ? length != toEnd - RingDescriptor.HEADER_LENGTH :
-                length < 0 || length > maxFragment || recordLength > toEnd ||
-                position + recordLength - cachedHead > capacity)
+            final int recordLength = RingDescriptor.extent(header, index, capacity, maxFragment);
+            if (recordLength < 0 || position + recordLength - cachedHead > capacity)
             {
                 break;
             }

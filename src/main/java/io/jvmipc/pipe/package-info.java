@@ -54,9 +54,9 @@
  * <b>Bad input.</b> Nothing read from the ring is trusted: a record is used only if its check word matches; a
  * record below the tail that does not match, an impossible tail, and a record whose length or info word exceeds
  * the pipe's capacity, fragment size or maximum message length are each a
- * {@link io.jvmipc.file.CorruptFileException} naming the file and the position; a receiver never allocates more than the maximum message length. A file truncated under a live
- * process makes every method throw a {@link io.jvmipc.file.SharedObjectException} naming the file;
- * {@code close()} always completes.
+ * {@link io.jvmipc.file.CorruptFileException} naming the file and the position; a receiver never allocates more
+ * than the maximum message length. A file truncated under a live process makes every method throw a
+ * {@link io.jvmipc.file.SharedObjectException} naming the file; {@code close()} always completes.
  * <p>
  * <b>Large messages.</b> Records carry at most a quarter of the ring; longer messages (up to the pipe's maximum,
  * 64 MiB by default, 1 GiB at most) are sent as a first record holding the total length followed by continuation
