@@ -36,9 +36,8 @@ final class RingWriter
     private final Doorbell consumerBell;
     private long tail;
     private long cachedHead;
+    /** Ring position of the record claimed last: the tail, or the next lap's start when claim put padding at the tail. */
     private long pendingRecord;
-    /** Ring position of a padding record the pending record needs first, or -1. */
-    private long pendingPadding = -1;
 
     /**
      * Takes over the producing side at what is published.
@@ -165,13 +164,11 @@ final class RingWriter
             }
         }
         long record = dataOffset + index;
-        pendingPadding = -1;
         if (recordLength > toEnd)
         {
             // written now, published by commit just before the record: a claim given up leaves nothing visible
             segment.set(JAVA_LONG, record + RingDescriptor.HEADER_FIELD,
                 RingDescriptor.header(toEnd - RingDescriptor.HEADER_LENGTH, RingDescriptor.PADDING));
-            pendingPadding = position;
             position += toEnd;
             record = dataOffset;
         }
@@ -191,9 +188,10 @@ final class RingWriter
         final long record = payloadOffset - RingDescriptor.HEADER_LENGTH;
         final long header = RingDescriptor.header(length, info);
         segment.set(JAVA_LONG, record + RingDescriptor.HEADER_FIELD, header);
-        if (pendingPadding >= 0)
+        if (pendingRecord != tail)
         {
-            final int paddingIndex = (int)pendingPadding & mask;
+            // claim wrote a padding record at the tail first
+            final int paddingIndex = (int)tail & mask;
             final long padding = dataOffset + paddingIndex;
             // the header claim wrote, computed again rather than read back: the writer trusts the ring no more
             // than the reader does
@@ -201,8 +199,7 @@ final class RingWriter
                 RingDescriptor.PADDING);
             // release: publishes the padding, before the record after it (records are published in ring order)
             LONG.setRelease(segment, padding + RingDescriptor.CHECK_FIELD,
-                RingDescriptor.check(seed, pendingPadding, paddingHeader));
-            pendingPadding = -1;
+                RingDescriptor.check(seed, tail, paddingHeader));
         }
         // release: publishes the header and payload written above (plain store on x86, no fence); the consumer
         // polls this word
