@@ -36,7 +36,10 @@ final class RingWriter
     private final Doorbell consumerBell;
     private long tail;
     private long cachedHead;
-    /** Ring position of the record claimed last: the tail, or the next lap's start when claim put padding at the tail. */
+    /**
+     * Ring position of the record claimed last: the tail, or the next lap's start when claim put padding at the
+     * tail.
+     */
     private long pendingRecord;
 
     /**
