@@ -161,7 +161,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /**
      * Whether this attachment's last claim found room at its first attempt: only then does the next claim start
      * with the blind CAS ({@link QueueRing#tryClaimPredicted()}); on a queue that stays full it would pull the
-     * slot's line away from the consumer reading it. A heuristic: a plain field, racy between threads by design.
+     * slot's line away from the consumer reading it. A heuristic: a plain field, racy between threads by design,
+     * and written only when it changes: the consumers' threads of this process read the fields beside it.
      */
     private boolean roomSeen = true;
 
@@ -1942,7 +1943,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private long firstClaim()
     {
         final long result = roomSeen ? ring.tryClaimPredicted() : ring.tryClaim();
-        roomSeen = result >= 0;
+        final boolean room = result >= 0;
+        if (room != roomSeen)
+        {
+            // stored only when it changes: a store on every claim keeps this object's line bouncing between a
+            // producer thread and a consumer thread of one process that share the queue (it cut their throughput
+            // to a third, QueueContendedBenchmark.spsc)
+            roomSeen = room;
+        }
         return result;
     }
 
