@@ -77,7 +77,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * codec that throws, and for {@link #abort(long)}.
  * <p>
  * <b>Allocation</b>: the byte paths ({@link #offerBytes}, {@link #pollBytes}, {@link #tryClaim()} /
- * {@link #commit}, {@link #poll(MessageHandler)}) allocate nothing per message.
+ * {@link #commit}, {@link #poll(MessageHandler)}, and the batches {@link #fill(MessageWriter, int)} and
+ * {@link #drain(MessageHandler, int)}) allocate nothing per message.
  * <p>
  * <b>Collection views and removal</b>: {@link #iterator()} is weakly consistent (it returns messages that were
  * in the queue at some point while it ran, and never throws {@link java.util.ConcurrentModificationException});
@@ -500,6 +501,155 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         {
             throw file.faulted(e);
         }
+    }
+
+    /**
+     * Writes up to {@code limit} messages into the queue in place, in order, while there is room: each slot is
+     * claimed, handed to {@code writer}, and published as soon as the call returns, so consumers that spin or poll
+     * take it at once; sleeping consumers are signalled once, after the batch (one waker check per batch, not one
+     * per message), so keep the writer quick. If this process dies inside a batch, every message it published
+     * stays, and sleeping consumers find them at their next wake-up, within the wait strategy's sleep slice
+     * ({@link io.jvmipc.wait.FutexWaitStrategy#sliceNanos()}); the slot it was writing is skipped once its death is
+     * detected. Never blocks; probes a due slot owner in the way, as {@link #tryClaim()}. The counterpart of
+     * {@link #drain(MessageHandler, int)}.
+     *
+     * @param writer writes each message during its call, and returns its length.
+     * @param limit  the most messages to write, at least 0.
+     * @return how many were published: fewer than {@code limit} if the queue filled up or {@code writer} ended
+     *         the batch.
+     * @throws IllegalArgumentException if {@code limit} is negative.
+     * @throws MessageTooLargeException if {@code writer} returns a length above {@link #maxMessageSize()}: that
+     *                                  slot is given back, the messages before it stay published.
+     * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
+    public int fill(final MessageWriter writer, final int limit)
+    {
+        if (!checkFill(writer, limit))
+        {
+            return 0;
+        }
+        try
+        {
+            return fillFrom(claimNow(), writer, limit);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /**
+     * As {@link #fill(MessageWriter, int)}, but waits up to the timeout for room for the first message; the rest
+     * of the batch is written while there is room, without waiting.
+     *
+     * @param writer  writes each message during its call, and returns its length.
+     * @param limit   the most messages to write, at least 0.
+     * @param timeout how long to wait for room for the first message; zero or less means not at all.
+     * @param unit    the timeout's unit.
+     * @return how many were published; 0 if the queue stayed full up to the timeout.
+     * @throws InterruptedException     if interrupted while waiting for room (nothing was written).
+     * @throws IllegalArgumentException if {@code limit} is negative.
+     * @throws MessageTooLargeException as {@link #fill(MessageWriter, int)}.
+     * @throws IllegalStateException    if this queue is closed in this process.
+     * @throws io.jvmipc.file.SharedObjectException if the file was truncated or replaced under this process.
+     */
+    public int fill(final MessageWriter writer, final int limit, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        final long timeoutNanos = WaitStrategy.timeoutNanos(timeout, unit);
+        if (!checkFill(writer, limit))
+        {
+            return 0;
+        }
+        try
+        {
+            return fillFrom(awaitClaim(timeoutNanos), writer, limit);
+        }
+        catch (final InternalError e)
+        {
+            throw file.faulted(e);
+        }
+    }
+
+    /** Checks a fill's arguments and that this queue is open: {@code false} if there is nothing to write. */
+    private boolean checkFill(final MessageWriter writer, final int limit)
+    {
+        Objects.requireNonNull(writer, "writer");
+        if (limit < 0)
+        {
+            throw new IllegalArgumentException(file.path() + ": negative fill limit " + limit);
+        }
+        file.ensureOpen();
+        return limit > 0;
+    }
+
+    /** Writes and publishes messages from an open claim (or none, if {@code claim} is negative) on; see fill. */
+    private int fillFrom(final long first, final MessageWriter writer, final int limit)
+    {
+        int published = 0;
+        try
+        {
+            long claim = first;
+            while (claim >= 0)
+            {
+                final int length = writeClaimed(writer, claim);
+                if (length < 0)
+                {
+                    break;
+                }
+                ring.commit(claim, length);
+                if (++published == limit)
+                {
+                    break;
+                }
+                claim = claimNow();
+            }
+        }
+        finally
+        {
+            if (published > 0)
+            {
+                notEmpty.signalAll();
+            }
+        }
+        return published;
+    }
+
+    /**
+     * Has {@code writer} write the message of an open claim: its length, or -1 if it wrote none (the slot is given
+     * back). The slot is given back too when the writer throws or returns a length that does not fit.
+     */
+    private int writeClaimed(final MessageWriter writer, final long claim)
+    {
+        final int length;
+        try
+        {
+            length = writer.write(slots, ring.messageOffset(claim) - ring.slotsOffset(), maxMessageSize);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            giveBack(claim);
+            throw e;
+        }
+        if (length < 0)
+        {
+            giveBack(claim);
+            return -1;
+        }
+        if (length > maxMessageSize)
+        {
+            giveBack(claim);
+            throw new MessageTooLargeException(file.path().toString(), length, maxMessageSize);
+        }
+        return length;
+    }
+
+    /** Gives a claim of this call back unused, and wakes producers waiting for room. */
+    private void giveBack(final long claim)
+    {
+        ring.abort(claim);
+        notFull.signalAll();
     }
 
     /**
@@ -2017,6 +2167,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             result = WaitLoop.await(file, notEmpty, waitStrategy, limit, limitedTake, timeoutNanos, true);
         }
         return WaitLoop.isWait(result) ? -1 : result;
+    }
+
+    /** The consumers registered as sleeping on the not-empty signal (for tests: to start work once they sleep). */
+    int sleepingConsumers()
+    {
+        return notEmpty.waiters();
     }
 
     /** The queue's file (for tests: its process table and probes). */

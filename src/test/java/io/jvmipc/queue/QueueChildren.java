@@ -4,6 +4,8 @@ import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -76,6 +78,62 @@ public final class QueueChildren
                 }
                 if (seq == announceAt)
                 {
+                    System.out.println("RUNNING");
+                }
+            }
+        }
+        System.out.println("PRODUCED " + count);
+    }
+
+    /**
+     * As {@link #produce(String[])}, writing the messages in place in batches of 16 with
+     * {@link SharedQueue#fill(MessageWriter, int, long, TimeUnit)}. With a sixth argument "hang", the writer's call
+     * for message {@code announceAt} prints RUNNING and never returns (the claim stays held, for a kill -9).
+     */
+    public static void produceFilling(final String[] args) throws InterruptedException
+    {
+        final int producer = Integer.parseInt(args[2]);
+        final int count = Integer.parseInt(args[3]);
+        final int announceAt = args.length > 4 ? Integer.parseInt(args[4]) : -1;
+        final byte[] buffer = new byte[256];
+        final CRC32C crc = new CRC32C();
+        final boolean hang = args.length > 5 && args[5].equals("hang");
+        final int[] next = {0};
+        final MessageWriter writer = (slots, offset, maxLength) ->
+        {
+            if (next[0] == count)
+            {
+                return -1;
+            }
+            if (hang && next[0] == announceAt)
+            {
+                System.out.println("RUNNING");
+                try
+                {
+                    new CountDownLatch(1).await();
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while holding the claim", e);
+                }
+            }
+            final int length = fill(buffer, producer, next[0]++, crc);
+            MemorySegment.copy(buffer, 0, slots, ValueLayout.JAVA_BYTE, offset, length);
+            return length;
+        };
+        try (SharedQueue<String> queue = attach(args[0], args[1]))
+        {
+            boolean announced = false;
+            while (next[0] < count)
+            {
+                if (queue.fill(writer, 16, 60, TimeUnit.SECONDS) == 0 && next[0] < count)
+                {
+                    throw new IllegalStateException("queue stayed full for 60 s at message " + next[0]);
+                }
+                if (!hang && !announced && announceAt >= 0 && next[0] > announceAt)
+                {
+                    announced = true;
                     System.out.println("RUNNING");
                 }
             }

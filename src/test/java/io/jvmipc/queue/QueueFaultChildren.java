@@ -50,6 +50,9 @@ public final class QueueFaultChildren
         checks.faults("offerBytes(timeout)", path, () -> q.offerBytes(new byte[] {1}, 0, 1, 1,
             TimeUnit.MILLISECONDS));
         checks.faults("tryClaim", path, q::tryClaim);
+        checks.faults("fill", path, () -> q.fill((buffer, offset, maxLength) -> 0, 1));
+        checks.faults("fill(timeout)", path, () -> q.fill((buffer, offset, maxLength) -> 0, 1, 1,
+            TimeUnit.MILLISECONDS));
         checks.completes("close", q::close);
         checks.report();
     }
@@ -82,6 +85,9 @@ public final class QueueFaultChildren
         checks.faults("offerBytes(timeout)", path, () -> q.offerBytes(new byte[] {1}, 0, 1, 1,
             TimeUnit.MILLISECONDS));
         checks.faults("tryClaim", path, q::tryClaim);
+        checks.faults("fill", path, () -> q.fill((buffer, offset, maxLength) -> 0, 1));
+        checks.faults("fill(timeout)", path, () -> q.fill((buffer, offset, maxLength) -> 0, 1, 1,
+            TimeUnit.MILLISECONDS));
         checks.mayFault("offset", path, () -> q.offset(claim));
         checks.faults("commit", path, () -> q.commit(claim, 1));
         checks.faults("abort", path, () -> q.abort(abortClaim));

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -113,6 +114,25 @@ class SharedQueueProcessTest
     void shouldDeliverTheSurvivorsStreamAndAPrefixOfAProducerKilledMidStreamExactlyOnceInOrderToTwoConsumers()
         throws Exception
     {
+        killAProducerMidStream("produce");
+    }
+
+    @Test
+    @Timeout(300)
+    void shouldDeliverAPrefixOfAProducerKilledMidBatchWhileFillingExactlyOnceInOrderAndFreeItsSlot() throws Exception
+    {
+        // the victim writes in batches of 16 (fill) and is killed inside its writer's call for message 20,000,
+        // holding that claim, with the messages of the batch before it published and not yet signalled
+        killAProducerMidStream("produceFilling", "hang");
+    }
+
+    /**
+     * Producer 0 runs {@code victimMethod} until killed -9 (after its message 20,000, or with "hang" in the writer's
+     * call for it), producer 1 sends 200,000; two consumers check checksums and each producer's order, and every
+     * slot is free at the end.
+     */
+    private void killAProducerMidStream(final String victimMethod, final String... victimArgs) throws Exception
+    {
         final int survivorCount = 200_000;
         try (SharedQueue<String> queue = queue(64, 256))
         {
@@ -121,7 +141,12 @@ class SharedQueueProcessTest
             {
                 consumerProcesses.add(child("consume", String.valueOf(c), "2", tempDir.toString()));
             }
-            try (JvmProcess victim = child("produce", "0", String.valueOf(Integer.MAX_VALUE), "20000");
+            final String[] args = new String[3 + victimArgs.length];
+            args[0] = "0";
+            args[1] = String.valueOf(Integer.MAX_VALUE);
+            args[2] = "20000";
+            System.arraycopy(victimArgs, 0, args, 3, victimArgs.length);
+            try (JvmProcess victim = child(victimMethod, args);
                 JvmProcess survivor = child("produce", "1", String.valueOf(survivorCount)))
             {
                 assertTrue(victim.awaitOutput("RUNNING", 120, TimeUnit.SECONDS), victim.output());
@@ -155,7 +180,12 @@ class SharedQueueProcessTest
                 }
                 assertEquals(union.cardinality(), union.nextClearBit(0),
                     "producer " + p + "'s messages delivered are not a prefix of its stream: one was lost");
-                if (p == 0)
+                if (p == 0 && victimArgs.length > 0)
+                {
+                    // hung in the writer's call for message 20,000: messages 0 to 19,999 were published before it
+                    assertEquals(20_000, union.cardinality(), "the killed producer's messages before its claim");
+                }
+                else if (p == 0)
                 {
                     assertTrue(union.cardinality() > 20_000, "the killed producer's messages up to RUNNING");
                 }
@@ -168,6 +198,51 @@ class SharedQueueProcessTest
             {
                 assertNull(queue.poll(), "nothing left to take");
                 return queue.remainingCapacity() == 64;
+            }, 10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldBringASleepingConsumerTheMessagesOfABatchWhoseWriterHangsThenSkipItsSlotOnceItIsKilled()
+        throws Exception
+    {
+        try (SharedQueue<String> queue = queue(16, 256))
+        {
+            final byte[] buffer = new byte[256];
+            final ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+            final CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return queue.pollBytes(buffer, 0, 60, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("the consumer asleep", () -> queue.sleepingConsumers() == 1, 30, TimeUnit.SECONDS);
+            // publishes messages 0 to 2 in one batch, then hangs in the writer's call for message 3: the batch's
+            // signal is never sent, so the sleeper finds them when its sleep slice ends
+            try (JvmProcess producer = child("produceFilling", "0", String.valueOf(Integer.MAX_VALUE), "3", "hang"))
+            {
+                assertTrue(producer.awaitOutput("RUNNING", 60, TimeUnit.SECONDS), producer.output());
+                assertEquals(QueueChildren.messageLength(0, 0), first.get(30, TimeUnit.SECONDS));
+                assertEquals(0, view.getInt(4), "message 0 first");
+                for (int seq = 1; seq < 3; seq++)
+                {
+                    assertEquals(QueueChildren.messageLength(0, seq), queue.pollBytes(buffer, 0, 10, TimeUnit.SECONDS));
+                    assertEquals(seq, view.getInt(4));
+                }
+                assertEquals(-1, queue.pollBytes(buffer, 0), "message 3's slot is held by its live writer");
+                producer.kill();
+                assertTrue(producer.join(10, TimeUnit.SECONDS));
+            }
+            Await.until("the killed writer's slot freed", () ->
+            {
+                assertEquals(-1, queue.pollBytes(buffer, 0), "nothing was published in the killed writer's slot");
+                return queue.remainingCapacity() == 16;
             }, 10, TimeUnit.SECONDS);
         }
     }

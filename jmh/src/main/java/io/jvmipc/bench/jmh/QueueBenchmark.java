@@ -2,6 +2,7 @@ package io.jvmipc.bench.jmh;
 
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.queue.MessageHandler;
+import io.jvmipc.queue.MessageWriter;
 import io.jvmipc.queue.SharedQueue;
 import io.jvmipc.wait.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,6 +49,7 @@ public class QueueBenchmark
     private byte[] out;
     private byte[] in;
     private final Sink sink = new Sink();
+    private final Source source = new Source();
 
     /** Creates the queue in a fresh directory under /dev/shm. */
     @Setup(Level.Trial)
@@ -137,6 +139,28 @@ public class QueueBenchmark
     }
 
     /**
+     * One {@code fill(writer, BATCH)} copying {@value #BATCH} messages in, then one {@code drain(handler, BATCH)}:
+     * both batch paths (one waker check per batch on each side). Scored per message, against
+     * {@link #offerBatchDrain()}.
+     *
+     * @return what the handler read last.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long fillDrain()
+    {
+        if (queue.fill(source, BATCH) != BATCH)
+        {
+            throw new IllegalStateException("filled too few");
+        }
+        if (queue.drain(sink, BATCH) != BATCH)
+        {
+            throw new IllegalStateException("drained too few");
+        }
+        return sink.value;
+    }
+
+    /**
      * {@code pollBytes} on an empty queue: the cost of finding nothing.
      *
      * @return -1.
@@ -145,6 +169,18 @@ public class QueueBenchmark
     public int pollEmpty()
     {
         return queue.pollBytes(in, 0);
+    }
+
+    /** Copies {@code out} into each slot, as {@code offerBytes} does, changing its first byte each time. */
+    final class Source implements MessageWriter
+    {
+        @Override
+        public int write(final MemorySegment buffer, final long offset, final int maxLength)
+        {
+            out[0]++;
+            MemorySegment.copy(out, 0, buffer, JAVA_BYTE, offset, size);
+            return size;
+        }
     }
 
     /** Reads the first long and the last byte of each message in place. */
