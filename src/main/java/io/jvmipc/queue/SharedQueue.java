@@ -2169,12 +2169,6 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         return WaitLoop.isWait(result) ? -1 : result;
     }
 
-    /** The consumers registered as sleeping on the not-empty signal (for tests: to start work once they sleep). */
-    int sleepingConsumers()
-    {
-        return notEmpty.waiters();
-    }
-
     /** The queue's file (for tests: its process table and probes). */
     SharedFile file()
     {

@@ -222,7 +222,7 @@ class SharedQueueProcessTest
                     throw new IllegalStateException(e);
                 }
             });
-            Await.until("the consumer asleep", () -> queue.sleepingConsumers() == 1, 30, TimeUnit.SECONDS);
+            Await.until("the consumer asleep", () -> queue.waitingConsumers() == 1, 30, TimeUnit.SECONDS);
             // publishes messages 0 to 2 in one batch, then hangs in the writer's call for message 3: the batch's
             // signal is never sent, so the sleeper finds them when its sleep slice ends
             try (JvmProcess producer = child("produceFilling", "0", String.valueOf(Integer.MAX_VALUE), "3", "hang"))
