@@ -7,6 +7,7 @@ import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedHandle;
+import io.jvmipc.wait.BusySpinWaitStrategy;
 import io.jvmipc.wait.Signal;
 import io.jvmipc.wait.WaitLoop;
 import io.jvmipc.wait.WaitStrategy;
@@ -147,6 +148,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private final QueueRing ring;
     private final Codec<T> codec;
     private final WaitStrategy waitStrategy;
+    /** Whether the strategy busy-spins: then a blocking call spins through attempts before the wait loop. */
+    private final boolean spins;
     private final Signal notEmpty;
     private final Signal notFull;
     private final int maxMessageSize;
@@ -166,6 +169,15 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * and written only when it changes: the consumers' threads of this process read the fields beside it.
      */
     private boolean roomSeen = true;
+    /**
+     * Attempts a busy-spinning blocking call makes before it enters the wait loop, whose entry and per-attempt
+     * bookkeeping (liveness cadence, deadline, interrupt) delay how soon a spinning consumer sees a message:
+     * about 50 microseconds of spinning, well within the probe interval and the interrupt bound. Across two
+     * processes it cut the queue's busy-spin round trip p50 at 32 bytes by 9 to 19% (three alternated runs).
+     */
+    private static final int SPIN_ATTEMPTS = 1024;
+    /** The shortest timeout for which a call spins through {@link #SPIN_ATTEMPTS} first (so it cannot overrun). */
+    private static final long SPIN_MIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
@@ -174,6 +186,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         this.file = file;
         this.codec = codec;
         this.waitStrategy = waitStrategy;
+        this.spins = waitStrategy instanceof BusySpinWaitStrategy;
         this.name = name;
         final int capacity = (int)file.parameter(QueueDescriptor.CAPACITY_PARAMETER);
         this.maxMessageSize = (int)file.parameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER);
@@ -2119,6 +2132,12 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
         return !Thread.currentThread().isInterrupted();
     }
 
+    /** Whether a blocking call with this timeout spins through attempts before the wait loop (busy spin only). */
+    private boolean spinsFirst(final long timeoutNanos)
+    {
+        return spins && timeoutNanos >= SPIN_MIN_TIMEOUT_NANOS;
+    }
+
     /** Claims a slot, waiting on the not-full signal up to the timeout; -1 at the timeout. */
     private long awaitClaim(final long timeoutNanos) throws InterruptedException
     {
@@ -2129,6 +2148,15 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             if (claim >= 0)
             {
                 return claim;
+            }
+            for (int i = 0; spinsFirst(timeoutNanos) && i < SPIN_ATTEMPTS; i++)
+            {
+                Thread.onSpinWait();
+                final long again = ring.tryClaim();
+                if (again >= 0)
+                {
+                    return again;
+                }
             }
         }
         final long result = WaitLoop.await(file, notFull, waitStrategy, this, CLAIM, timeoutNanos, true);
@@ -2152,6 +2180,15 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             if (position >= 0)
             {
                 return position;
+            }
+            for (int i = 0; spinsFirst(timeoutNanos) && i < SPIN_ATTEMPTS; i++)
+            {
+                Thread.onSpinWait();
+                final long again = takeAttempt(maxLength, false);
+                if (again >= 0)
+                {
+                    return again;
+                }
             }
         }
         final long result;
