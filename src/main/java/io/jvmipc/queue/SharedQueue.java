@@ -173,7 +173,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      * Attempts a busy-spinning blocking call makes before it enters the wait loop, whose entry and per-attempt
      * bookkeeping (liveness cadence, deadline, interrupt) delay how soon a spinning consumer sees a message:
      * about 50 microseconds of spinning, well within the probe interval and the interrupt bound. Across two
-     * processes it cut the queue's busy-spin round trip p50 at 32 bytes by 9 to 19% (three alternated runs).
+     * processes it cut the queue's busy-spin round trip p50 at 32 bytes by 9 to 19% (three alternated runs). A
+     * call that succeeds within these attempts does not count as a wait ({@link io.jvmipc.file.SlowPath#WAITS}).
      */
     private static final int SPIN_ATTEMPTS = 1024;
     /** The shortest timeout for which a call spins through {@link #SPIN_ATTEMPTS} first (so it cannot overrun). */
