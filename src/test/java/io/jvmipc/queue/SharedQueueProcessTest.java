@@ -5,6 +5,7 @@ import io.jvmipc.codec.Codecs;
 import io.jvmipc.ChildJvms;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
+import io.jvmipc.wait.WaitStrategy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -244,6 +245,28 @@ class SharedQueueProcessTest
                 assertEquals(-1, queue.pollBytes(buffer, 0), "nothing was published in the killed writer's slot");
                 return queue.remainingCapacity() == 16;
             }, 10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldFreeTheSlotOfAKilledProducerForABusySpinningProducerThatSpinsBeforeItsWaitLoop() throws Exception
+    {
+        // a busy-spinning claim first spins through attempts without probing; blocked by a dead writer's slot, it
+        // must still go on to the wait loop, probe the writer and claim the freed slot
+        try (SharedQueue<String> queue = SharedQueue.builder("q", Codecs.utf8()).directory(dir).capacity(2)
+            .maxMessageSize(64).waitStrategy(WaitStrategy.busySpin()).create();
+            JvmProcess producer = child("claimAndHold", "0"))
+        {
+            assertTrue(producer.awaitOutput("CLAIMED", 30, TimeUnit.SECONDS), producer.output());
+            assertTrue(queue.offer("q", 10, TimeUnit.SECONDS));
+            assertEquals("q", queue.poll(10, TimeUnit.SECONDS), "taken past the held slot");
+            assertFalse(queue.offer("r"), "a lap on, the live producer's slot is still held: no claim past it");
+            producer.kill();
+            assertTrue(producer.join(10, TimeUnit.SECONDS));
+            assertTrue(queue.offer("r", 20, TimeUnit.SECONDS), "the killed producer's slot, freed by the probe");
+            assertEquals("r", queue.poll(10, TimeUnit.SECONDS));
+            assertNull(queue.poll(), "nothing was published in the killed producer's slot");
         }
     }
 
