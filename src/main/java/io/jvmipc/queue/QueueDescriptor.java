@@ -75,12 +75,20 @@ public final class QueueDescriptor
     /**
      * Layout version of a queue's body and parameters (2: parameter 3 holds the codec's identity hash; 3: the state
      * word has 3 state bits, for LEASED; 4: a READY word names its writer, the pass hint, and the signals' "wake
-     * wanted" word, which sleepers of an older version would not set).
+     * wanted" word, which sleepers of an older version would not set; 5: the mode parameter and the role words of
+     * single-producer and single-consumer queues, which an older version would ignore).
      */
-    public static final int KIND_VERSION = 4;
+    public static final int KIND_VERSION = 5;
 
     /** Offset of the tail hint. */
     public static final int TAIL_OFFSET = 0;
+    /**
+     * Offset of the producer role word of a single-producer queue: 0 while nobody holds the role, else the holder's
+     * process-table entry plus one (on the line after the tail hint's, written only when the role changes hands).
+     */
+    public static final int PRODUCER_ROLE_OFFSET = TAIL_OFFSET + 64;
+    /** Offset of the consumer role word of a single-consumer queue, as {@link #PRODUCER_ROLE_OFFSET}. */
+    public static final int CONSUMER_ROLE_OFFSET = PRODUCER_ROLE_OFFSET + Long.BYTES;
     /** Offset of the head hint. */
     public static final int HEAD_OFFSET = TAIL_OFFSET + 128;
     /**
@@ -118,6 +126,14 @@ public final class QueueDescriptor
     public static final int SLOT_LENGTH_PARAMETER = 2;
     /** Header parameter: the identity hash of the codec the queue was created with. */
     public static final int CODEC_PARAMETER = 3;
+    /** Header parameter: the queue's mode, a set of {@link #SINGLE_PRODUCER} and {@link #SINGLE_CONSUMER} (0: any). */
+    public static final int MODE_PARAMETER = 4;
+    /** Mode bit: one producer at a time (one attachment, one thread), which claims and publishes without a CAS. */
+    public static final long SINGLE_PRODUCER = 1;
+    /** Mode bit: one consumer at a time (one attachment, one thread), which takes without a CAS. */
+    public static final long SINGLE_CONSUMER = 2;
+    /** Every mode bit. */
+    public static final long MODE_BITS = SINGLE_PRODUCER | SINGLE_CONSUMER;
 
     /** The largest capacity. */
     public static final int MAX_CAPACITY = 1 << 30;

@@ -74,6 +74,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * where it went on). A stale store moves S back, which keeps the invariant; a second held slot, or a lease taken,
  * leaves S where it is, so no held slot other than the oldest is ever below S. A new queue's S is 0.
  * <p>
+ * <b>Single-producer and single-consumer modes.</b> A queue created for one producer at a time
+ * ({@link QueueDescriptor#SINGLE_PRODUCER}) has its producer claim without a CAS: the role holder is the only one
+ * that changes a FREE word of the current lap, so it leaves the slot FREE while it writes and publishes it with one
+ * release store of READY(p, me). No slot is ever WRITING, so a producer that dies leaves nothing to recover: its
+ * slot is still FREE, and the next holder claims it again. The tail hint is stored after the publication (not at
+ * the claim), so the next holder starts at or before the slot it left FREE; it has at most one open claim, so no
+ * slot after that one is published. A queue created for one consumer at a time
+ * ({@link QueueDescriptor#SINGLE_CONSUMER}) has its plain take return a READY slot without a CAS: only the role
+ * holder takes (leases and removals too), so the word stays READY while it reads and {@link #release(long)} frees
+ * it. The head (or pass) hint a take would move is moved after that release, so a consumer that dies before its
+ * take returns leaves the message READY and at or after the hint: it is delivered to the next holder, not lost. The
+ * roles are held in role words ({@link #acquireRole}), freed by the recovery of a dead or detached holder.
+ * <p>
  * <b>Faults.</b> Every compare-and-set here follows a volatile read of the same word (or of a word on a later
  * page, which a truncation removes first: {@link #tryClaimPredicted()} reads the mapping's last word) in the same
  * call: on a file truncated under a live process that read raises the JVM's {@link InternalError}, which the caller turns into a {@code SharedObjectException}, whereas a
@@ -111,24 +124,49 @@ final class QueueRing
     private final int fixedSelf;
     /** The mapping's last word (in the last slot): on the last page, read as the fault guard of a blind CAS. */
     private final long guardOffset;
+    private final long producerRoleOffset;
+    private final long consumerRoleOffset;
+    /** One producer at a time, which claims without a CAS (see the class). */
+    private final boolean singleProducer;
+    /** One consumer at a time, which takes without a CAS (see the class). */
+    private final boolean singleConsumer;
+    /** Single producer: the next position to claim, or -1 until this holder has read the tail hint. */
+    private long producerTail = -1;
+    /** Single producer: the position of this holder's open claim, or -1. */
+    private long openClaim = -1;
+    /** Single consumer: the position of the plain take this holder has not released yet, or -1. */
+    private long openTake = -1;
+    /** Single consumer: the hint the open take moves when it is released ({@link #headOffset} or {@link #passOffset}), or -1. */
+    private long deferredHintOffset = -1;
 
     /** A ring whose slots this attachment of {@code file} holds are stamped with its entry, read once attached. */
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
-        final int maxMessageSize, final SharedFile file)
+        final int maxMessageSize, final SharedFile file, final long mode)
     {
-        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, file, -1);
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, file, -1, mode);
     }
 
     /** A ring on a bare segment whose holder stamps are {@code self} (jcstress tests: no file). */
     QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
         final int maxMessageSize, final int self)
     {
-        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, null, self);
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, null, self, 0);
+    }
+
+    /** As {@link #QueueRing(MemorySegment, long, int, int, int, int)}, in a mode (jcstress tests: no file). */
+    QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
+        final int maxMessageSize, final int self, final long mode)
+    {
+        this(segment, bodyOffset, capacity, slotLength, maxMessageSize, null, self, mode);
     }
 
     private QueueRing(final MemorySegment segment, final long bodyOffset, final int capacity, final int slotLength,
-        final int maxMessageSize, final SharedFile file, final int fixedSelf)
+        final int maxMessageSize, final SharedFile file, final int fixedSelf, final long mode)
     {
+        this.producerRoleOffset = bodyOffset + QueueDescriptor.PRODUCER_ROLE_OFFSET;
+        this.consumerRoleOffset = bodyOffset + QueueDescriptor.CONSUMER_ROLE_OFFSET;
+        this.singleProducer = (mode & QueueDescriptor.SINGLE_PRODUCER) != 0;
+        this.singleConsumer = (mode & QueueDescriptor.SINGLE_CONSUMER) != 0;
         this.maxMessageSize = maxMessageSize;
         this.segment = segment;
         this.tailOffset = bodyOffset + QueueDescriptor.TAIL_OFFSET;
@@ -199,6 +237,10 @@ final class QueueRing
      */
     long tryClaim()
     {
+        if (singleProducer)
+        {
+            return tryClaimSingle();
+        }
         // volatile: only a starting hint; the slot's state word below decides
         long tail = (long)LONG.getVolatile(segment, tailOffset);
         while (true)
@@ -248,6 +290,10 @@ final class QueueRing
      */
     long tryClaimPredicted()
     {
+        if (singleProducer)
+        {
+            return tryClaimSingle();
+        }
         // volatile: only a starting hint; the CAS below decides
         final long tail = (long)LONG.getVolatile(segment, tailOffset);
         // opaque (a read that is not elided): the mapping's last word is on its last page, which a truncation
@@ -267,6 +313,52 @@ final class QueueRing
         return tryClaim();
     }
 
+    /**
+     * The claim of the single producer (the role holder, so no CAS): the first position at or after its tail whose
+     * slot is FREE for it, left FREE while it is written (see the class). Positions a previous holder published
+     * after its last tail store (READY) or that a consumer has freed since (a later lap) are passed.
+     *
+     * @return as {@link #tryClaim()}.
+     */
+    private long tryClaimSingle()
+    {
+        // volatile: the hint is where the last holder's last publication left it (see the class)
+        long tail = producerTail >= 0 ? producerTail : (long)LONG.getVolatile(segment, tailOffset);
+        while (true)
+        {
+            // volatile: the slot's state decides; a consumer's FREE store of it (release) is read with its reads
+            // of the old message done
+            final long word = (long)LONG.getVolatile(segment, slotOffset(tail));
+            final long delta = positionDelta(word, tail);
+            if (delta == 0 && state(word) == FREE)
+            {
+                producerTail = tail;
+                openClaim = tail;
+                return tail;
+            }
+            if (delta < 0)
+            {
+                // the slot still holds the previous lap's message: full
+                final int state = state(word);
+                return state == READING || state == LEASED ? BLOCKED_BASE - owner(word) : NONE;
+            }
+            // published by a previous holder after its last tail store, or already freed for a later lap
+            tail++;
+        }
+    }
+
+    /** Whether this attachment, as the single producer, has an open claim ({@link #openClaim()}). */
+    boolean hasOpenClaim()
+    {
+        return openClaim >= 0;
+    }
+
+    /** The single producer's open claim, or -1. */
+    long openClaim()
+    {
+        return openClaim;
+    }
+
     /** Publishes a claimed position holding {@code length} bytes. */
     void commit(final long position, final int length)
     {
@@ -276,11 +368,28 @@ final class QueueRing
         // writer's entry, so that a consumer that passed an older slot this writer is still writing does not take
         // this one first (see tryTake)
         LONG.setRelease(segment, slot, stateWord(position, READY, self()));
+        if (singleProducer)
+        {
+            endSingleClaim(position);
+        }
     }
 
-    /** Whether the slot of {@code position} is WRITING for that position by this attachment. */
+    /** The single producer's claim of {@code position} is published or given back: the tail moves past it. */
+    private void endSingleClaim(final long position)
+    {
+        openClaim = -1;
+        producerTail = position + 1;
+        // release: after the slot's word, so that the next holder starts at or before a slot still FREE (see class)
+        LONG.setRelease(segment, tailOffset, position + 1);
+    }
+
+    /** Whether the slot of {@code position} is claimed for that position by this attachment. */
     boolean isClaimedBySelf(final long position)
     {
+        if (singleProducer)
+        {
+            return openClaim == position && position >= 0;
+        }
         // volatile: reads our own earlier CAS; cheap, the line is in our cache
         return (long)LONG.getVolatile(segment, slotOffset(position)) == stateWord(position, WRITING, self());
     }
@@ -288,7 +397,52 @@ final class QueueRing
     /** Gives a claimed position back unused: consumers skip it. */
     void abort(final long position)
     {
-        release(position);
+        // release: a gap, which consumers pass (as a slot already taken)
+        LONG.setRelease(segment, slotOffset(position), stateWord(position + capacity, FREE, 0));
+        if (singleProducer)
+        {
+            endSingleClaim(position);
+        }
+    }
+
+    /**
+     * Forgets the single-producer and single-consumer state of a thread of this attachment that ended while it
+     * held a role: its open claim is still FREE (claimed again), its open take still READY (taken again).
+     */
+    void forgetOpenWork()
+    {
+        openClaim = -1;
+        producerTail = -1;
+        openTake = -1;
+        deferredHintOffset = -1;
+    }
+
+    /** Whether this attachment, as the single consumer, has a take it has not released yet. */
+    boolean hasOpenTake()
+    {
+        return openTake >= 0;
+    }
+
+    /**
+     * Takes a role of a single-producer or single-consumer queue for this attachment: a CAS of the role word from
+     * free to this attachment's entry.
+     *
+     * @param producer the producer role, else the consumer role.
+     * @return -1 if this attachment holds it now, else the process-table entry that holds it.
+     */
+    int acquireRole(final boolean producer)
+    {
+        final long offset = producer ? producerRoleOffset : consumerRoleOffset;
+        final long mine = self() + 1L;
+        // volatile read first: a truncated file raises the JVM's InternalError here, before the CAS (see the class)
+        final long seen = (long)LONG.getVolatile(segment, offset);
+        if (seen == mine)
+        {
+            return -1;
+        }
+        // CAS: the role is free, or held by another entry; the holder's word is cleared only by its recovery
+        final long witness = seen != 0 ? seen : (long)LONG.compareAndExchange(segment, offset, 0L, mine);
+        return witness == 0 || witness == mine ? -1 : (int)(witness - 1);
     }
 
     /**
@@ -351,6 +505,14 @@ final class QueueRing
                             return TOO_LONG_BASE - length;
                         }
                         // a length outside 0..maxMessageSize is corrupt: taken below, for the caller to report
+                    }
+                    if (singleConsumer && !lease)
+                    {
+                        // the single consumer: no CAS, the slot stays READY until release(head) frees it, and the
+                        // hint this take moves is moved after that (see the class)
+                        openTake = head;
+                        deferredHintOffset = heldBy < 0 ? headOffset : onPassHint ? passOffset : -1;
+                        return head;
                     }
                     // CAS: takes the message and records this process as its reader or holder in one step
                     if (LONG.compareAndSet(segment, slot, word, stateWord(head, lease ? LEASED : READING, self())))
@@ -538,11 +700,21 @@ final class QueueRing
         }
     }
 
-    /** Frees a position taken by {@link #tryTake(int)} (or claimed and not committed) for the next lap. */
+    /** Frees a position taken by {@link #tryTake(int)} or {@link #tryTakeAt(long, long)} for the next lap. */
     void release(final long position)
     {
         // release: our reads of the slot complete before a producer of the next lap may claim it
         LONG.setRelease(segment, slotOffset(position), stateWord(position + capacity, FREE, 0));
+        if (position == openTake)
+        {
+            openTake = -1;
+            if (deferredHintOffset >= 0)
+            {
+                // release, not CAS: a hint, moved as the take would have moved it, now that the slot is gone
+                LONG.setRelease(segment, deferredHintOffset, position + 1);
+                deferredHintOffset = -1;
+            }
+        }
     }
 
     /**
@@ -557,7 +729,7 @@ final class QueueRing
      */
     int recover(final int entry)
     {
-        int recovered = 0;
+        int recovered = freeRole(producerRoleOffset, entry) + freeRole(consumerRoleOffset, entry);
         for (int i = 0; i < capacity; i++)
         {
             final long slot = slotsOffset + (long)i * slotLength;
@@ -581,6 +753,21 @@ final class QueueRing
             }
         }
         return recovered;
+    }
+
+    /** Frees a role word held by a dead or detached entry (one CAS, so a recoverer that dies leaves it held). */
+    private int freeRole(final long offset, final int entry)
+    {
+        final long held = entry + 1L;
+        // volatile read first, then CAS: only the recovery of the holder's entry clears its word
+        return (long)LONG.getVolatile(segment, offset) == held && LONG.compareAndSet(segment, offset, held, 0L) ? 1 : 0;
+    }
+
+    /** The process-table entry holding a role, or -1 if it is free. */
+    int roleHolder(final boolean producer)
+    {
+        // volatile: a snapshot for a message or a test
+        return (int)((long)LONG.getVolatile(segment, producer ? producerRoleOffset : consumerRoleOffset) - 1);
     }
 
     /**

@@ -179,6 +179,18 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private static final int SPIN_ATTEMPTS = 1024;
     /** The shortest timeout for which a call spins through {@link #SPIN_ATTEMPTS} first (so it cannot overrun). */
     private static final long SPIN_MIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Created for one producer at a time ({@link SharedQueueBuilder#singleProducer()}). */
+    private final boolean singleProducer;
+    /** Created for one consumer at a time ({@link SharedQueueBuilder#singleConsumer()}). */
+    private final boolean singleConsumer;
+    /**
+     * The thread of this attachment holding the producer role of a single-producer queue, or {@code null}: written
+     * under {@link #roleLock}, read plainly by the hot path, which goes to {@link #acquireRole} on any other value.
+     */
+    private Thread producerThread;
+    /** As {@link #producerThread}, for the consumer role of a single-consumer queue. */
+    private Thread consumerThread;
+    private final Object roleLock = new Object();
 
     /** The handle on a mapped file not yet attached: the builder attaches it through the one open path. */
     SharedQueue(final SharedFile file, final Codec<T> codec, final WaitStrategy waitStrategy,
@@ -200,7 +212,10 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             body + QueueDescriptor.NOT_EMPTY_SIGNAL_OFFSET);
         this.notFull = Signal.ofFenceFreeWakers(file, QueueDescriptor.NOT_FULL_SIGNAL,
             body + QueueDescriptor.NOT_FULL_SIGNAL_OFFSET);
-        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file);
+        final long mode = file.parameter(QueueDescriptor.MODE_PARAMETER);
+        this.singleProducer = (mode & QueueDescriptor.SINGLE_PRODUCER) != 0;
+        this.singleConsumer = (mode & QueueDescriptor.SINGLE_CONSUMER) != 0;
+        this.ring = new QueueRing(segment, body, capacity, slotLength, maxMessageSize, file, mode);
         this.slots = segment.asSlice(ring.slotsOffset(), ring.slotsLength());
         this.maxLeases = maxLeases > 0 ? maxLeases : Math.clamp(capacity / 2, 1, 16);
     }
@@ -1313,6 +1328,26 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     }
 
     /**
+     * Whether this queue was created for one producer at a time ({@link SharedQueueBuilder#singleProducer()}).
+     *
+     * @return {@code true} for a single-producer queue.
+     */
+    public boolean isSingleProducer()
+    {
+        return singleProducer;
+    }
+
+    /**
+     * Whether this queue was created for one consumer at a time ({@link SharedQueueBuilder#singleConsumer()}).
+     *
+     * @return {@code true} for a single-consumer queue.
+     */
+    public boolean isSingleConsumer()
+    {
+        return singleConsumer;
+    }
+
+    /**
      * The queue's name.
      *
      * @return the name.
@@ -1849,6 +1884,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             final long word = lastWord;
             lastWord = QueueRing.NONE;
             file.ensureOpen();
+            // a removal takes a message, as a take does: in a single-consumer queue only the consumer may
+            requireConsumer();
             try
             {
                 return ring.tryTakeAt(lastPosition, word);
@@ -1911,6 +1948,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     private void checkClaim(final long claim)
     {
         file.ensureOpen();
+        requireProducer();
         if (claim < 0)
         {
             throw new IllegalArgumentException(file.path() + ": " + claim + " is not a claim (claims are >= 0)");
@@ -2033,6 +2071,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     private long claimAttempt()
     {
+        requireProducer();
         return blame(ring.tryClaim());
     }
 
@@ -2052,6 +2091,7 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
      */
     private long takeAttempt(final int maxLength, final boolean lease)
     {
+        requireConsumer();
         final long result = ring.tryTake(maxLength, lease);
         if (result >= 0)
         {
@@ -2106,6 +2146,8 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     /** A call's first claim attempt: the blind CAS while claims have been finding room, else read-first. */
     private long firstClaim()
     {
+        requireProducer();
+        requireNoOpenClaim();
         final long result = roomSeen ? ring.tryClaimPredicted() : ring.tryClaim();
         final boolean room = result >= 0;
         if (room != roomSeen)
@@ -2131,6 +2173,115 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
     {
         file.ensureOpen();
         return !Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * In a single-producer queue, makes sure the calling thread holds the producer role (taking it if it is free,
+     * or held by a thread of this attachment that has ended), and that it has no claim open: it may have one at a
+     * time (see {@link QueueRing}). Else nothing.
+     *
+     * @throws IllegalStateException if another attachment or thread holds the role, or a claim is open.
+     */
+    private void requireProducer()
+    {
+        if (singleProducer && producerThread != Thread.currentThread())
+        {
+            acquireRole(true);
+        }
+    }
+
+    /** In a single-producer queue, refuses a claim while this producer has one open. */
+    private void requireNoOpenClaim()
+    {
+        if (singleProducer && ring.hasOpenClaim())
+        {
+            throw new IllegalStateException(file.path() + ": this single-producer queue's producer has claim " +
+                ring.openClaim() + " open; commit or abort it before claiming again (one open claim at a time)");
+        }
+    }
+
+    /**
+     * In a single-consumer queue, makes sure the calling thread holds the consumer role (as
+     * {@link #requireProducer()}) and is not inside a take of its own (a handler that takes again). Else nothing.
+     *
+     * @throws IllegalStateException if another attachment or thread holds the role, or a take is open.
+     */
+    private void requireConsumer()
+    {
+        if (singleConsumer)
+        {
+            if (consumerThread != Thread.currentThread())
+            {
+                acquireRole(false);
+            }
+            if (ring.hasOpenTake())
+            {
+                throw new IllegalStateException(file.path() + ": a take of this single-consumer queue is still " +
+                    "open (a handler that takes again); the consumer takes one message at a time");
+            }
+        }
+    }
+
+    /** Takes a role for the calling thread, or throws naming who holds it. */
+    private void acquireRole(final boolean producer)
+    {
+        final String role = producer ? "producer" : "consumer";
+        final Thread self = Thread.currentThread();
+        synchronized (roleLock)
+        {
+            file.ensureOpen();
+            final Thread holder = producer ? producerThread : consumerThread;
+            if (holder == self)
+            {
+                return;
+            }
+            if (holder != null && holder.isAlive())
+            {
+                throw new IllegalStateException(file.path() + ": the " + role + " role of this single-" + role +
+                    " queue is held by thread \"" + holder.getName() + "\" of this attachment; one thread " +
+                    (producer ? "produces" : "consumes") + " at a time (the role passes on when that thread ends)");
+            }
+            if (holder != null)
+            {
+                // that thread ended: its open claim is still FREE, its open take still READY; both are redone
+                ring.forgetOpenWork();
+            }
+            else
+            {
+                int other = ring.acquireRole(producer);
+                if (other >= 0 && file.recoverIfDead(other))
+                {
+                    other = ring.acquireRole(producer);
+                }
+                if (other >= 0)
+                {
+                    throw new IllegalStateException(file.path() + ": the " + role + " role of this single-" + role +
+                        " queue is held by another attachment, " + describeEntry(other) + "; one attachment " +
+                        (producer ? "produces" : "consumes") + " at a time (the role is freed when it closes or dies)");
+                }
+            }
+            if (producer)
+            {
+                producerThread = self;
+            }
+            else
+            {
+                consumerThread = self;
+            }
+        }
+    }
+
+    /** A process-table entry and its process, for a message. */
+    private String describeEntry(final int entry)
+    {
+        for (final SharedFile.ProcessEntry process : file.processes())
+        {
+            if (process.entry() == entry)
+            {
+                return "process-table entry " + entry + " (pid " + process.pid() + (process.self() ? ", this process" : "") + ")";
+            }
+        }
+        return "process-table entry " + entry;
     }
 
     /** Whether a blocking call with this timeout spins through attempts before the wait loop (busy spin only). */

@@ -28,6 +28,8 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
     private boolean maxMessageSizeSet;
     /** 0: the default, from the queue's capacity. */
     private int maxLeasesPerProcess;
+    private long queueMode;
+    private boolean modeSet;
 
     SharedQueueBuilder(final String name, final Codec<T> codec)
     {
@@ -97,6 +99,44 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
     }
 
     /**
+     * Creates (or requires) a queue for one producer at a time, as Agrona's and JCTools' single-producer rings: its
+     * producer claims and publishes a slot with plain stores, no compare-and-set, which shortens the round trip.
+     * The producer role is held by one attachment and, in it, by one thread: the first to offer, claim or fill
+     * takes it; any other attachment, in this process or another, or any other thread of that attachment, gets an
+     * {@link IllegalStateException} naming the holder. The role passes on when its attachment closes or its
+     * process dies (found by the next one that asks for it), or, within the attachment, when its thread ends. The
+     * producer has at most one open claim ({@link SharedQueue#tryClaim()}) at a time. Consumers are not limited
+     * (unless {@link #singleConsumer()} is set too). Every process opening the queue must agree: an
+     * {@link #open()} that does not set the mode takes the file's.
+     *
+     * @return this builder.
+     */
+    public SharedQueueBuilder<T> singleProducer()
+    {
+        this.queueMode |= QueueDescriptor.SINGLE_PRODUCER;
+        this.modeSet = true;
+        return this;
+    }
+
+    /**
+     * Creates (or requires) a queue for one consumer at a time, as {@link #singleProducer()} is for producers: its
+     * consumer takes a message without a compare-and-set. The consumer role (one attachment, one thread) is taken
+     * by the first take, poll, drain, lease or removal; others get an {@link IllegalStateException} naming the
+     * holder. A consumer that dies before its take returns leaves the message in the queue, for the next holder
+     * of the role (in a queue of any consumers, a message whose take never returned is lost). A handler passed to
+     * a take may not take again from the queue. Producers are not limited (unless {@link #singleProducer()} is set
+     * too).
+     *
+     * @return this builder.
+     */
+    public SharedQueueBuilder<T> singleConsumer()
+    {
+        this.queueMode |= QueueDescriptor.SINGLE_CONSUMER;
+        this.modeSet = true;
+        return this;
+    }
+
+    /**
      * How this process's threads wait when the queue is full or empty (default
      * {@link WaitStrategy#blocking()}); a per-process choice, not stored in the queue.
      *
@@ -162,7 +202,7 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         }
         final int slots = capacity;
         final SharedFile.Spec spec = new SharedFile.Spec(ObjectKind.QUEUE, QueueDescriptor.KIND_VERSION,
-            new long[] {capacity, maxMessageSize, slotLength, codecHash}, bodyLength, processTableCapacity(),
+            new long[] {capacity, maxMessageSize, slotLength, codecHash, queueMode}, bodyLength, processTableCapacity(),
             (file, body, length) -> QueueRing.initialize(file, body, slots, slotLength));
         // the one open path: the handle is complete before attach, so a recovery found there runs on it; any
         // failure closes the file
@@ -199,19 +239,38 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
         {
             file.requireParameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER, "maxMessageSize", maxMessageSize);
         }
+        final long fileMode = file.parameter(QueueDescriptor.MODE_PARAMETER);
+        if ((mode != SharedFile.OpenMode.OPEN || modeSet) && fileMode != queueMode &&
+            (fileMode & ~QueueDescriptor.MODE_BITS) == 0)
+        {
+            final Path path = file.path();
+            file.close();
+            throw new IncompatibleParametersException(path, "exists as a queue for " + describeMode(fileMode) +
+                ", not for " + describeMode(queueMode));
+        }
         final long fileCapacity = file.parameter(QueueDescriptor.CAPACITY_PARAMETER);
         final long fileMax = file.parameter(QueueDescriptor.MAX_MESSAGE_SIZE_PARAMETER);
         final long fileSlot = file.parameter(QueueDescriptor.SLOT_LENGTH_PARAMETER);
         final boolean sane = fileCapacity >= 1 && fileCapacity <= QueueDescriptor.MAX_CAPACITY &&
             fileMax >= 0 && fileMax <= QueueDescriptor.MAX_MESSAGE_SIZE_LIMIT &&
             fileSlot == QueueDescriptor.slotLength((int)fileMax) &&
-            file.bodyLength() == QueueDescriptor.bodyLength((int)fileCapacity, (int)fileSlot);
+            file.bodyLength() == QueueDescriptor.bodyLength((int)fileCapacity, (int)fileSlot) &&
+            (fileMode & ~QueueDescriptor.MODE_BITS) == 0;
         if (!sane)
         {
             final Path path = file.path();
             file.close();
             throw new CorruptFileException(path, "queue parameters are inconsistent: capacity " +
-                fileCapacity + ", max message " + fileMax + ", slot " + fileSlot + ", body " + file.bodyLength());
+                fileCapacity + ", max message " + fileMax + ", slot " + fileSlot + ", body " + file.bodyLength() +
+                ", mode " + fileMode);
         }
+    }
+
+    /** A queue mode in words, for a message. */
+    static String describeMode(final long mode)
+    {
+        final String producers = (mode & QueueDescriptor.SINGLE_PRODUCER) != 0 ? "one producer" : "any producers";
+        final String consumers = (mode & QueueDescriptor.SINGLE_CONSUMER) != 0 ? "one consumer" : "any consumers";
+        return producers + " and " + consumers;
     }
 }
