@@ -56,20 +56,38 @@ class SharedQueueGuavaSuiteTest
     @TestFactory
     Stream<DynamicNode> shouldPassGuavaTestlibQueueSuite()
     {
+        return suite("SharedQueue", false);
+    }
+
+    /**
+     * The same suite over a queue for one producer and one consumer, whose producer and consumer work without a
+     * CAS ({@link SharedQueueBuilder#singleProducer()}, {@link SharedQueueBuilder#singleConsumer()}): each test
+     * runs in one thread, which takes both roles.
+     */
+    @TestFactory
+    Stream<DynamicNode> shouldPassGuavaTestlibQueueSuiteAsASingleProducerSingleConsumerQueue()
+    {
+        return suite("SharedQueue single-producer single-consumer", true);
+    }
+
+    private Stream<DynamicNode> suite(final String name, final boolean oneToOne)
+    {
         final SharedDirectory directory = SharedDirectory.of(tempDir);
         final TestSuite suite = QueueTestSuiteBuilder.using(new TestStringQueueGenerator()
             {
                 @Override
                 protected Queue<String> create(final String[] elements)
                 {
-                    final SharedQueue<String> queue = SharedQueue.builder("guava-" + names++, Codecs.utf8())
-                        .directory(directory).capacity(CAPACITY).maxMessageSize(64).create();
+                    final SharedQueueBuilder<String> builder = SharedQueue.builder("guava-" + names++, Codecs.utf8())
+                        .directory(directory).capacity(CAPACITY).maxMessageSize(64);
+                    final SharedQueue<String> queue = oneToOne ? builder.singleProducer().singleConsumer().create()
+                        : builder.create();
                     created.add(queue);
                     Collections.addAll(queue, elements);
                     return queue;
                 }
             })
-            .named("SharedQueue")
+            .named(name)
             .withFeatures(
                 CollectionFeature.SUPPORTS_ADD,
                 CollectionFeature.SUPPORTS_REMOVE,
