@@ -35,21 +35,22 @@ public final class JvmipcQueueEndpoint implements Endpoint
      * @param dir the run's directory.
      * @param sideA true on side A (creates the queues).
      * @param blocking true for the futex wait strategy, false for busy spin.
+     * @param oneToOne true for queues of one producer and one consumer (no CAS on either side).
      * @param maxMessageSize the largest message of the run.
      * @return the endpoint.
      * @throws IOException if A did not get ready.
      * @throws InterruptedException if interrupted while waiting for A.
      */
     public static JvmipcQueueEndpoint open(final Path dir, final boolean sideA, final boolean blocking,
-        final int maxMessageSize) throws IOException, InterruptedException
+        final boolean oneToOne, final int maxMessageSize) throws IOException, InterruptedException
     {
         if (!sideA)
         {
             Rendezvous.await(dir, 30_000);
         }
         final SharedDirectory directory = SharedDirectory.of(dir.resolve("jvmipc"));
-        final SharedQueue<byte[]> aToB = queue("a-to-b", directory, blocking, maxMessageSize, sideA);
-        final SharedQueue<byte[]> bToA = queue("b-to-a", directory, blocking, maxMessageSize, sideA);
+        final SharedQueue<byte[]> aToB = queue("a-to-b", directory, blocking, oneToOne, maxMessageSize, sideA);
+        final SharedQueue<byte[]> bToA = queue("b-to-a", directory, blocking, oneToOne, maxMessageSize, sideA);
         if (sideA)
         {
             Rendezvous.ready(dir, "jvmipc-queue");
@@ -59,13 +60,17 @@ public final class JvmipcQueueEndpoint implements Endpoint
     }
 
     static SharedQueue<byte[]> queue(final String name, final SharedDirectory directory, final boolean blocking,
-        final int maxMessageSize, final boolean create)
+        final boolean oneToOne, final int maxMessageSize, final boolean create)
     {
         final io.jvmipc.queue.SharedQueueBuilder<byte[]> builder = SharedQueue.builder(name, Codecs.bytes())
             .directory(directory)
             .capacity(CAPACITY)
             .maxMessageSize(maxMessageSize)
             .waitStrategy(blocking ? WaitStrategy.blocking() : WaitStrategy.busySpin());
+        if (oneToOne)
+        {
+            builder.singleProducer().singleConsumer();
+        }
         return create ? builder.create() : builder.open();
     }
 

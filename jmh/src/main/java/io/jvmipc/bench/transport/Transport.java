@@ -11,6 +11,11 @@ public enum Transport
 {
     /** jvmipc SharedQueue, busy-spin wait strategy. */
     JVMIPC_QUEUE_SPIN("jvmipc-queue-spin", Flags.JVMIPC, true, true, true),
+    /**
+     * jvmipc SharedQueue created for one producer and one consumer ({@code singleProducer().singleConsumer()}),
+     * which claim and take without a CAS, busy-spin wait strategy: the counterpart of Agrona's OneToOne ring.
+     */
+    JVMIPC_QUEUE_ONE_TO_ONE_SPIN("jvmipc-queue-1to1-spin", Flags.JVMIPC, true, true, true),
     /** jvmipc SharedQueue, blocking (futex) wait strategy. */
     JVMIPC_QUEUE_BLOCK("jvmipc-queue-block", Flags.JVMIPC, true, true, true),
     /** jvmipc Pipe (duplex Connection), busy-spin wait strategy. */
@@ -218,8 +223,9 @@ public enum Transport
     {
         return switch (this)
         {
-            case JVMIPC_QUEUE_SPIN -> JvmipcQueueEndpoint.open(dir, sideA, false, maxMessageSize);
-            case JVMIPC_QUEUE_BLOCK -> JvmipcQueueEndpoint.open(dir, sideA, true, maxMessageSize);
+            case JVMIPC_QUEUE_SPIN -> JvmipcQueueEndpoint.open(dir, sideA, false, false, maxMessageSize);
+            case JVMIPC_QUEUE_ONE_TO_ONE_SPIN -> JvmipcQueueEndpoint.open(dir, sideA, false, true, maxMessageSize);
+            case JVMIPC_QUEUE_BLOCK -> JvmipcQueueEndpoint.open(dir, sideA, true, false, maxMessageSize);
             case JVMIPC_PIPE_SPIN -> JvmipcPipeEndpoint.open(dir, sideA, false, maxMessageSize);
             case JVMIPC_PIPE_BLOCK -> JvmipcPipeEndpoint.open(dir, sideA, true, maxMessageSize);
             case FLOOR_SPIN -> FloorEndpoint.open(dir, sideA, false);
