@@ -428,9 +428,10 @@ final class QueueRing
      * free to this attachment's entry.
      *
      * @param producer the producer role, else the consumer role.
-     * @return -1 if this attachment holds it now, else the process-table entry that holds it.
+     * @return -1 if this attachment holds it now, else the process-table entry that holds it (as stored: a
+     *         corrupt word may name no entry, which the caller reports).
      */
-    int acquireRole(final boolean producer)
+    long acquireRole(final boolean producer)
     {
         final long offset = producer ? producerRoleOffset : consumerRoleOffset;
         final long mine = self() + 1L;
@@ -442,7 +443,7 @@ final class QueueRing
         }
         // CAS: the role is free, or held by another entry; the holder's word is cleared only by its recovery
         final long witness = seen != 0 ? seen : (long)LONG.compareAndExchange(segment, offset, 0L, mine);
-        return witness == 0 || witness == mine ? -1 : (int)(witness - 1);
+        return witness == 0 || witness == mine ? -1 : witness - 1;
     }
 
     /**

@@ -2248,15 +2248,20 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             }
             else
             {
-                int other = ring.acquireRole(producer);
-                if (other >= 0 && file.recoverIfDead(other))
+                long other = ring.acquireRole(producer);
+                if (other >= 0 && other < file.processTableCapacity() && file.recoverIfDead((int)other))
                 {
                     other = ring.acquireRole(producer);
+                }
+                if (other >= file.processTableCapacity() || other < -1)
+                {
+                    throw new CorruptFileException(file.path(), "the " + role + " role word holds entry " + other +
+                        ", outside 0.." + (file.processTableCapacity() - 1) + " (the process table's entries)");
                 }
                 if (other >= 0)
                 {
                     throw new IllegalStateException(file.path() + ": the " + role + " role of this single-" + role +
-                        " queue is held by another attachment, " + describeEntry(other) + "; one attachment " +
+                        " queue is held by another attachment, " + describeEntry((int)other) + "; one attachment " +
                         (producer ? "produces" : "consumes") + " at a time (the role is freed when it closes or dies)");
                 }
             }

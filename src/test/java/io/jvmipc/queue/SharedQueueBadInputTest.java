@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -116,6 +117,34 @@ class SharedQueueBadInputTest
             q.add("a");
             assertEquals("a", q.peek(), "peek probes the writer holding the line and skips its slot once it is gone");
             assertEquals("a", q.poll());
+        }
+    }
+
+    @Test
+    void shouldReportACorruptRoleWordNamingTheFileAndTheValue()
+    {
+        try (SharedQueue<String> q = queue("roles").singleProducer().singleConsumer().create())
+        {
+            final MemorySegment mapping = q.file().segment();
+            mapping.set(JAVA_LONG, q.file().bodyOffset() + QueueDescriptor.PRODUCER_ROLE_OFFSET, 1_000_000L);
+            final CorruptFileException producer = assertThrows(CorruptFileException.class, () -> q.offer("a"));
+            assertMentions(producer, q.path().toString(), "producer role", "999999");
+            mapping.set(JAVA_LONG, q.file().bodyOffset() + QueueDescriptor.CONSUMER_ROLE_OFFSET, -5L);
+            final CorruptFileException consumer = assertThrows(CorruptFileException.class, q::poll);
+            assertMentions(consumer, q.path().toString(), "consumer role", "-6");
+            assertEquals(0, q.size(), "nothing was added or taken");
+        }
+    }
+
+    @Test
+    void shouldRefuseToOpenAQueueWhoseModeParameterWasOverwritten()
+    {
+        try (SharedQueue<String> q = queue("mode").create())
+        {
+            q.file().segment().set(JAVA_LONG, HeaderDescriptor.parameterOffset(QueueDescriptor.MODE_PARAMETER), 8L);
+            final CorruptFileException refused = assertThrows(CorruptFileException.class, () -> queue("mode").open());
+            // the header's checksum covers the parameters, so it is what reports the change
+            assertMentions(refused, q.path().toString(), "checksum");
         }
     }
 

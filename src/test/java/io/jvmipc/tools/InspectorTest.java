@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +59,30 @@ class InspectorTest
     {
         return inspect(name).signals().stream().filter(s -> s.name().equals(signal)).findFirst().orElseThrow()
             .wakeWanted();
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldShowTheRoleHoldersOfASingleProducerSingleConsumerQueue()
+    {
+        final SharedDirectory directory = SharedDirectory.of(dir);
+        try (SharedQueue<String> queue = SharedQueue.builder("roles", Codecs.utf8()).directory(directory)
+            .singleProducer().singleConsumer().create())
+        {
+            assertEquals(-1L, inspect("roles").state().get("producerRoleEntry"), "free until the first offer");
+            assertTrue(queue.offer("a"));
+            final Map<String, Object> produced = inspect("roles").state();
+            assertEquals(-1L, produced.get("consumerRoleEntry"));
+            final long producer = (Long)produced.get("producerRoleEntry");
+            assertTrue(producer >= 0, "the producer's entry: " + producer);
+            assertEquals("a", queue.poll());
+            assertEquals(producer, inspect("roles").state().get("consumerRoleEntry"), "the same attachment");
+        }
+        try (SharedQueue<String> any = SharedQueue.builder("any", Codecs.utf8()).directory(directory).create())
+        {
+            assertFalse(any.isSingleProducer());
+            assertFalse(inspect("any").state().containsKey("producerRoleEntry"), "a queue of any producers");
+        }
     }
 
     @Test

@@ -458,6 +458,19 @@ public final class ObjectInspector
         state.put("maxMessageSize", queue.maxMessageSize);
         state.put("slotLength", queue.slotLength);
         state.put("codec", Codecs.describeIdentity(file.parameter(QueueDescriptor.CODEC_PARAMETER)));
+        final long mode = file.parameter(QueueDescriptor.MODE_PARAMETER);
+        if ((mode & QueueDescriptor.SINGLE_PRODUCER) != 0)
+        {
+            // acquire: the role word, entry + 1 of its holder (0: free); a diagnostic read
+            state.put("producerRoleEntry",
+                (long)LONG.getAcquire(segment, file.bodyOffset() + QueueDescriptor.PRODUCER_ROLE_OFFSET) - 1);
+        }
+        if ((mode & QueueDescriptor.SINGLE_CONSUMER) != 0)
+        {
+            // acquire: as the producer's
+            state.put("consumerRoleEntry",
+                (long)LONG.getAcquire(segment, file.bodyOffset() + QueueDescriptor.CONSUMER_ROLE_OFFSET) - 1);
+        }
         final long head = queue.head();
         final long end = queue.end(head);
         state.put("head", head);
