@@ -406,13 +406,21 @@ final class QueueRing
     }
 
     /**
-     * Forgets the single-producer and single-consumer state of a thread of this attachment that ended while it
-     * held a role: its open claim is still FREE (claimed again), its open take still READY (taken again).
+     * Forgets the open claim of a thread of this attachment that ended while it held the producer role: its slot
+     * is still FREE, and the next holder starts from the tail hint, at or before it.
      */
-    void forgetOpenWork()
+    void forgetOpenClaim()
     {
         openClaim = -1;
         producerTail = -1;
+    }
+
+    /**
+     * Forgets the open take of a thread of this attachment that ended while it held the consumer role: its slot is
+     * still READY and at or after the hints, so it is taken again.
+     */
+    void forgetOpenTake()
+    {
         openTake = -1;
         deferredHintOffset = -1;
     }

@@ -2244,7 +2244,14 @@ public final class SharedQueue<T> extends AbstractQueue<T> implements BlockingQu
             if (holder != null)
             {
                 // that thread ended: its open claim is still FREE, its open take still READY; both are redone
-                ring.forgetOpenWork();
+                if (producer)
+                {
+                    ring.forgetOpenClaim();
+                }
+                else
+                {
+                    ring.forgetOpenTake();
+                }
             }
             else
             {

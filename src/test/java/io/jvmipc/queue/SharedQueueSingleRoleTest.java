@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -238,6 +239,40 @@ class SharedQueueSingleRoleTest
                 queue.poll((buffer, offset, length) -> queue.poll()));
             assertTrue(refused.getMessage().contains("still open"), refused.getMessage());
             assertEquals("b", queue.poll(), "the handler's message was taken; the inner take took nothing");
+        }
+    }
+
+    @Test
+    void shouldKeepTheConsumersOpenTakeWhenTheProducerRoleChangesThreads() throws Exception
+    {
+        try (SharedQueue<String> queue = oneToOne(8).create())
+        {
+            final Thread first = Thread.ofPlatform().start(() -> queue.addAll(List.of("a", "b")));
+            first.join();
+            assertEquals(2, queue.size());
+            final CountDownLatch inHandler = new CountDownLatch(1);
+            final CountDownLatch handOverDone = new CountDownLatch(1);
+            final CompletableFuture<Object> inner = new CompletableFuture<>();
+            final Thread consumer = Thread.ofPlatform().start(() -> queue.poll((buffer, offset, length) ->
+            {
+                inHandler.countDown();
+                try
+                {
+                    handOverDone.await();
+                    inner.complete(queue.poll());
+                }
+                catch (final InterruptedException | RuntimeException e)
+                {
+                    inner.complete(e);
+                }
+            }));
+            assertTrue(inHandler.await(30, TimeUnit.SECONDS));
+            // the producer role moves from the ended thread to this one while the consumer's take is open
+            assertTrue(queue.offer("c"));
+            handOverDone.countDown();
+            consumer.join();
+            assertInstanceOf(IllegalStateException.class, inner.get(30, TimeUnit.SECONDS),
+                "the consumer's take is still open: a take from its handler is refused, not given \"a\" again");
         }
     }
 
