@@ -130,6 +130,9 @@ final class QueueRing
     private final boolean singleProducer;
     /** One consumer at a time, which takes without a CAS (see the class). */
     private final boolean singleConsumer;
+    // The four fields below are this attachment's, plain: only the thread holding the role reads and writes them
+    // (SharedQueue checks it on every call), and a hand-over to another thread of the attachment follows the end of
+    // the thread that held it, which happens-before the new holder's Thread.isAlive() check returns false.
     /** Single producer: the next position to claim, or -1 until this holder has read the tail hint. */
     private long producerTail = -1;
     /** Single producer: the position of this holder's open claim, or -1. */
