@@ -775,13 +775,6 @@ final class QueueRing
         return (long)LONG.getVolatile(segment, offset) == held && LONG.compareAndSet(segment, offset, held, 0L) ? 1 : 0;
     }
 
-    /** The process-table entry holding a role, or -1 if it is free. */
-    int roleHolder(final boolean producer)
-    {
-        // volatile: a snapshot for a message or a test
-        return (int)((long)LONG.getVolatile(segment, producer ? producerRoleOffset : consumerRoleOffset) - 1);
-    }
-
     /**
      * A snapshot of the message at {@code position} if it is published, for peeking: returns the state word to
      * pass to {@link #stillPublished(long, long)} after reading, or {@link #NONE}.
