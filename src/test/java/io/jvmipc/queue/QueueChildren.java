@@ -219,6 +219,27 @@ public final class QueueChildren
         new CountDownLatch(1).await();
     }
 
+    /**
+     * Args: dir, name, n. Takes n messages (each released), says TOOK:m1,m2,... and never returns or closes (its
+     * consumer role stays held, for a kill -9).
+     */
+    public static void takeAndHang(final String[] args) throws InterruptedException
+    {
+        final SharedQueue<String> queue = attach(args[0], args[1]);
+        final StringBuilder took = new StringBuilder();
+        for (int i = 0; i < Integer.parseInt(args[2]); i++)
+        {
+            final String message = queue.poll(60, TimeUnit.SECONDS);
+            if (message == null)
+            {
+                throw new IllegalStateException("no message " + i + " in 60 s");
+            }
+            took.append(i == 0 ? "" : ",").append(message);
+        }
+        System.out.println("TOOK:" + took);
+        new CountDownLatch(1).await();
+    }
+
     /** Args: dir, name. Takes one message in place, says READING:msg while holding it, and never returns. */
     public static void readAndHold(final String[] args)
     {

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -160,6 +162,78 @@ class SharedQueueSingleRoleProcessTest
             assertEquals("b", queue.poll(10, TimeUnit.SECONDS));
             assertNull(queue.poll());
             assertEquals(4, queue.remainingCapacity());
+        }
+    }
+
+    /** Stores {@code value} into the hint word at {@code offset} of the queue's body, as a kill before it would leave it. */
+    private static void rewindHint(final SharedQueue<String> queue, final int offset, final long expected,
+        final long value)
+    {
+        final long at = queue.file().bodyOffset() + offset;
+        assertEquals(expected, queue.file().segment().get(JAVA_LONG, at), "the hint before the rewind");
+        queue.file().segment().set(JAVA_LONG, at, value);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotOverwriteTheLastMessageOfAProducerKilledBetweenItsPublicationAndItsTailStore() throws Exception
+    {
+        try (SharedQueue<String> queue = builder(4).singleProducer().singleConsumer().create())
+        {
+            try (JvmProcess producer = child("claimAndHold", "2"))
+            {
+                // p0 and p1 published (tail hint 2), then position 2 claimed (left FREE in this mode)
+                assertTrue(producer.awaitOutput("CLAIMED", 60, TimeUnit.SECONDS), producer.output());
+                producer.kill();
+                assertTrue(producer.join(10, TimeUnit.SECONDS));
+            }
+            // what a kill between p1's READY store and its tail store leaves: the tail hint still at p1's position
+            // (its open claim of 2 is FREE, as if never made)
+            rewindHint(queue, QueueDescriptor.TAIL_OFFSET, 2, 1);
+            assertTrue(queue.offer("r", 10, TimeUnit.SECONDS), "the dead holder's role is recovered");
+            // the next holder starts at the hint, finds p1 READY there and claims past it instead of writing over it
+            assertEquals("p0", queue.poll(10, TimeUnit.SECONDS));
+            assertEquals("p1", queue.poll(10, TimeUnit.SECONDS), "the killed producer's last message, not overwritten");
+            assertEquals("r", queue.poll(10, TimeUnit.SECONDS));
+            assertNull(queue.poll());
+            assertTrue(queue.offer("s") && queue.offer("t"));
+            assertEquals("s", queue.poll());
+            assertEquals("t", queue.poll());
+            assertEquals(4, queue.remainingCapacity());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNeitherRedeliverNorSkipAfterAConsumerKilledBetweenItsReleaseAndItsHeadStore() throws Exception
+    {
+        try (SharedQueue<String> queue = builder(4).singleProducer().singleConsumer().create())
+        {
+            assertTrue(queue.offer("a") && queue.offer("b") && queue.offer("c"));
+            try (JvmProcess consumer = child("takeAndHang", "2"))
+            {
+                assertTrue(consumer.awaitOutput("TOOK:a,b", 60, TimeUnit.SECONDS), consumer.output());
+                consumer.kill();
+                assertTrue(consumer.join(10, TimeUnit.SECONDS));
+            }
+            // what a kill between b's FREE store and the head store after it leaves: the head hint still at b's
+            // position, whose slot is FREE for the next lap
+            rewindHint(queue, QueueDescriptor.HEAD_OFFSET, 2, 1);
+            // the next holder passes b's slot (a later lap's FREE word: gone), neither taking b again nor stopping
+            // there as if the queue were empty
+            assertEquals("c", queue.poll(10, TimeUnit.SECONDS), "the dead holder's role is recovered; b is not redelivered");
+            assertNull(queue.poll());
+            // around the ring again, through the slot b was released from
+            for (final String message : new String[] {"d", "e", "f", "g"})
+            {
+                assertTrue(queue.offer(message), message);
+            }
+            assertFalse(queue.offer("h"), "four messages fill a queue of four");
+            for (final String message : new String[] {"d", "e", "f", "g"})
+            {
+                assertEquals(message, queue.poll());
+            }
+            assertNull(queue.poll());
         }
     }
 }
