@@ -4,6 +4,7 @@ import io.jvmipc.codec.Codecs;
 import io.jvmipc.queue.MessageHandler;
 import io.jvmipc.queue.MessageWriter;
 import io.jvmipc.queue.SharedQueue;
+import io.jvmipc.queue.SharedQueueBuilder;
 import io.jvmipc.wait.WaitStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +31,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 /**
  * Hot-path cost of the shared queue in one thread (no other party, so no waiting): one message in and out per
  * operation, through the copying byte paths and through the zero-copy claim/commit and handler paths. Run with
- * {@code -prof gc}: these paths must allocate 0 B/op.
+ * {@code -prof gc}: these paths must allocate 0 B/op, in a queue of any producers and consumers and in one of a
+ * single producer and a single consumer.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +46,10 @@ public class QueueBenchmark
     @Param({"32", "256"})
     public int size;
 
+    /** "any": any producers and consumers (a CAS on each side); "oneToOne": one of each, no CAS. */
+    @Param({"any", "oneToOne"})
+    public String mode;
+
     private Path dir;
     private SharedQueue<byte[]> queue;
     private byte[] out;
@@ -56,12 +62,17 @@ public class QueueBenchmark
     public void setUp()
     {
         dir = BenchFiles.newDirectory();
-        queue = SharedQueue.builder("jmh-queue", Codecs.bytes())
+        final SharedQueueBuilder<byte[]> builder = SharedQueue.builder("jmh-queue", Codecs.bytes())
             .directory(BenchFiles.shared(dir))
             .capacity(1024)
             .maxMessageSize(size)
-            .waitStrategy(WaitStrategy.busySpin())
-            .create();
+            .waitStrategy(WaitStrategy.busySpin());
+        switch (mode)
+        {
+            case "any" -> queue = builder.create();
+            case "oneToOne" -> queue = builder.singleProducer().singleConsumer().create();
+            default -> throw new IllegalArgumentException("mode " + mode + ": any or oneToOne");
+        }
         out = new byte[size];
         in = new byte[size];
     }
