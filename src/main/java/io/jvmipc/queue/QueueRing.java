@@ -1,10 +1,12 @@
 package io.jvmipc.queue;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SlowPath;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 import static io.jvmipc.queue.QueueDescriptor.FREE;
 import static io.jvmipc.queue.QueueDescriptor.LEASED;
@@ -277,6 +279,7 @@ final class QueueRing
             {
                 // the slot still holds the previous lap's message: full
                 final int state = state(word);
+                checkPreviousLap(delta, state, "tail hint", tail, word);
                 return state == WRITING || state == READING || state == LEASED ? BLOCKED_BASE - owner(word) : NONE;
             }
         }
@@ -343,6 +346,7 @@ final class QueueRing
             {
                 // the slot still holds the previous lap's message: full
                 final int state = state(word);
+                checkPreviousLap(delta, state, "tail hint", tail, word);
                 return state == READING || state == LEASED ? BLOCKED_BASE - owner(word) : NONE;
             }
             // published by a previous holder after its last tail store, or already freed for a later lap
@@ -585,8 +589,34 @@ final class QueueRing
             else
             {
                 // the previous lap's message is still being read or held: this position is not written yet
+                checkPreviousLap(delta, state(word), "head or pass hint", head, word);
                 return nothingAfter(heldBy);
             }
+        }
+    }
+
+    /**
+     * Checks a slot word found behind the position a scan reached (from a hint). In a consistent queue that word
+     * is the previous lap's, exactly one capacity behind, and not FREE: every position before the tail hint was
+     * claimed (the hint is stored after a claim, or in a single-producer queue after a publication), and every
+     * position before the head and pass hints was taken, so the slot of the position one lap before has at least
+     * been claimed. A word further behind, or a FREE one, means that a hint or the slot word was overwritten:
+     * without this check the queue would look full (or empty) forever, holding its messages.
+     *
+     * @throws CorruptFileException naming the file, the hint, the position, the slot and its word.
+     */
+    private void checkPreviousLap(final long delta, final int state, final String hint, final long position,
+        final long word)
+    {
+        if (delta != -capacity || state == FREE)
+        {
+            throw new CorruptFileException(file != null ? file.path() : Path.of("(a ring without a file)"),
+                "slot " + (slotOffset(position) - slotsOffset) / slotLength + " holds word 0x" +
+                Long.toHexString(word) + " (position " + (word >>> POSITION_SHIFT) + ", state " + state +
+                ") where the " + hint + " puts position " + position + " (tail hint " + tail() + ", head hint " +
+                head() + ", pass hint " + (long)LONG.getVolatile(segment, passOffset) + ", capacity " + capacity +
+                "): a queue holds that position there, or the previous lap's claimed message, so a hint or the " +
+                "slot word was overwritten");
         }
     }
 
@@ -697,6 +727,10 @@ final class QueueRing
             }
             else if (delta == 0 && state == FREE || delta < 0)
             {
+                if (delta < 0)
+                {
+                    checkPreviousLap(delta, state, "head or pass hint", position, word);
+                }
                 return writer < 0 ? NONE : BLOCKED_BASE - writer;
             }
             if (!passedHeld && delta == 0 && (state == WRITING || state == LEASED))

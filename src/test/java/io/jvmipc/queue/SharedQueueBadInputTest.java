@@ -120,6 +120,77 @@ class SharedQueueBadInputTest
         }
     }
 
+    /** Stores {@code value} in the hint word at {@code offset} of the body (another program writing the file). */
+    private static long overwriteHint(final SharedQueue<String> q, final int offset, final long value)
+    {
+        final long at = q.file().bodyOffset() + offset;
+        final long was = q.file().segment().get(JAVA_LONG, at);
+        q.file().segment().set(JAVA_LONG, at, value);
+        return was;
+    }
+
+    @Test
+    void shouldReportAHeadHintOverwrittenAheadOfTheMessagesInsteadOfLookingEmptyForever() throws Exception
+    {
+        for (final boolean single : new boolean[] {false, true})
+        {
+            final SharedQueueBuilder<String> builder = queue("head-" + single);
+            try (SharedQueue<String> q = (single ? builder.singleProducer().singleConsumer() : builder).create())
+            {
+                assertTrue(q.offer("a") && q.offer("b"));
+                // two laps and a bit ahead: every slot there holds a word two laps behind
+                final long was = overwriteHint(q, QueueDescriptor.HEAD_OFFSET, 1_000_000L);
+                final CorruptFileException poll = assertThrows(CorruptFileException.class, q::poll);
+                assertMentions(poll, q.path().toString(), "head or pass hint", "position 1000000", "head hint 1000000",
+                    "capacity 4");
+                final CorruptFileException timed = assertThrows(CorruptFileException.class,
+                    () -> q.poll(10, TimeUnit.SECONDS), "a waiting take is told, not left waiting for ever");
+                assertMentions(timed, q.path().toString(), "head or pass hint");
+                assertThrows(CorruptFileException.class, q::peek);
+                // one lap ahead: the slots there hold FREE words of that lap, never claimed, which no hint passes
+                overwriteHint(q, QueueDescriptor.HEAD_OFFSET, 4 + 2);
+                assertMentions(assertThrows(CorruptFileException.class, q::poll), q.path().toString(),
+                    "where the head or pass hint puts position 6", "state 0");
+                // nothing was taken or changed: with the hint put back, both messages are there
+                overwriteHint(q, QueueDescriptor.HEAD_OFFSET, was);
+                assertEquals("a", q.poll());
+                assertEquals("b", q.poll());
+                assertNull(q.poll());
+            }
+        }
+    }
+
+    @Test
+    void shouldReportATailHintOverwrittenAheadInsteadOfLookingFullForever() throws Exception
+    {
+        for (final boolean single : new boolean[] {false, true})
+        {
+            final SharedQueueBuilder<String> builder = queue("tail-" + single);
+            try (SharedQueue<String> q = (single ? builder.singleProducer().singleConsumer() : builder).create())
+            {
+                try (SharedQueue<String> first = queue("tail-" + single).open())
+                {
+                    // closed after, which frees a single producer's role: the next one starts from the hint
+                    assertTrue(first.offer("a"));
+                }
+                final long was = overwriteHint(q, QueueDescriptor.TAIL_OFFSET, 9 + 3 * 4);
+                try (SharedQueue<String> producer = queue("tail-" + single).open())
+                {
+                    final CorruptFileException offer = assertThrows(CorruptFileException.class,
+                        () -> producer.offer("b"));
+                    assertMentions(offer, producer.path().toString(), "where the tail hint puts position 21",
+                        "tail hint 21", "capacity 4");
+                    assertThrows(CorruptFileException.class, () -> producer.put("b"),
+                        "a blocking put is told, not left waiting for ever");
+                    overwriteHint(producer, QueueDescriptor.TAIL_OFFSET, was);
+                    assertTrue(producer.offer("b"));
+                    assertEquals("a", producer.poll(), "nothing was lost or overwritten");
+                    assertEquals("b", producer.poll());
+                }
+            }
+        }
+    }
+
     @Test
     void shouldReportACorruptRoleWordNamingTheFileAndTheValue()
     {
