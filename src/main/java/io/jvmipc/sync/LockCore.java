@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedFile;
 import io.jvmipc.file.SharedObjectException;
@@ -47,6 +48,7 @@ final class LockCore
     private final WaitStrategy strategy;
     private final int entry;
     private final long tag;
+    private final int capacity;
     private final Signal signal;
 
     /**
@@ -71,6 +73,7 @@ final class LockCore
         this.strategy = builder.waitStrategy;
         this.entry = file.entry();
         this.tag = LockDescriptor.ownerTag(entry);
+        this.capacity = file.processTableCapacity();
     }
 
     /**
@@ -85,7 +88,34 @@ final class LockCore
             return result;
         }
         final int owner = -1 - result;
+        if (owner >= capacity)
+        {
+            // no process can ever be attached as that entry, so nobody would free the lock: every waiter would
+            // wait for ever
+            throw corrupt(LockDescriptor.ownerTag(owner));
+        }
         return owner == entry ? WaitLoop.WAIT : WaitLoop.waitFor(owner);
+    }
+
+    /**
+     * A lock word read from the file, checked: its owner bits, which another program or a bug may have set to
+     * anything, name an entry of the process table or nobody.
+     */
+    private long checked(final long word)
+    {
+        if (LockDescriptor.owner(word) >= capacity)
+        {
+            throw corrupt(word);
+        }
+        return word;
+    }
+
+    /** The exception for a lock word, or its owner bits, that names an entry outside the table. */
+    private CorruptFileException corrupt(final long word)
+    {
+        return new CorruptFileException(file.path(), "lock word 0x" + Long.toHexString(word) +
+            " names process-table entry " + LockDescriptor.owner(word) + " as the holder, outside the table of " +
+            capacity + " entries");
     }
 
     /**
@@ -135,6 +165,8 @@ final class LockCore
     {
         try
         {
+            // volatile: checked before the release, which would otherwise free a lock no entry can hold
+            checked((long)LONG.getVolatile(segment, wordOffset));
             if (!LockWord.release(segment, wordOffset, requiredOwner))
             {
                 return false;
@@ -156,7 +188,7 @@ final class LockCore
             while (true)
             {
                 // volatile: the current word, to CAS from
-                final long word = (long)LONG.getVolatile(segment, wordOffset);
+                final long word = checked((long)LONG.getVolatile(segment, wordOffset));
                 if (LockDescriptor.owner(word) != entry)
                 {
                     return false;
@@ -184,7 +216,7 @@ final class LockCore
         try
         {
             // volatile: a snapshot for queries
-            return (long)LONG.getVolatile(segment, wordOffset);
+            return checked((long)LONG.getVolatile(segment, wordOffset));
         }
         catch (final InternalError e)
         {

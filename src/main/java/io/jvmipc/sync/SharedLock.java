@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * {@link OwnerDiedException}; it should repair the guarded state and call {@link #markConsistent()}. Until
  * someone does, every acquirer is told again, even after unlocks.
  * <p>
+ * <b>Corrupt file</b>: a lock word naming a holder outside the process table (written by another program or a
+ * bug) would never be freed; every call that reads it throws {@link io.jvmipc.file.CorruptFileException} naming
+ * the file and the word instead of waiting for ever.
+ * <p>
  * One handle is one attachment: threads of one process should share a handle. Thread-safe.
  */
 public final class SharedLock extends LockHandle

@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * (process-table entry, thread id); a new process that reuses a dead owner's entry never finds itself the owner,
  * since the entry is recovered (lock freed, owner thread zeroed) before it can be reused.
  * <p>
+ * <b>Corrupt file</b>: a lock word naming a holder outside the process table (written by another program or a
+ * bug) would never be freed; every call that reads it throws {@link io.jvmipc.file.CorruptFileException} naming
+ * the file and the word instead of waiting for ever.
+ * <p>
  * One handle is one attachment: two handles on the same name in one JVM are two different owners (a thread
  * holding the lock through one handle blocks when it locks through the other). Threads of one process should
  * share a handle. Thread-safe.

@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ForeignFileException;
 import io.jvmipc.file.NoSuchSharedObjectException;
 import io.jvmipc.file.SharedDirectory;
@@ -8,6 +9,7 @@ import io.jvmipc.file.WrongKindException;
 import io.jvmipc.wait.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -228,6 +230,42 @@ class SharedLockTest
             assertTrue(survivor.tryLock());
             assertTrue(survivor.isConsistent());
             survivor.unlock();
+        }
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldReportALockWordNamingAnEntryOutsideTheTableAtEveryCallThatReadsIt() throws Exception
+    {
+        try (SharedLock lock = builder("corrupt").processTableCapacity(4).create())
+        {
+            // entry 4 of a 4-entry table: no process can ever hold that entry, so nobody would ever free the lock
+            BodyWords.putLong(lock.path(), LockDescriptor.WORD_OFFSET, LockDescriptor.ownerTag(4));
+            for (final Executable call : new Executable[]
+                {lock::tryLock, () -> lock.tryLock(0, TimeUnit.SECONDS),
+                    () -> lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS), lock::lock, lock::lockInterruptibly,
+                    lock::unlock, lock::isLocked, lock::isConsistent, lock::isHeldByThisProcess, lock::markConsistent})
+            {
+                final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                assertTrue(e.getMessage().contains(lock.path().toString()), e.getMessage());
+                assertTrue(e.getMessage().contains("entry 4") && e.getMessage().contains("table of 4"),
+                    e.getMessage());
+            }
+            BodyWords.putLong(lock.path(), LockDescriptor.WORD_OFFSET, LockDescriptor.OWNER_MASK);
+            final CorruptFileException e = assertThrows(CorruptFileException.class, lock::tryLock);
+            assertTrue(e.getMessage().contains("0xffff") && e.getMessage().contains("entry 65534"), e.getMessage());
+        }
+        try (SharedReentrantLock lock = SharedReentrantLock.builder("corrupt-r").directory(SharedDirectory.of(tempDir))
+            .create())
+        {
+            BodyWords.putLong(lock.path(), LockDescriptor.WORD_OFFSET, LockDescriptor.OWNER_MASK);
+            for (final Executable call : new Executable[]
+                {lock::tryLock, lock::lock, lock::isHeldByCurrentThread, lock::getHoldCount, lock::isLocked})
+            {
+                final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                assertTrue(e.getMessage().contains(lock.path().toString()) && e.getMessage().contains("65534"),
+                    e.getMessage());
+            }
         }
     }
 
