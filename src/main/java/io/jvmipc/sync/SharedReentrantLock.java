@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
@@ -71,6 +72,7 @@ public final class SharedReentrantLock extends LockHandle
      * interrupts (the flag is restored on return). Mirrors Python's {@code rlock.acquire()}.
      *
      * @throws OwnerDiedException    if the previous holder died; the caller holds the lock (hold count 1).
+     * @throws IllegalMonitorStateException if the calling thread already holds it {@code Integer.MAX_VALUE} times.
      * @throws IllegalStateException if this handle is closed.
      */
     @Override
@@ -92,6 +94,7 @@ public final class SharedReentrantLock extends LockHandle
      *
      * @throws InterruptedException  if interrupted before or while waiting.
      * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalMonitorStateException if the calling thread already holds it {@code Integer.MAX_VALUE} times.
      * @throws IllegalStateException if this handle is closed.
      */
     @Override
@@ -106,6 +109,7 @@ public final class SharedReentrantLock extends LockHandle
      *
      * @return {@code true} if acquired.
      * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalMonitorStateException if the calling thread already holds it {@code Integer.MAX_VALUE} times.
      * @throws IllegalStateException if this handle is closed.
      */
     @Override
@@ -130,6 +134,7 @@ public final class SharedReentrantLock extends LockHandle
      * @return {@code true} if acquired, {@code false} if the timeout passed first.
      * @throws InterruptedException  if interrupted before or while waiting.
      * @throws OwnerDiedException    if the previous holder died; the caller holds the lock.
+     * @throws IllegalMonitorStateException if the calling thread already holds it {@code Integer.MAX_VALUE} times.
      * @throws IllegalStateException if this handle is closed.
      */
     @Override
@@ -151,7 +156,7 @@ public final class SharedReentrantLock extends LockHandle
     {
         core.file.ensureOpen();
         requireOwner("unlock");
-        final long holds = core.holdCount();
+        final long holds = holds();
         if (holds > 1)
         {
             core.holdCount(holds - 1);
@@ -197,7 +202,7 @@ public final class SharedReentrantLock extends LockHandle
      */
     public int getHoldCount()
     {
-        return isHeldByCurrentThread() ? (int)core.holdCount() : 0;
+        return isHeldByCurrentThread() ? (int)holds() : 0;
     }
 
     ConditionLock conditionLock()
@@ -213,7 +218,7 @@ public final class SharedReentrantLock extends LockHandle
             @Override
             public long releaseFully()
             {
-                final long holds = core.holdCount();
+                final long holds = holds();
                 core.holdCount(0);
                 core.ownerThread(0);
                 core.release(core.entry());
@@ -255,10 +260,12 @@ public final class SharedReentrantLock extends LockHandle
         core.file.ensureOpen();
         if (isHeldByCurrentThread())
         {
-            final long holds = core.holdCount();
+            final long holds = holds();
             if (holds == Integer.MAX_VALUE)
             {
-                throw new Error("maximum lock count exceeded");
+                // java.util.concurrent throws an Error here; no raw Error leaves this library
+                throw new IllegalMonitorStateException(core.file.path() + ": maximum hold count " +
+                    Integer.MAX_VALUE + " reached");
             }
             core.holdCount(holds + 1);
             return true;
@@ -275,6 +282,22 @@ public final class SharedReentrantLock extends LockHandle
             throw core.ownerDied();
         }
         return true;
+    }
+
+    /**
+     * The calling thread's hold count, which it owns the lock to read: checked, since the count lives in the file,
+     * where another program or a bug may have written anything, and a count outside 1..{@code Integer.MAX_VALUE}
+     * would make unlock free a lock still held, or never free it.
+     */
+    private long holds()
+    {
+        final long holds = core.holdCount();
+        if (holds < 1 || holds > Integer.MAX_VALUE)
+        {
+            throw new CorruptFileException(core.file.path(), "hold count " + holds + " of the reentrant lock " +
+                "held by this thread, outside 1.." + Integer.MAX_VALUE);
+        }
+        return holds;
     }
 
     private void requireOwner(final String operation)

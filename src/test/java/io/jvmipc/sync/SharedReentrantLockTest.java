@@ -1,9 +1,11 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.WrongKindException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,6 +26,45 @@ class SharedReentrantLockTest
     private SharedReentrantLock.Builder builder(final String name)
     {
         return SharedReentrantLock.builder(name).directory(SharedDirectory.of(tempDir));
+    }
+
+    @Test
+    void shouldReportAnImpossibleHoldCountAndKeepTheLockHeld()
+    {
+        try (SharedReentrantLock lock = builder("holds").create())
+        {
+            lock.lock();
+            for (final long holds : new long[] {0, -5, Integer.MAX_VALUE + 1L, Long.MAX_VALUE})
+            {
+                BodyWords.putLong(lock.path(), LockDescriptor.HOLD_COUNT_OFFSET, holds);
+                for (final Executable call : new Executable[] {lock::getHoldCount, lock::lock, lock::tryLock,
+                    lock::unlock})
+                {
+                    final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                    assertTrue(e.getMessage().contains(lock.path().toString()) &&
+                        e.getMessage().contains("hold count " + holds), e.getMessage());
+                }
+                assertTrue(lock.isHeldByCurrentThread(), "a refused call leaves the lock with its holder");
+            }
+            BodyWords.putLong(lock.path(), LockDescriptor.HOLD_COUNT_OFFSET, 1);
+            lock.unlock();
+            assertFalse(lock.isLocked());
+        }
+    }
+
+    @Test
+    void shouldRefuseToReenterPastTheMaximumHoldCountWithoutARawError()
+    {
+        try (SharedReentrantLock lock = builder("max").create())
+        {
+            lock.lock();
+            // reaching the limit by locking would take two billion calls: start from just below it
+            BodyWords.putLong(lock.path(), LockDescriptor.HOLD_COUNT_OFFSET, Integer.MAX_VALUE);
+            final IllegalMonitorStateException e = assertThrows(IllegalMonitorStateException.class, lock::lock);
+            assertTrue(e.getMessage().contains(lock.path().toString()) &&
+                e.getMessage().contains(String.valueOf(Integer.MAX_VALUE)), e.getMessage());
+            assertEquals(Integer.MAX_VALUE, lock.getHoldCount(), "the refused lock() changed nothing");
+        }
     }
 
     @Test
