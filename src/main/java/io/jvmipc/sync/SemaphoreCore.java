@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedFile;
@@ -81,7 +82,7 @@ final class SemaphoreCore
         while (true)
         {
             // volatile: the current count, to CAS from
-            final long word = (long)LONG.getVolatile(segment, countOffset);
+            final long word = checked((long)LONG.getVolatile(segment, countOffset));
             if (permits(word) <= 0)
             {
                 // whoever holds the permits may be dead: probe every attached process
@@ -95,6 +96,33 @@ final class SemaphoreCore
                 return LockCore.ACQUIRED;
             }
         }
+    }
+
+    /**
+     * A count word read from the file, checked: its top bit is always zero, and a bounded semaphore never has more
+     * permits than its bound. Another program or a bug may have written anything there; taking or counting on
+     * such permits would let more holders in than the semaphore allows.
+     */
+    private long checked(final long word)
+    {
+        if (isCorrupt(word))
+        {
+            throw corrupt(word);
+        }
+        return word;
+    }
+
+    private boolean isCorrupt(final long word)
+    {
+        return word < 0 || bounded && permits(word) > initialPermits;
+    }
+
+    private CorruptFileException corrupt(final long word)
+    {
+        return new CorruptFileException(file.path(), word < 0 ?
+            "semaphore count word 0x" + Long.toHexString(word) + " has its top bit set" :
+            "bounded semaphore count word 0x" + Long.toHexString(word) + " holds " + permits(word) +
+                " permits available, above its bound of " + initialPermits);
     }
 
     boolean acquire(final long timeoutNanos, final boolean interruptible) throws InterruptedException
@@ -133,14 +161,21 @@ final class SemaphoreCore
         }
         try
         {
-            // a plain read of the count first: on a truncated file it faults here, before the holding changes
-            segment.get(JAVA_LONG, countOffset);
+            // a plain read of the count first: on a truncated file it faults here, and a corrupt count is refused
+            // here, before the holding changes
+            checked(segment.get(JAVA_LONG, countOffset));
             // volatile add: forget the holding first, so a crash before the count update loses permits, never adds
             LONG.getAndAdd(segment, heldOffset, (long)-permits);
             while (true)
             {
                 // volatile: the current count, to CAS from
                 final long word = (long)LONG.getVolatile(segment, countOffset);
+                if (isCorrupt(word))
+                {
+                    // corrupted since the check above: volatile add: undo, nothing was released
+                    LONG.getAndAdd(segment, heldOffset, (long)permits);
+                    throw corrupt(word);
+                }
                 final long count = permits(word);
                 if (bounded && count + permits > initialPermits)
                 {
@@ -174,7 +209,7 @@ final class SemaphoreCore
         try
         {
             // volatile: a snapshot
-            return permits((long)LONG.getVolatile(segment, countOffset));
+            return permits(checked((long)LONG.getVolatile(segment, countOffset)));
         }
         catch (final InternalError e)
         {

@@ -1,10 +1,12 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.WrongKindException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,6 +28,32 @@ class SharedSemaphoreTest
     private SharedDirectory dir()
     {
         return SharedDirectory.of(tempDir);
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldReportACountAboveTheBoundOrWithItsTopBitSetAndChangeNothing()
+    {
+        try (SharedBoundedSemaphore bounded = SharedBoundedSemaphore.builder("b", 2).directory(dir()).create();
+            SharedSemaphore plain = SharedSemaphore.builder("p", 2).directory(dir()).create())
+        {
+            // 5 permits of a semaphore bounded at 2, and a count word with its always-zero top bit set
+            BodyWords.putLong(bounded.path(), SemaphoreDescriptor.COUNT_OFFSET, 5);
+            BodyWords.putLong(plain.path(), SemaphoreDescriptor.COUNT_OFFSET, Long.MIN_VALUE | 2);
+            for (final SemaphoreHandle semaphore : new SemaphoreHandle[] {bounded, plain})
+            {
+                final String value = semaphore == bounded ? "5 permits" : "0x8000000000000002";
+                for (final Executable call : new Executable[] {semaphore::tryAcquire, semaphore::acquire,
+                    semaphore::acquireUninterruptibly, () -> semaphore.tryAcquire(Long.MAX_VALUE, TimeUnit.NANOSECONDS),
+                    semaphore::availablePermits, semaphore == bounded ? bounded::release : plain::release})
+                {
+                    final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                    assertTrue(e.getMessage().contains(semaphore.path().toString()) && e.getMessage().contains(value),
+                        e.getMessage());
+                }
+                assertEquals(0, semaphore.heldByThisProcess(), "a refused call takes and gives back nothing");
+            }
+        }
     }
 
     @Test
