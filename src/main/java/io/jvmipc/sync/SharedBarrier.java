@@ -145,7 +145,15 @@ public final class SharedBarrier implements AutoCloseable
         {
             // volatile: the current state
             final long state = (long)LONG.getVolatile(segment, stateOffset);
-            return BarrierDescriptor.isBroken(state) ? 0 : Math.min(arrived(state), parties - 1);
+            if (BarrierDescriptor.isBroken(state))
+            {
+                return 0;
+            }
+            if (arrived(state) > parties)
+            {
+                throw corrupt(state);
+            }
+            return Math.min(arrived(state), parties - 1);
         }
         catch (final InternalError e)
         {
@@ -356,7 +364,12 @@ public final class SharedBarrier implements AutoCloseable
                 return -1 - generation;
             }
             final int arrivedBefore = arrived(state);
-            if (arrivedBefore >= parties)
+            if (arrivedBefore > parties)
+            {
+                // more arrivals than parties: the generation can never trip, and waiting for it would never end
+                throw corrupt(state);
+            }
+            if (arrivedBefore == parties)
             {
                 return WaitLoop.waitForAny();
             }
@@ -368,6 +381,14 @@ public final class SharedBarrier implements AutoCloseable
                 return generation << GENERATION_SHIFT_IN_RESULT | arrivedBefore;
             }
         }
+    }
+
+    /** The exception for a state, read from the file, that counts more arrivals than the barrier has parties. */
+    private CorruptFileException corrupt(final long state)
+    {
+        return new CorruptFileException(file.path(), "barrier state 0x" + Long.toHexString(state) + ": " +
+            arrived(state) + " arrived in generation " + (generation(state) & 0xFFFF_FFFFL) + " of a barrier of " +
+            parties + " parties (reset() starts a fresh generation)");
     }
 
     private int trip(final int generation) throws BrokenBarrierException

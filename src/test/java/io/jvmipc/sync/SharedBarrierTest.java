@@ -1,12 +1,14 @@
 package io.jvmipc.sync;
 
 import io.jvmipc.Await;
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.WrongKindException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -311,5 +313,26 @@ class SharedBarrierTest
         assertThrows(IllegalStateException.class, b::reset);
         assertThrows(IllegalStateException.class, b::abort);
         assertThrows(IllegalStateException.class, b::numberWaiting);
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldReportMoreArrivalsThanPartiesUntilReset() throws Exception
+    {
+        try (SharedBarrier b = barrier(2).create())
+        {
+            // generation 7 with 5 parties arrived at a barrier of 2: the generation can never trip
+            BodyWords.putLong(b.path(), BarrierDescriptor.STATE_OFFSET, BarrierDescriptor.fresh(7) | 5);
+            for (final Executable call : new Executable[] {b::await, () -> b.await(1, TimeUnit.MILLISECONDS),
+                () -> b.await(Long.MAX_VALUE, TimeUnit.DAYS), b::numberWaiting})
+            {
+                final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                assertTrue(e.getMessage().contains(b.path().toString()) && e.getMessage().contains("5 arrived") &&
+                    e.getMessage().contains("2 parties"), e.getMessage());
+            }
+            assertFalse(b.isBroken(), "a refused await does not count, break or time out anything");
+            b.reset();
+            assertEquals(0, b.numberWaiting(), "reset starts a fresh generation: the repair");
+        }
     }
 }
