@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ProcessTableDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedFile;
@@ -299,7 +300,7 @@ public final class SharedCondition implements Condition, AutoCloseable
             while (true)
             {
                 // volatile: the current state, to CAS from
-                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                final long state = checked((long)LONG.getVolatile(segment, stateOffset));
                 if (ConditionDescriptor.waiters(state) == 0)
                 {
                     return;
@@ -333,7 +334,7 @@ public final class SharedCondition implements Condition, AutoCloseable
             while (true)
             {
                 // volatile: the current state, to CAS from
-                final long state = (long)LONG.getVolatile(segment, stateOffset);
+                final long state = checked((long)LONG.getVolatile(segment, stateOffset));
                 final long waiters = ConditionDescriptor.waiters(state);
                 if (waiters == 0)
                 {
@@ -365,7 +366,7 @@ public final class SharedCondition implements Condition, AutoCloseable
         try
         {
             // volatile: a snapshot
-            return (int)ConditionDescriptor.waiters((long)LONG.getVolatile(segment, stateOffset));
+            return (int)ConditionDescriptor.waiters(checked((long)LONG.getVolatile(segment, stateOffset)));
         }
         catch (final InternalError e)
         {
@@ -445,6 +446,8 @@ public final class SharedCondition implements Condition, AutoCloseable
         final long start = System.nanoTime();
         try
         {
+            // volatile: refused before this thread registers or lets go of the lock
+            checked((long)LONG.getVolatile(segment, stateOffset));
             return awaitRegistered(timeoutNanos, interruptible, start);
         }
         catch (final InternalError e)
@@ -521,6 +524,23 @@ public final class SharedCondition implements Condition, AutoCloseable
     private long attempt()
     {
         return tryTakePermit() ? 1 : WaitLoop.WAIT;
+    }
+
+    /**
+     * The state read from the file, checked: each half counts threads, so neither reaches 2^31; a larger count was
+     * written by another program or a bug, and would overflow into the other half (signalAll adds the waiters to
+     * the permits) or read as a negative number of waiters.
+     */
+    private long checked(final long state)
+    {
+        if (ConditionDescriptor.waiters(state) > Integer.MAX_VALUE ||
+            ConditionDescriptor.permits(state) > Integer.MAX_VALUE)
+        {
+            throw new CorruptFileException(file.path(), "condition state 0x" + Long.toHexString(state) + ": " +
+                ConditionDescriptor.waiters(state) + " waiters and " + ConditionDescriptor.permits(state) +
+                " wake permits, more than " + Integer.MAX_VALUE);
+        }
+        return state;
     }
 
     private void register()

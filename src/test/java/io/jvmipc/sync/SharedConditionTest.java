@@ -1,5 +1,6 @@
 package io.jvmipc.sync;
 
+import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.IncompatibleParametersException;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.WrongKindException;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -266,5 +268,30 @@ class SharedConditionTest
         lock.unlink();
         assertFalse(java.nio.file.Files.exists(tempDir.resolve("cond")));
         assertFalse(java.nio.file.Files.exists(lock.path()));
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldReportACountOfWaitersOrPermitsPastTheThreadRangeAndKeepTheLockHeld()
+    {
+        // 2^32 - 1 waiters (read as -1 before), then 2^31 wake permits: no process has that many threads
+        for (final long state : new long[] {0xFFFF_FFFFL << 32, 0x8000_0000L})
+        {
+            BodyWords.putLong(condition.path(), ConditionDescriptor.STATE_OFFSET, state);
+            final String value = "0x" + Long.toHexString(state);
+            final CorruptFileException query = assertThrows(CorruptFileException.class, condition::waiters);
+            assertTrue(query.getMessage().contains(condition.path().toString()) &&
+                query.getMessage().contains(value), query.getMessage());
+            lock.lock();
+            for (final Executable call : new Executable[] {condition::signal, condition::signalAll, condition::await,
+                () -> condition.await(1, TimeUnit.MILLISECONDS), condition::awaitUninterruptibly})
+            {
+                final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                assertTrue(e.getMessage().contains(condition.path().toString()) && e.getMessage().contains(value),
+                    e.getMessage());
+                assertEquals(1, lock.getHoldCount(), "a refused call leaves the lock held once");
+            }
+            lock.unlock();
+        }
     }
 }
