@@ -31,6 +31,53 @@ abstract class AbstractSharedValue implements AutoCloseable
     }
 
     /**
+     * Checks an element index; unlike {@link java.util.Objects#checkIndex}, the message names the file.
+     *
+     * @return {@code index}.
+     * @throws IndexOutOfBoundsException if it is not in {@code 0..length-1}.
+     */
+    final int checkIndex(final int index, final int length)
+    {
+        if (index < 0 || index >= length)
+        {
+            throw new IndexOutOfBoundsException(file.path() + ": index " + index + " outside the array of " +
+                length + " elements");
+        }
+        return index;
+    }
+
+    /**
+     * Checks a range {@code [from, from + count)} of an array of {@code length} elements, this one or the caller's
+     * ({@code what}); unlike {@link java.util.Objects#checkFromIndexSize}, the message names the file.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside, or {@code count} is negative.
+     */
+    final void checkRange(final int from, final int count, final int length, final String what)
+    {
+        // as Objects.checkFromIndexSize: no sum that could overflow
+        if ((length | from | count) < 0 || count > length - from)
+        {
+            throw new IndexOutOfBoundsException(file.path() + ": range [" + from + ", " + from + " + " + count +
+                ") outside " + what + " of " + length + " elements");
+        }
+    }
+
+    /**
+     * Checks the caller's array of a bulk copy.
+     *
+     * @return {@code array}.
+     * @throws NullPointerException naming the file, if it is null.
+     */
+    final <A> A requireArray(final A array, final String what)
+    {
+        if (array == null)
+        {
+            throw new NullPointerException(file.path() + ": " + what + " array is null");
+        }
+        return array;
+    }
+
+    /**
      * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
      * may capture it), which opens the object with it; see {@link SharedHandle}.
      *

@@ -6,7 +6,6 @@ import io.jvmipc.file.SharedFile.OpenMode;
 import io.jvmipc.file.SharedObjectBuilder;
 
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -282,8 +281,8 @@ public final class SharedDoubleArray extends AbstractSharedValue
         try
         {
             ensureOpen();
-            Objects.checkFromIndexSize(srcIndex, count, length);
-            Objects.checkFromIndexSize(dstIndex, count, dst.length);
+            checkRange(srcIndex, count, length, "the array");
+            checkRange(dstIndex, count, requireArray(dst, "the destination").length, "the destination array");
             long offset = base + ((long)srcIndex << SHIFT);
             for (int i = 0; i < count; i++, offset += Long.BYTES)
             {
@@ -312,8 +311,8 @@ public final class SharedDoubleArray extends AbstractSharedValue
         try
         {
             ensureOpen();
-            Objects.checkFromIndexSize(srcIndex, count, src.length);
-            Objects.checkFromIndexSize(dstIndex, count, length);
+            checkRange(srcIndex, count, requireArray(src, "the source").length, "the source array");
+            checkRange(dstIndex, count, length, "the array");
             long offset = base + ((long)dstIndex << SHIFT);
             for (int i = 0; i < count; i++, offset += Long.BYTES)
             {
@@ -342,7 +341,7 @@ public final class SharedDoubleArray extends AbstractSharedValue
     private long offset(final int index)
     {
         ensureOpen();
-        return base + ((long)Objects.checkIndex(index, length) << SHIFT);
+        return base + ((long)checkIndex(index, length) << SHIFT);
     }
 
     /**

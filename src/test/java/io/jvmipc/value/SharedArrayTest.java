@@ -6,6 +6,7 @@ import io.jvmipc.file.WrongKindException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -124,6 +125,36 @@ class SharedArrayTest
             assertThrows(IndexOutOfBoundsException.class, () -> a.copyTo(0, new int[3], 0, -1));
             assertArrayEquals(new int[4], a.toArray(), "nothing was written by a refused call");
         }
+    }
+
+    @Test
+    void shouldNameTheFileTheIndexAndTheLengthWhenAnIndexOrRangeIsOutside()
+    {
+        try (SharedIntArray ints = SharedIntArray.builder("ints").directory(dir).length(4).create();
+            SharedLongArray longs = SharedLongArray.builder("longs").directory(dir).length(4).create();
+            SharedDoubleArray doubles = SharedDoubleArray.builder("doubles").directory(dir).length(4).create())
+        {
+            outside(ints.path(), "index 4", () -> ints.get(4));
+            outside(ints.path(), "index -1", () -> ints.set(-1, 1));
+            outside(ints.path(), "index 2147483647", () -> ints.incrementAndGet(Integer.MAX_VALUE));
+            outside(longs.path(), "index 4", () -> longs.getAndAdd(4, 1));
+            outside(longs.path(), "index -5", () -> longs.compareAndSet(-5, 0, 1));
+            outside(doubles.path(), "index 4", () -> doubles.getAcquire(4));
+            outside(ints.path(), "[2, 2 + 3)", () -> ints.copyTo(2, new int[10], 0, 3));
+            outside(longs.path(), "[0, 0 + 3)", () -> longs.copyTo(0, new long[2], 0, 3));
+            outside(doubles.path(), "[1, 1 + 3)", () -> doubles.copyFrom(new double[3], 1, 0, 3));
+            outside(ints.path(), "[0, 0 + -1)", () -> ints.copyFrom(new int[3], 0, 0, -1));
+            final NullPointerException noDestination = assertThrows(NullPointerException.class,
+                () -> longs.copyTo(0, null, 0, 1));
+            assertTrue(noDestination.getMessage().contains(longs.path().toString()), noDestination.getMessage());
+            assertArrayEquals(new int[4], ints.toArray(), "nothing was written by a refused call");
+        }
+    }
+
+    private static void outside(final Path path, final String indexOrRange, final Executable call)
+    {
+        final IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, call);
+        assertTrue(e.getMessage().contains(path.toString()) && e.getMessage().contains(indexOrRange), e.getMessage());
     }
 
     @Test
