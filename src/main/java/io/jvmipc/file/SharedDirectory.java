@@ -149,6 +149,30 @@ public final class SharedDirectory
         return name;
     }
 
+    /**
+     * Checks the name of an object that also has a side file named {@code name + sideSuffix} (a value's lock, a
+     * joinable queue's message queue): both must be valid names, so that every call on the object works, not
+     * only its creation.
+     *
+     * @param name       the name.
+     * @param sideSuffix what the side file's name appends.
+     * @param side       what the side file is, for the message.
+     * @return the name.
+     * @throws NullPointerException     if it is null.
+     * @throws IllegalArgumentException if it is not a valid name, or too long to leave room for the suffix.
+     */
+    public static String requireValidName(final String name, final String sideSuffix, final String side)
+    {
+        requireValidName(name);
+        if (name.length() + sideSuffix.length() > MAX_NAME_LENGTH)
+        {
+            throw new IllegalArgumentException("jvmipc object name '" + name + "' has " + name.length() +
+                " characters; at most " + (MAX_NAME_LENGTH - sideSuffix.length()) + " leave room for its " + side +
+                ", named with '" + sideSuffix + "' appended, within the limit of " + MAX_NAME_LENGTH);
+        }
+        return name;
+    }
+
     private static boolean isValidName(final String name)
     {
         return NAME.matcher(name).matches() || ANONYMOUS.matcher(name).matches();

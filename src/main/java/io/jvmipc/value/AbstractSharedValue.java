@@ -24,6 +24,17 @@ abstract class AbstractSharedValue implements AutoCloseable
     /** The associated lock, opened on first {@link #getLock()}. */
     private SharedLock lock;
 
+    /**
+     * Checks a value's or array's name for its builder: valid, and short enough that {@link #getLock()} can name
+     * its side file.
+     *
+     * @throws IllegalArgumentException if not.
+     */
+    static String requireValidName(final String name)
+    {
+        return SharedDirectory.requireValidName(name, LOCK_SUFFIX, "lock (getLock())");
+    }
+
     AbstractSharedValue(final SharedFile file)
     {
         this.file = file;

@@ -201,7 +201,7 @@ public final class SharedBoolean extends AbstractSharedValue
 
         private Builder(final String name)
         {
-            super(name);
+            super(requireValidName(name));
         }
 
         /**

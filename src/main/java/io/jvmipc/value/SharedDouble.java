@@ -304,7 +304,7 @@ public final class SharedDouble extends AbstractSharedValue
 
         private Builder(final String name)
         {
-            super(name);
+            super(requireValidName(name));
         }
 
         /**

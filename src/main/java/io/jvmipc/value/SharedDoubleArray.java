@@ -354,7 +354,7 @@ public final class SharedDoubleArray extends AbstractSharedValue
 
         private Builder(final String name)
         {
-            super(name);
+            super(requireValidName(name));
         }
 
         /**

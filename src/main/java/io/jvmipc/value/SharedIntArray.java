@@ -375,7 +375,7 @@ public final class SharedIntArray extends AbstractSharedValue
 
         private Builder(final String name)
         {
-            super(name);
+            super(requireValidName(name));
         }
 
         /**

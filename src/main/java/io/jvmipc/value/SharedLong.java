@@ -362,7 +362,7 @@ public final class SharedLong extends AbstractSharedValue
 
         private Builder(final String name)
         {
-            super(name);
+            super(requireValidName(name));
         }
 
         /**

@@ -200,6 +200,27 @@ class SharedValueTest
     }
 
     @Test
+    void shouldRefuseANameWithNoRoomForItsLocksNameAndGiveTheLockOfTheLongestOneThatFits()
+    {
+        // names take up to 200 characters; the lock's side file appends ".lock" to the value's name
+        final String tooLong = "v".repeat(196);
+        for (final org.junit.jupiter.api.function.Executable builder : new org.junit.jupiter.api.function.Executable[]
+            {() -> SharedInt.builder(tooLong), () -> SharedLong.builder(tooLong), () -> SharedDouble.builder(tooLong),
+                () -> SharedBoolean.builder(tooLong), () -> SharedIntArray.builder(tooLong),
+                () -> SharedLongArray.builder(tooLong), () -> SharedDoubleArray.builder(tooLong)})
+        {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder);
+            assertTrue(e.getMessage().contains(tooLong) && e.getMessage().contains("196") &&
+                e.getMessage().contains("195"), e.getMessage());
+        }
+        try (SharedInt value = SharedInt.builder("v".repeat(195)).directory(dir).create())
+        {
+            assertTrue(value.getLock().tryLock());
+            value.getLock().unlock();
+        }
+    }
+
+    @Test
     void shouldRefuseAForeignAndATruncatedFile() throws IOException
     {
         Files.write(tempDir.resolve("foreign"), new byte[8192]);
