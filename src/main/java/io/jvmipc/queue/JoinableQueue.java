@@ -691,9 +691,9 @@ public final class JoinableQueue<T> implements AutoCloseable
 
         private Builder(final String name, final Codec<T> codec)
         {
-            super(name);
-            this.queueBuilder = SharedQueue.builder(
-                SharedDirectory.requireValidName(name + JoinableQueueDescriptor.QUEUE_SUFFIX), codec);
+            // the message queue's name appends a suffix: refused here, naming the caller's name, if it cannot
+            super(SharedDirectory.requireValidName(name, JoinableQueueDescriptor.QUEUE_SUFFIX, "message queue"));
+            this.queueBuilder = SharedQueue.builder(name + JoinableQueueDescriptor.QUEUE_SUFFIX, codec);
         }
 
         /**

@@ -137,6 +137,21 @@ class JoinableQueueTest
     }
 
     @Test
+    void shouldRefuseANameWithNoRoomForItsMessageQueuesNameNamingTheUsersName()
+    {
+        // names take up to 200 characters; the message queue appends ".items" to the joinable queue's name
+        final String tooLong = "j".repeat(195);
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> JoinableQueue.builder(tooLong, Codecs.utf8()));
+        assertTrue(e.getMessage().contains("'" + tooLong + "' has 195 characters") &&
+            e.getMessage().contains("at most 194"), e.getMessage());
+        try (JoinableQueue<String> q = JoinableQueue.builder("j".repeat(194), Codecs.utf8()).directory(dir).create())
+        {
+            assertTrue(q.offer("fits"));
+        }
+    }
+
+    @Test
     void shouldRefuseBadInputAndUseAfterClose()
     {
         final JoinableQueue<String> q = queue().create();
