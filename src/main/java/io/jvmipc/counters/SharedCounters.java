@@ -403,10 +403,32 @@ public final class SharedCounters implements AutoCloseable
     }
 
     /**
+     * Refuses a label UTF-8 cannot carry: {@link String#getBytes} would write a lone surrogate as '?', so two
+     * different labels would name one counter, and {@code label()} would not give back the caller's label.
+     */
+    private void requireWellFormed(final String label)
+    {
+        for (int i = 0; i < label.length(); i++)
+        {
+            final char c = label.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < label.length() && Character.isLowSurrogate(label.charAt(i + 1)))
+            {
+                i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                throw new IllegalArgumentException(file.path() + ": label has an unpaired surrogate U+" +
+                    Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i +
+                    ", which UTF-8 cannot carry");
+            }
+        }
+    }
+
+    /**
      * The label as UTF-8 bytes, checked.
      *
      * @throws NullPointerException     if null.
-     * @throws IllegalArgumentException if empty or too long.
+     * @throws IllegalArgumentException if empty, too long, or not well-formed UTF-16.
      */
     MemorySegment encode(final String label)
     {
@@ -415,6 +437,7 @@ public final class SharedCounters implements AutoCloseable
         {
             throw new IllegalArgumentException(file.path() + ": a counter label cannot be empty");
         }
+        requireWellFormed(label);
         final byte[] bytes = label.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxLabelLength())
         {

@@ -267,6 +267,27 @@ class SharedCountersTest
     }
 
     @Test
+    void shouldRefuseALabelWithAnUnpairedSurrogateInsteadOfAliasingItToQuestionMark()
+    {
+        try (SharedCounters counters = builder("surrogates").create())
+        {
+            counters.counter("?").set(7);
+            // UTF-8 has no encoding for a lone surrogate: String.getBytes writes '?', which is another label
+            for (final String label : new String[] {"\uD800", "a\uDC00b", "x\uD83D"})
+            {
+                final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> counters.counter(label));
+                assertTrue(e.getMessage().contains(counters.path().toString()) &&
+                    e.getMessage().contains("unpaired surrogate"), e.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> counters.find(label));
+            }
+            assertEquals(1, counters.size(), "nothing was allocated by a refused label");
+            assertEquals(7, counters.find("?").get());
+            assertEquals("\uD83D\uDE00", counters.counter("\uD83D\uDE00").label(), "a pair is one code point");
+        }
+    }
+
+    @Test
     void shouldThrowIllegalStateAfterClose()
     {
         final SharedCounters counters = builder("c").create();
