@@ -554,6 +554,10 @@ final class QueueRing
                 {
                     return nothingAfter(heldBy);
                 }
+                if (isImpossible(word))
+                {
+                    throw replaceImpossible(head, word);
+                }
                 if (state == WRITING || state == LEASED || state == READY)
                 {
                     // held: a message being written (its producer may be descheduled, or dead), one under a lease, or
@@ -608,6 +612,10 @@ final class QueueRing
     private void checkPreviousLap(final long delta, final int state, final String hint, final long position,
         final long word)
     {
+        if (delta == -capacity && isImpossible(word))
+        {
+            throw replaceImpossible(position - capacity, word);
+        }
         if (delta != -capacity || state == FREE)
         {
             throw new CorruptFileException(file != null ? file.path() : Path.of("(a ring without a file)"),
@@ -618,6 +626,37 @@ final class QueueRing
                 "): a queue holds that position there, or the previous lap's claimed message, so a hint or the " +
                 "slot word was overwritten");
         }
+    }
+
+    /**
+     * Whether no process can have stored this slot word: a state outside FREE..LEASED, or a slot held (WRITING,
+     * READING or LEASED) by an entry outside the process table. Left in place, such a slot would be held for ever:
+     * producers a lap later would find the queue full there, and consumers would wait for its owner.
+     */
+    private boolean isImpossible(final long word)
+    {
+        final int state = state(word);
+        return state > LEASED || state != FREE && state != READY && file != null &&
+            owner(word) >= file.processTableCapacity();
+    }
+
+    /**
+     * Replaces an impossible slot word of {@code position} ({@link #isImpossible(long)}) as the recovery of a dead
+     * owner would (one CAS from the word read: a lease made READY again, anything else freed for the next lap), so
+     * that the queue goes on, and returns the exception that reports it.
+     */
+    private CorruptFileException replaceImpossible(final long position, final long word)
+    {
+        final boolean lease = state(word) == LEASED;
+        final long next = lease ? stateWord(position, READY, 0) : stateWord(position + capacity, FREE, 0);
+        // CAS: only if the slot still holds that word (nobody else replaced it first)
+        LONG.compareAndSet(segment, slotOffset(position), word, next);
+        return new CorruptFileException(file != null ? file.path() : Path.of("(a ring without a file)"),
+            "slot " + (slotOffset(position) - slotsOffset) / slotLength + " holds word 0x" + Long.toHexString(word) +
+            " (position " + (word >>> POSITION_SHIFT) + ", state " + state(word) + ", owner entry " + owner(word) +
+            "), which no process can store (states 0 to " + LEASED + ", owners 0 to " +
+            (file != null ? file.processTableCapacity() - 1 : OWNER_MASK) + "); " + (lease
+            ? "its message is delivered again" : "the slot is freed, and any message in it is lost"));
     }
 
     /** The next position for a take's scan after {@code position}, which is gone, moving a hint past it if allowed. */

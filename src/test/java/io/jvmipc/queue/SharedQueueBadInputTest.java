@@ -192,6 +192,44 @@ class SharedQueueBadInputTest
     }
 
     @Test
+    void shouldReportAndReplaceASlotWordNoProcessCanHoldInsteadOfHoldingTheSlotForEver()
+    {
+        // a state outside 0..4, a writer and a lease holder outside the process table (64 entries)
+        final int[][] cases = {{6, 0}, {QueueDescriptor.WRITING, 60_000}, {QueueDescriptor.LEASED, 65_535}};
+        for (final boolean single : new boolean[] {false, true})
+        {
+            for (final int[] bad : cases)
+            {
+                final SharedQueueBuilder<String> builder = queue("slot-" + single + "-" + bad[0]);
+                try (SharedQueue<String> q = (single ? builder.singleProducer().singleConsumer() : builder).create())
+                {
+                    assertTrue(q.offer("a") && q.offer("b"));
+                    final long word = QueueDescriptor.stateWord(0, bad[0], bad[1]);
+                    q.file().segment().set(JAVA_LONG, q.file().bodyOffset() + QueueDescriptor.SLOTS_OFFSET, word);
+                    final CorruptFileException e = assertThrows(CorruptFileException.class, q::poll);
+                    final boolean lease = bad[0] == QueueDescriptor.LEASED;
+                    assertMentions(e, q.path().toString(), "slot 0", "0x" + Long.toHexString(word), "state " + bad[0],
+                        "owner entry " + bad[1], "no process can store", lease ? "delivered again" : "is lost");
+                    if (lease)
+                    {
+                        assertEquals("a", q.poll(), "a lease no process can hold is delivered again");
+                    }
+                    assertEquals("b", q.poll());
+                    // the slot was replaced, so the queue holds its four messages again, through slot 0 on the next lap
+                    for (final String message : new String[] {"c", "d", "e", "f"})
+                    {
+                        assertTrue(q.offer(message), message + ", with " + q.size() + " in the queue");
+                    }
+                    for (final String message : new String[] {"c", "d", "e", "f"})
+                    {
+                        assertEquals(message, q.poll());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldReportACorruptRoleWordNamingTheFileAndTheValue()
     {
         try (SharedQueue<String> q = queue("roles").singleProducer().singleConsumer().create())
