@@ -143,7 +143,7 @@ final class ProcessTable
             final long base = ProcessTableDescriptor.entryOffset(other);
             // acquire: see everything the entry's owner wrote before it died; an entry left FREE (never used,
             // closed cleanly, or already recovered) has nothing to recover, and recovering twice could release
-            // twice what the dead process held
+            // twice what the dead process held (except where the kind's recovery is harmless then: see below)
             final SharedFile.DeadOwnerRecovery kind = recovery;
             if ((int)INT.getAcquire(segment, base + ProcessTableDescriptor.STATE_OFFSET) ==
                 ProcessTableDescriptor.ATTACHED)
@@ -158,6 +158,14 @@ final class ProcessTable
                 // because of a dead one's count; both steps may be re-run by the next survivor if this process
                 // dies here (the entry stays ATTACHED until the end)
                 recover(other, kind, false);
+            }
+            else if (kind != null && kind.recoversUnattached())
+            {
+                // FREE, and held by this process now, so nobody is attached as it: a word naming it, which the
+                // caller probed it for, was overwritten; the kind's recovery frees it rather than leave its caller
+                // waiting for a holder that does not exist (only a recovery that is harmless on an entry holding
+                // nothing runs here)
+                kind.recover(other);
             }
             // release: the recovery's effects are visible before the entry reads as free
             INT.setRelease(segment, base + ProcessTableDescriptor.STATE_OFFSET, ProcessTableDescriptor.FREE);

@@ -84,6 +84,45 @@ public final class SharedFile implements AutoCloseable
          * @param entry the process-table entry of the dead process.
          */
         void recover(int entry);
+
+        /**
+         * Whether {@link #recover(int)} may also run for an entry that no process is attached as (FREE), when a
+         * probe of a word naming that entry finds it so: an attachment's words are all freed before its entry
+         * becomes FREE, so such a word was overwritten (by another program or a bug), and its caller would wait
+         * for ever for a holder that does not exist. Only for a recovery that changes nothing but words still
+         * naming the entry (each by a CAS from such a word), so that running it for an entry that holds nothing,
+         * or twice, does nothing; not for one that gives back counted holdings, which it would give twice.
+         *
+         * @return {@code false} unless made by {@link #idempotent(DeadOwnerRecovery)}.
+         */
+        default boolean recoversUnattached()
+        {
+            return false;
+        }
+
+        /**
+         * A recovery that may also run for an entry no process is attached as (see {@link #recoversUnattached()}).
+         *
+         * @param recovery changes only words that still name the entry.
+         * @return the recovery, marked so.
+         */
+        static DeadOwnerRecovery idempotent(final DeadOwnerRecovery recovery)
+        {
+            return new DeadOwnerRecovery()
+            {
+                @Override
+                public void recover(final int entry)
+                {
+                    recovery.recover(entry);
+                }
+
+                @Override
+                public boolean recoversUnattached()
+                {
+                    return true;
+                }
+            };
+        }
     }
 
     /**

@@ -211,7 +211,7 @@ public final class SharedQueueBuilder<T> extends SharedObjectBuilder<SharedQueue
             validate(file, mode);
             requireCodec(file, codecHash);
             final SharedQueue<T> queue = new SharedQueue<>(file, codec, waitStrategy, name(), maxLeasesPerProcess);
-            return new SharedFile.Bound<>(queue, queue::recover);
+            return new SharedFile.Bound<>(queue, SharedFile.DeadOwnerRecovery.idempotent(queue::recover));
         });
     }
 

@@ -62,7 +62,8 @@ final class LockCore
             LockDescriptor.LENGTH, builder.processTableCapacity, null);
         final SyncCores.Attached attached = builder.open(spec, mode, opened -> new SharedFile.Bound<>(
             new SyncCores.Attached(opened, Signal.of(opened, LockDescriptor.SIGNAL_NUMBER,
-                opened.bodyOffset() + LockDescriptor.SIGNAL_OFFSET)), dead -> recover(opened, dead)));
+                opened.bodyOffset() + LockDescriptor.SIGNAL_OFFSET)),
+            SharedFile.DeadOwnerRecovery.idempotent(dead -> recover(opened, dead))));
         this.file = attached.file();
         this.signal = attached.signal();
         this.segment = file.segment();

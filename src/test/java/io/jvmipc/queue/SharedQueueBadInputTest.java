@@ -230,6 +230,43 @@ class SharedQueueBadInputTest
     }
 
     @Test
+    void shouldRecoverASlotHeldByAnEntryNoProcessIsAttachedAs() throws Exception
+    {
+        for (final boolean single : new boolean[] {false, true})
+        {
+            for (final int state : new int[] {QueueDescriptor.WRITING, QueueDescriptor.LEASED})
+            {
+                final SharedQueueBuilder<String> builder = queue("unattached-" + single + "-" + state);
+                try (SharedQueue<String> q = (single ? builder.singleProducer().singleConsumer() : builder).create())
+                {
+                    assertTrue(q.offer("a") && q.offer("b"));
+                    // entry 63 of 64, which no process has attached as: before, its probe found it FREE and recovered
+                    // nothing, so the slot stayed held and every offer failed once the ring came round to it
+                    q.file().segment().set(JAVA_LONG, q.file().bodyOffset() + QueueDescriptor.SLOTS_OFFSET,
+                        QueueDescriptor.stateWord(0, state, 63));
+                    assertEquals("b", q.poll(), "taken past the held slot");
+                    if (state == QueueDescriptor.LEASED)
+                    {
+                        assertEquals("a", q.poll(10, TimeUnit.SECONDS), "the lease is recovered: delivered again");
+                    }
+                    else
+                    {
+                        assertNull(q.poll(100, TimeUnit.MILLISECONDS), "the slot being written is recovered: a gap");
+                    }
+                    for (final String message : new String[] {"c", "d", "e", "f"})
+                    {
+                        assertTrue(q.offer(message, 10, TimeUnit.SECONDS), message + ": the slot was freed");
+                    }
+                    for (final String message : new String[] {"c", "d", "e", "f"})
+                    {
+                        assertEquals(message, q.poll());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldReportACorruptRoleWordNamingTheFileAndTheValue()
     {
         try (SharedQueue<String> q = queue("roles").singleProducer().singleConsumer().create())

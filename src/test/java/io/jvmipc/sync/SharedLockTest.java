@@ -234,6 +234,34 @@ class SharedLockTest
     }
 
     @Test
+    @Timeout(30)
+    void shouldFreeALockWordNamingAnEntryNoProcessIsAttachedAsWithTheOwnerDiedSignal() throws Exception
+    {
+        for (final boolean reentrant : new boolean[] {false, true})
+        {
+            final String name = "unattached-" + reentrant;
+            try (LockHandle lock = reentrant
+                ? SharedReentrantLock.builder(name).directory(SharedDirectory.of(tempDir)).processTableCapacity(4).create()
+                : builder(name).processTableCapacity(4).create())
+            {
+                // entry 2 of 4, which no process has attached as: a holder that does not exist, which before waited
+                // for ever (its probe found the entry FREE and recovered nothing)
+                BodyWords.putLong(lock.path(), LockDescriptor.WORD_OFFSET, LockDescriptor.ownerTag(2));
+                // a timed acquire, so that without the fix the test fails instead of hanging (lock() ignores the
+                // interrupt of a timeout)
+                final OwnerDiedException died = assertThrows(OwnerDiedException.class,
+                    () -> lock.tryLock(5, TimeUnit.SECONDS), "the probe frees it as a dead holder's");
+                assertTrue(died.getMessage().contains(lock.path().toString()), died.getMessage());
+                assertTrue(lock.isLocked() && !lock.isConsistent(), "the caller holds it, told that its holder died");
+                lock.markConsistent();
+                lock.unlock();
+                assertTrue(lock.tryLock(), "free and consistent again");
+                lock.unlock();
+            }
+        }
+    }
+
+    @Test
     @Timeout(10)
     void shouldReportALockWordNamingAnEntryOutsideTheTableAtEveryCallThatReadsIt() throws Exception
     {
