@@ -4,12 +4,15 @@ import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -201,6 +204,173 @@ public final class QueueChildren
             Files.write(out.resolve("consumer-" + consumer + "-producer-" + p + ".bits"), seen[p].toByteArray());
         }
         System.out.println("CONSUMED " + count);
+    }
+
+    /**
+     * Args: dir, name, producer id, how ("copy" or "inPlace"), offered file, and for "inPlace" a claims file. Puts
+     * checksummed messages 0, 1, 2... until killed (or the queue stays full for 60 s), appending each message's
+     * sequence to the offered file (4 bytes, little-endian, one write each) once its offer returned. "copy" offers
+     * with {@link SharedQueue#offerBytes(byte[], int, int, long, TimeUnit)}; "inPlace" writes each message into its
+     * claimed slot with {@link SharedQueue#fill(MessageWriter, int, long, TimeUnit)} and, still holding the claim,
+     * appends its sequence to the claims file (a system call inside the claim, where a kill leaves a slot claimed
+     * and unpublished). Says RUNNING after the first record, for a test that kills it with kill -9 and reads the
+     * records to learn the last offer that returned.
+     */
+    public static void produceRecording(final String[] args) throws InterruptedException, IOException
+    {
+        final int producer = Integer.parseInt(args[2]);
+        final boolean inPlace = switch (args[3])
+        {
+            case "copy" -> false;
+            case "inPlace" -> true;
+            default -> throw new IllegalArgumentException("how: copy or inPlace, not " + args[3]);
+        };
+        final byte[] buffer = new byte[256];
+        final CRC32C crc = new CRC32C();
+        final ByteBuffer record = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        try (SharedQueue<String> queue = attach(args[0], args[1]);
+            FileChannel offered = FileChannel.open(Path.of(args[4]), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+            FileChannel claims = inPlace ? FileChannel.open(Path.of(args[5]), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE) : null)
+        {
+            final int[] next = new int[1];
+            final MessageWriter inClaim = (slots, offset, maxLength) ->
+            {
+                final int length = fill(buffer, producer, next[0], crc);
+                MemorySegment.copy(buffer, 0, slots, ValueLayout.JAVA_BYTE, offset, length);
+                try
+                {
+                    claims.write(record.clear().putInt(0, next[0]));
+                }
+                catch (final IOException e)
+                {
+                    throw new UncheckedIOException(e);
+                }
+                return length;
+            };
+            for (; next[0] < Integer.MAX_VALUE; next[0]++)
+            {
+                final int seq = next[0];
+                final boolean done;
+                if (inPlace)
+                {
+                    done = queue.fill(inClaim, 1, 60, TimeUnit.SECONDS) == 1;
+                }
+                else
+                {
+                    final int length = fill(buffer, producer, seq, crc);
+                    done = queue.offerBytes(buffer, 0, length, 60, TimeUnit.SECONDS);
+                }
+                if (!done)
+                {
+                    throw new IllegalStateException("queue stayed full for 60 s at message " + seq);
+                }
+                offered.write(record.clear().putInt(0, seq));
+                if (seq == 0)
+                {
+                    System.out.println("RUNNING");
+                }
+            }
+        }
+    }
+
+    /**
+     * Args: dir, name, report file, when ("inTake" or "afterTake"). Takes producer 0's messages until a STOP,
+     * checking each one's length and checksum, and appends each sequence to the report file (4 bytes, little-endian,
+     * one write each): "inTake" from inside the take, in the handler of
+     * {@link SharedQueue#poll(MessageHandler, long, TimeUnit)} before the message is released; "afterTake" once
+     * {@link SharedQueue#pollBytes(byte[], int, long, TimeUnit)} returned. Says RUNNING after its first report (for a
+     * test that kills it with kill -9), CONSUMED n at the STOP.
+     */
+    public static void consumeReporting(final String[] args) throws InterruptedException, IOException
+    {
+        final boolean inTake = switch (args[3])
+        {
+            case "inTake" -> true;
+            case "afterTake" -> false;
+            default -> throw new IllegalArgumentException("when: inTake or afterTake, not " + args[3]);
+        };
+        final byte[] message = new byte[256];
+        final ByteBuffer record = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        final CRC32C crc = new CRC32C();
+        long count = 0;
+        try (SharedQueue<String> queue = attach(args[0], args[1]);
+            FileChannel reports = FileChannel.open(Path.of(args[2]), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE))
+        {
+            final boolean[] stopped = new boolean[1];
+            final MessageHandler reportInTake = (slots, offset, size) ->
+            {
+                MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, offset, message, 0, size);
+                stopped[0] = !checkAndReport(message, size, crc, reports, record);
+            };
+            while (true)
+            {
+                final boolean stop;
+                if (inTake)
+                {
+                    if (!queue.poll(reportInTake, 60, TimeUnit.SECONDS))
+                    {
+                        throw new IllegalStateException("no message for 60 s after " + count);
+                    }
+                    stop = stopped[0];
+                }
+                else
+                {
+                    final int length = queue.pollBytes(message, 0, 60, TimeUnit.SECONDS);
+                    if (length < 0)
+                    {
+                        throw new IllegalStateException("no message for 60 s after " + count);
+                    }
+                    stop = !checkAndReport(message, length, crc, reports, record);
+                }
+                if (stop)
+                {
+                    break;
+                }
+                if (count++ == 0)
+                {
+                    System.out.println("RUNNING");
+                }
+            }
+        }
+        System.out.println("CONSUMED " + count);
+    }
+
+    /**
+     * Checks that {@code message} is producer 0's checksummed message (throws if not) and appends its sequence to
+     * {@code reports}; false, reporting nothing, for a STOP.
+     */
+    private static boolean checkAndReport(final byte[] message, final int length, final CRC32C crc,
+        final FileChannel reports, final ByteBuffer record)
+    {
+        final ByteBuffer view = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
+        final int producer = view.getInt(0);
+        if (producer == STOP)
+        {
+            return false;
+        }
+        final int seq = view.getInt(4);
+        if (producer != 0 || length != messageLength(producer, seq))
+        {
+            throw new IllegalStateException("message " + producer + ":" + seq + " has length " + length);
+        }
+        crc.reset();
+        crc.update(message, HEADER, length - HEADER);
+        if (view.getInt(8) != (int)crc.getValue())
+        {
+            throw new IllegalStateException("checksum mismatch in " + producer + ":" + seq);
+        }
+        try
+        {
+            reports.write(record.clear().putInt(0, seq));
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+        return true;
     }
 
     /** Args: dir, name, n. Puts p0..p(n-1), then claims a slot, says CLAIMED and never commits. */
