@@ -12,6 +12,7 @@ import static io.jvmipc.queue.QueueDescriptor.FREE;
 import static io.jvmipc.queue.QueueDescriptor.LEASED;
 import static io.jvmipc.queue.QueueDescriptor.LENGTH_OFFSET;
 import static io.jvmipc.queue.QueueDescriptor.MESSAGE_OFFSET;
+import static io.jvmipc.queue.QueueDescriptor.OWNER_BITS;
 import static io.jvmipc.queue.QueueDescriptor.OWNER_MASK;
 import static io.jvmipc.queue.QueueDescriptor.POSITION_SHIFT;
 import static io.jvmipc.queue.QueueDescriptor.READING;
@@ -483,6 +484,44 @@ final class QueueRing
      *         if several), or too long (the message stays in the queue).
      */
     long tryTake(final int maxLength, final boolean lease)
+    {
+        // The two common cases first, in a method small enough for the JIT to inline into the caller (the scan
+        // below is not): the head hint's slot is FREE for that position (nothing published), or it holds a
+        // message the caller can take whatever its length. Each returns what the scan would, from the same reads.
+        // volatile: only a starting hint; the slot's state word decides
+        final long head = (long)LONG.getVolatile(segment, headOffset);
+        final long slot = slotOffset(head);
+        // volatile (acquire suffices): a READY state makes the producer's length and bytes visible
+        final long word = (long)LONG.getVolatile(segment, slot);
+        if (word == stateWord(head, FREE, 0))
+        {
+            return NONE;
+        }
+        if (word >>> OWNER_BITS == stateWord(head, READY, 0) >>> OWNER_BITS && maxLength >= maxMessageSize)
+        {
+            if (singleConsumer && !lease)
+            {
+                // as in the scan: no CAS, the hint is moved after the release
+                openTake = head;
+                deferredHintOffset = headOffset;
+                return head;
+            }
+            // CAS: as in the scan
+            if (LONG.compareAndSet(segment, slot, word, stateWord(head, lease ? LEASED : READING, self())))
+            {
+                if (!lease)
+                {
+                    // release, not CAS: a hint, as in the scan (which passed no held slot to get here)
+                    LONG.setRelease(segment, headOffset, head + 1);
+                }
+                return head;
+            }
+        }
+        return scanTake(maxLength, lease);
+    }
+
+    /** {@link #tryTake(int, boolean)} in full: the scan from the head hint past gone and held slots. */
+    private long scanTake(final int maxLength, final boolean lease)
     {
         // volatile: only a starting hint; the slot's state word below decides
         long head = (long)LONG.getVolatile(segment, headOffset);
