@@ -87,6 +87,22 @@ class SharedQueueSingleRoleChaosTest
     }
 
     /**
+     * Waits for {@code child} to say RUNNING, then kills it with kill -9 at a random instant after that.
+     *
+     * @return how many milliseconds after RUNNING it was killed.
+     */
+    private static long killWhileRunning(final JvmProcess child, final String what, final Random random)
+        throws InterruptedException
+    {
+        assertTrue(child.awaitOutput("RUNNING", 120, TimeUnit.SECONDS),
+            replay() + what + " did not start: " + child.output());
+        final long killedAfter = killInstant(random);
+        child.kill();
+        assertTrue(child.join(10, TimeUnit.SECONDS), replay() + what + " outlived kill -9");
+        return killedAfter;
+    }
+
+    /**
      * The 4-byte little-endian values a child appended to {@code file}, one write each (a write cut short by the
      * kill, if there were one, would be dropped: as if killed before it).
      */
@@ -166,11 +182,7 @@ class SharedQueueSingleRoleChaosTest
                     }
                     else
                     {
-                        assertTrue(consumer.awaitOutput("RUNNING", 120, TimeUnit.SECONDS),
-                            replay() + "consumer " + i + " did not start taking: " + consumer.output());
-                        killedAfter = killInstant(random);
-                        consumer.kill();
-                        assertTrue(consumer.join(10, TimeUnit.SECONDS), replay() + "consumer " + i + " outlived kill -9");
+                        killedAfter = killWhileRunning(consumer, "consumer " + i, random);
                     }
                     assertFalse(consumer.output().contains("Exception"), replay() + "consumer " + i + ": " +
                         consumer.output());
@@ -290,11 +302,7 @@ class SharedQueueSingleRoleChaosTest
                 try (JvmProcess producer = child("produceRecording", String.valueOf(p), inPlace ? "inPlace" : "copy",
                     offered.toString(), claims.toString()))
                 {
-                    assertTrue(producer.awaitOutput("RUNNING", 120, TimeUnit.SECONDS),
-                        replay() + "producer " + p + " did not start offering: " + producer.output());
-                    killedAfter = killInstant(random);
-                    producer.kill();
-                    assertTrue(producer.join(10, TimeUnit.SECONDS), replay() + "producer " + p + " outlived kill -9");
+                    killedAfter = killWhileRunning(producer, "producer " + p, random);
                     assertFalse(producer.output().contains("Exception"), replay() + "producer " + p + ": " +
                         producer.output());
                 }
