@@ -1,6 +1,8 @@
 package io.jvmipc.tools;
 
 import io.jvmipc.codec.Codecs;
+import io.jvmipc.file.CorruptFileException;
+import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.file.ObjectKind;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.pipe.Pipe;
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,6 +59,47 @@ class InspectorTest
         // every report has a JSON form the test parser reads back
         JsonParser.parse(Json.write(report.toJson()));
         return report;
+    }
+
+    /** Overwrites a header field of a closed object's file and gives the header a checksum that matches. */
+    static void rewriteHeader(final Path file, final int offset, final int size, final long value) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (size == Integer.BYTES)
+        {
+            buffer.putInt(offset, (int)value);
+        }
+        else
+        {
+            buffer.putLong(offset, value);
+        }
+        final byte[] header = java.util.Arrays.copyOf(bytes, HeaderDescriptor.LENGTH);
+        for (int i = 0; i < Integer.BYTES; i++)
+        {
+            header[HeaderDescriptor.READY_OFFSET + i] = 0;
+            header[HeaderDescriptor.CHECKSUM_OFFSET + i] = 0;
+        }
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(header);
+        buffer.putInt(HeaderDescriptor.CHECKSUM_OFFSET, (int)crc.getValue());
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void shouldRefuseAQueueHeaderOverTheBodyOfAnotherKindAsCorrupt() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(dir);
+        try (SharedEvent event = SharedEvent.builder("relabelled").directory(directory).create())
+        {
+            event.set();
+            assertEquals(ObjectKind.EVENT, inspect("relabelled").kind());
+        }
+        rewriteHeader(dir.resolve("relabelled"), HeaderDescriptor.KIND_OFFSET, Integer.BYTES,
+            ObjectKind.QUEUE.code());
+        final CorruptFileException e = assertThrows(CorruptFileException.class,
+            () -> ObjectInspector.inspect(directory, "relabelled"));
+        assertTrue(e.getMessage().contains(dir.resolve("relabelled").toString()), e.getMessage());
     }
 
     private int wakeWanted(final String name, final String signal)

@@ -120,6 +120,11 @@ public final class ObjectInspector
             {
                 throw file.faulted(e);
             }
+            catch (final IndexOutOfBoundsException e)
+            {
+                // every offset is checked before use; this is the backstop for one that was not
+                throw outOfBounds(file, e);
+            }
         }
     }
 
@@ -156,6 +161,10 @@ public final class ObjectInspector
             catch (final InternalError e)
             {
                 throw file.faulted(e);
+            }
+            catch (final IndexOutOfBoundsException e)
+            {
+                throw outOfBounds(file, e);
             }
         }
     }
@@ -257,8 +266,19 @@ public final class ObjectInspector
         };
     }
 
-    /** Where each signal is in the file, by signal number. */
+    /** Where each signal is in the file, by signal number; each checked to lie in the body. */
     private static long[] signalOffsets(final ReadOnlyFile file)
+    {
+        final long[] offsets = signalOffsetsUnchecked(file);
+        for (final long offset : offsets)
+        {
+            // a header relabelled to another kind puts the kind's signals past a shorter body
+            requireInBody(file, offset - file.bodyOffset() + SignalDescriptor.LENGTH);
+        }
+        return offsets;
+    }
+
+    private static long[] signalOffsetsUnchecked(final ReadOnlyFile file)
     {
         final long body = file.bodyOffset();
         return switch (file.kind())
@@ -282,6 +302,12 @@ public final class ObjectInspector
             case COUNTERS -> signalAt(file, CountersDescriptor.ALLOCATION_SIGNAL_OFFSET);
             default -> new long[0];
         };
+    }
+
+    private static CorruptFileException outOfBounds(final ReadOnlyFile file, final IndexOutOfBoundsException e)
+    {
+        return new CorruptFileException(file.path(), "has a " + file.kind() + " layout that does not fit its " +
+            file.segment().byteSize() + "-byte file (" + e.getMessage() + ")", e);
     }
 
     /** The one signal of a kind whose signal sits at {@code offset} of its body. */
