@@ -102,6 +102,22 @@ class InspectorTest
         assertTrue(e.getMessage().contains(dir.resolve("relabelled").toString()), e.getMessage());
     }
 
+    @Test
+    void shouldRefuseAnArrayLengthWhoseByteSizeOverflows() throws Exception
+    {
+        final SharedDirectory directory = SharedDirectory.of(dir);
+        try (SharedLongArray array = SharedLongArray.builder("overflowing").length(3).directory(directory).create())
+        {
+            assertEquals(3L, inspect("overflowing").state().get("length"), "length " + array.length());
+        }
+        // 2^61 longs are 2^64 bytes: 0 once multiplied in a long
+        rewriteHeader(dir.resolve("overflowing"), HeaderDescriptor.parameterOffset(
+            io.jvmipc.value.ArrayDescriptor.LENGTH_PARAMETER), Long.BYTES, 1L << 61);
+        final CorruptFileException e = assertThrows(CorruptFileException.class,
+            () -> ObjectInspector.inspect(directory, "overflowing"));
+        assertTrue(e.getMessage().contains(Long.toString(1L << 61)), e.getMessage());
+    }
+
     private int wakeWanted(final String name, final String signal)
     {
         return inspect(name).signals().stream().filter(s -> s.name().equals(signal)).findFirst().orElseThrow()

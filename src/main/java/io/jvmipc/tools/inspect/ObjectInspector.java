@@ -386,7 +386,8 @@ public final class ObjectInspector
                     file.parameter(ArrayDescriptor.ELEMENT_TYPE_PARAMETER));
                 final long length = file.parameter(ArrayDescriptor.LENGTH_PARAMETER);
                 final int size = "int".equals(type) || "boolean".equals(type) ? Integer.BYTES : Long.BYTES;
-                if (length < 0 || length * size > file.bodyLength())
+                // divided, not multiplied: a huge length times the element size overflows a long
+                if (length < 0 || length > (file.bodyLength() - ArrayDescriptor.ELEMENTS_OFFSET) / size)
                 {
                     throw new CorruptFileException(file.path(), "has an array length of " + length +
                         " that does not fit its body of " + file.bodyLength() + " bytes");
