@@ -802,8 +802,14 @@ public final class Cli implements Callable<Integer>
             description = "stop after N refreshes (default: until interrupted)")
         int count;
 
+        /** The interval, after checking both options: a negative count would otherwise refresh for ever. */
         long nanos()
         {
+            if (count < 0)
+            {
+                throw new CliException(USAGE, "--count must not be negative: " + count + " (0, the default, " +
+                    "refreshes until interrupted)");
+            }
             return parseDuration(interval);
         }
     }

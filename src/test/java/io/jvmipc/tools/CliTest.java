@@ -3,6 +3,7 @@ package io.jvmipc.tools;
 import io.jvmipc.Await;
 import io.jvmipc.ChildJvms;
 import io.jvmipc.codec.Codecs;
+import io.jvmipc.counters.SharedCounters;
 import io.jvmipc.file.HeaderDescriptor;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.process.JvmProcess;
@@ -329,6 +330,21 @@ class CliTest
             assertEquals(7L, longs.poll());
             assertEquals(List.of("1\t-1"), cli("tail", "longs").out().lines().toList());
             assertTrue(Arrays.equals(new byte[] {1, (byte)0xAB}, bytes.poll()));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseANegativeRefreshCountInsteadOfRefreshingForEver()
+    {
+        final Run watch = cli("watch", "--count", "-1", "--interval", "1ms");
+        assertEquals(Cli.USAGE, watch.code(), watch.err());
+        assertTrue(watch.err().contains("--count"), watch.err());
+        try (SharedCounters counters = SharedCounters.builder("metrics").capacity(2).directory(SharedDirectory.of(dir))
+            .create())
+        {
+            counters.counter("requests").set(1);
+            assertEquals(Cli.USAGE, cli("counters", "metrics", "--watch", "--count", "-1", "--interval", "1ms").code());
         }
     }
 }
