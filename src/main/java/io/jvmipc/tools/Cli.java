@@ -9,6 +9,8 @@ import io.jvmipc.file.CorruptFileException;
 import io.jvmipc.file.ForeignFileException;
 import io.jvmipc.file.IncompatibleVersionException;
 import io.jvmipc.file.NoSuchSharedObjectException;
+import io.jvmipc.file.ObjectKind;
+import io.jvmipc.file.ReadOnlyFile;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.file.SharedObjectException;
 import io.jvmipc.file.WrongKindException;
@@ -173,6 +175,23 @@ public final class Cli implements Callable<Integer>
         catch (final UncheckedIOException e)
         {
             throw new CliException(FAILED, e.getMessage());
+        }
+    }
+
+    /**
+     * Checks that object {@code name} is a valid object of one of {@code kinds}: another kind is a usage error
+     * (exit {@link #USAGE}, the command does not apply to it), a file that is not a valid object (an unknown kind
+     * code included) is the validation's {@link SharedObjectException} (exit {@link #CORRUPT}).
+     */
+    static void requireKind(final SharedDirectory directory, final String name, final String applies,
+        final ObjectKind... kinds)
+    {
+        try (ReadOnlyFile file = ReadOnlyFile.open(directory.resolve(name)))
+        {
+            if (!List.of(kinds).contains(file.kind()))
+            {
+                throw new CliException(USAGE, file.path() + ": holds a " + file.kind() + ": " + applies);
+            }
         }
     }
 
@@ -629,6 +648,7 @@ public final class Cli implements Callable<Integer>
                 throw new CliException(USAGE, "--count must not be negative: " + count);
             }
             final SharedDirectory directory = cli.directory();
+            requireKind(directory, name, "tail reads queues only", ObjectKind.QUEUE, ObjectKind.JOINABLE_QUEUE);
             final String chosen = codec != null ? codec.toLowerCase(Locale.ROOT) :
                 defaultCodec(ObjectInspector.codecHash(directory, name));
             final Codec<?> decoder = switch (chosen)
@@ -640,15 +660,7 @@ public final class Cli implements Callable<Integer>
                 default -> throw new CliException(USAGE, "unknown codec '" + chosen + "': use utf8, bytes, long " +
                     "or int");
             };
-            final List<QueueMessage> messages;
-            try
-            {
-                messages = ObjectInspector.queueMessages(directory, name, count);
-            }
-            catch (final WrongKindException e)
-            {
-                throw new CliException(USAGE, e.getMessage() + ": tail reads queues only");
-            }
+            final List<QueueMessage> messages = ObjectInspector.queueMessages(directory, name, count);
             final PrintWriter out = cli.out();
             final List<Object> rows = new ArrayList<>();
             for (final QueueMessage message : messages)
@@ -748,6 +760,7 @@ public final class Cli implements Callable<Integer>
             final long nanos = refresh.nanos();
             final SharedDirectory directory = cli.directory();
             final PrintWriter out = cli.out();
+            requireKind(directory, name, "counters reads counter regions only", ObjectKind.COUNTERS);
             try (CountersReader reader = CountersReader.open(directory, name))
             {
                 return refresh(watch ? refresh.count : 1, nanos, () -> print(out, reader, pattern));

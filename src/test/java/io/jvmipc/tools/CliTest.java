@@ -347,4 +347,27 @@ class CliTest
             assertEquals(Cli.USAGE, cli("counters", "metrics", "--watch", "--count", "-1", "--interval", "1ms").code());
         }
     }
+
+    @Test
+    void shouldGiveUsageForACommandOfAnotherKindAndCorruptForAnUnknownKind() throws Exception
+    {
+        try (SharedLong value = SharedLong.builder("answer").directory(SharedDirectory.of(dir)).create())
+        {
+            value.set(42);
+        }
+        final Run counters = cli("counters", "answer");
+        assertEquals(Cli.USAGE, counters.code(), counters.err());
+        assertTrue(counters.err().contains("VALUE"), counters.err());
+        assertEquals(Cli.USAGE, cli("tail", "answer", "--codec", "utf8").code());
+        // a kind code no library version has: the file is not a valid object, not a usage error
+        InspectorTest.rewriteHeader(dir.resolve("answer"), HeaderDescriptor.KIND_OFFSET, Integer.BYTES, 999);
+        for (final String[] args : List.of(new String[] {"tail", "answer"},
+            new String[] {"tail", "answer", "--codec", "utf8"}, new String[] {"counters", "answer"},
+            new String[] {"stat", "answer"}))
+        {
+            final Run run = cli(args);
+            assertEquals(Cli.CORRUPT, run.code(), String.join(" ", args) + ": " + run.err());
+            assertTrue(run.err().contains(dir.resolve("answer").toString()), run.err());
+        }
+    }
 }
