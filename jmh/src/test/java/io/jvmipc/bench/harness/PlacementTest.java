@@ -24,7 +24,10 @@ class PlacementTest
                 Thread.onSpinWait();
             }
             final String description = placement.describe();
-            assertTrue(description.matches("A pid \\d+ cpu\\d+ .*; B pid \\d+ cpu\\d+ .*same CPU 100% .*"), description);
+            // A and B are one process, but their samples are two reads of its thread's CPU, one after the other:
+            // the scheduler may move the thread in between, so how often they match is not asserted
+            assertTrue(description.matches(
+                "A pid \\d+ cpu\\d+ .*; B pid \\d+ cpu\\d+ .*same CPU \\d+% of [1-9]\\d* samples.*"), description);
         }
     }
 
