@@ -657,13 +657,11 @@ final class QueueRing
         }
         if (delta != -capacity || state == FREE)
         {
-            throw new CorruptFileException(file != null ? file.path() : Path.of("(a ring without a file)"),
-                "slot " + (slotOffset(position) - slotsOffset) / slotLength + " holds word 0x" +
-                Long.toHexString(word) + " (position " + (word >>> POSITION_SHIFT) + ", state " + state +
-                ") where the " + hint + " puts position " + position + " (tail hint " + tail() + ", head hint " +
-                head() + ", pass hint " + (long)LONG.getVolatile(segment, passOffset) + ", capacity " + capacity +
-                "): a queue holds that position there, or the previous lap's claimed message, so a hint or the " +
-                "slot word was overwritten");
+            // volatile: the pass hint, for the message only
+            throw corruptSlot(position, word, ") where the " + hint + " puts position " + position + " (tail hint " +
+                tail() + ", head hint " + head() + ", pass hint " + (long)LONG.getVolatile(segment, passOffset) +
+                ", capacity " + capacity + "): a queue holds that position there, or the previous lap's claimed " +
+                "message, so a hint or the slot word was overwritten");
         }
     }
 
@@ -690,12 +688,17 @@ final class QueueRing
         final long next = lease ? stateWord(position, READY, 0) : stateWord(position + capacity, FREE, 0);
         // CAS: only if the slot still holds that word (nobody else replaced it first)
         LONG.compareAndSet(segment, slotOffset(position), word, next);
+        return corruptSlot(position, word, ", owner entry " + owner(word) + "), which no process can store (states 0 " +
+            "to " + LEASED + ", owners 0 to " + (file != null ? file.processTableCapacity() - 1 : OWNER_MASK) + "); " +
+            (lease ? "its message is delivered again" : "the slot is freed, and any message in it is lost"));
+    }
+
+    /** A corrupt slot word of {@code position}: the slot, the word, its position and state, then {@code detail}. */
+    private CorruptFileException corruptSlot(final long position, final long word, final String detail)
+    {
         return new CorruptFileException(file != null ? file.path() : Path.of("(a ring without a file)"),
             "slot " + (slotOffset(position) - slotsOffset) / slotLength + " holds word 0x" + Long.toHexString(word) +
-            " (position " + (word >>> POSITION_SHIFT) + ", state " + state(word) + ", owner entry " + owner(word) +
-            "), which no process can store (states 0 to " + LEASED + ", owners 0 to " +
-            (file != null ? file.processTableCapacity() - 1 : OWNER_MASK) + "); " + (lease
-            ? "its message is delivered again" : "the slot is freed, and any message in it is lost"));
+            " (position " + (word >>> POSITION_SHIFT) + ", state " + state(word) + detail);
     }
 
     /** The next position for a take's scan after {@code position}, which is gone, moving a hint past it if allowed. */
