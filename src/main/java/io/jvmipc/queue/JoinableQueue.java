@@ -48,7 +48,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * recoverer that dies half-way leaves nothing half done). {@link #taskDone()} is one CAS on one process's count.
  * A dead producer's or consumer's slot, and a dead consumer's count, are found by a {@code join()}er within
  * {@link SharedFile#PROBE_INTERVAL_NANOS} (it probes the owners of held slots and every attached process at
- * that cadence), or by the next process in the queue's way or taking the entry. {@code join()} reads the slots
+ * that cadence), or by the next process in the queue's way or taking the entry. A count left on an entry that no
+ * process is attached as (a corrupt word: no live process would mark it done) is zeroed the same way. {@code join()} reads the slots
  * and then the counts, not all at one instant: it returns only when every task that was unfinished when it
  * started looking has been marked done (or lost with a dead process), as Python's does; a task put while it
  * looks may or may not be waited for.
@@ -623,7 +624,15 @@ public final class JoinableQueue<T> implements AutoCloseable
         for (int entry = 0; entry < file.processTableCapacity(); entry++)
         {
             // volatile: each process's count, read after the slots (see above)
-            unfinished += Math.max(0, (long)LONG.getVolatile(segment, owedOffset(entry)));
+            long owed = (long)LONG.getVolatile(segment, owedOffset(entry));
+            // another entry's count, probed when due, as the queue probes the owners of held slots: a dead owner's
+            // is zeroed by its recovery, and so is one left on an entry nobody is attached as (a corrupt word, which
+            // no live process would ever mark done)
+            if (owed > 0 && entry != file.entry() && file.probeDue(entry) && file.recoverIfDead(entry))
+            {
+                owed = (long)LONG.getVolatile(segment, owedOffset(entry));
+            }
+            unfinished += Math.max(0, owed);
         }
         return unfinished;
     }
@@ -843,7 +852,8 @@ public final class JoinableQueue<T> implements AutoCloseable
                     };
                     opened.set(queue);
                     final JoinableQueue<T> handle = new JoinableQueue<>(file, queue, signal, waitStrategy);
-                    return new SharedFile.Bound<>(handle, handle::recoverDead);
+                    // idempotent: zeroing the count of an entry nobody is attached as gives back nothing twice
+                    return new SharedFile.Bound<>(handle, SharedFile.DeadOwnerRecovery.idempotent(handle::recoverDead));
                 });
             }
             catch (final RuntimeException | Error e)

@@ -49,6 +49,25 @@ class JoinableQueueTest
 
     @Test
     @Timeout(30)
+    void shouldNotWaitForTasksOwedByAnEntryNobodyIsAttachedAs() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().create())
+        {
+            final SharedFile file = q.file();
+            final int free = (file.entry() + 1) % file.processTableCapacity();
+            // a corrupt count on an entry no process holds: no live process would ever mark those tasks done
+            file.segment().set(java.lang.foreign.ValueLayout.JAVA_LONG,
+                io.jvmipc.file.ProcessTableDescriptor.kindWordOffset(free, JoinableQueueDescriptor.OWED_WORD), 3L);
+
+            assertTrue(q.join(5, TimeUnit.SECONDS), "join waited for tasks owed by free entry " + free);
+            assertEquals(0, q.unfinishedTasks());
+            q.put("a");
+            assertEquals(1, q.unfinishedTasks(), "the queue still counts");
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void shouldCountPutsAndTaskDonesAndJoinAtZero() throws Exception
     {
         try (JoinableQueue<String> q = queue().create())
