@@ -46,6 +46,11 @@ public final class BenchMain
                 System.out.println(Transport.names().replace(',', '\n'));
                 return;
             }
+            if (args.length == 2 && args[0].equals("--report"))
+            {
+                rerender(Path.of(args[1]));
+                return;
+            }
             options = Options.parse(args);
         }
         catch (final RuntimeException e)
@@ -167,6 +172,43 @@ public final class BenchMain
             failures.forEach(f -> System.err.println("bench:   " + f));
             System.exit(1);
         }
+    }
+
+    /**
+     * Draws a finished run's report again from its {@code runs.csv}, with this build's summary, ratios and chart:
+     * rewrites {@code results.md} (keeping its header line, notes and failures), {@code summary.json} and
+     * {@code chart.png} in that directory.
+     */
+    private static void rerender(final Path resultDir) throws IOException
+    {
+        final List<Measurement> measurements = Report.readCsv(resultDir.resolve("runs.csv"));
+        final Path markdownFile = resultDir.resolve("results.md");
+        final List<String> old = Files.exists(markdownFile) ? Files.readAllLines(markdownFile) : List.of();
+        final String header = old.size() > 2 ? old.get(2) : "run of " + resultDir.getFileName();
+        final List<String> notes = section(old, "## Notes");
+        final List<String> failures = section(old, "## Failures");
+        final Summary summary = new Summary(measurements);
+        final List<Integer> sizes = measurements.stream().map(Measurement::size).distinct().sorted().toList();
+        Chart.write(resultDir.resolve("chart.png"), summary, sizes, "jvmipc bench " + resultDir.getFileName());
+        final String markdown = Report.markdown(summary, measurements, failures, notes, header);
+        Files.writeString(markdownFile, markdown);
+        Report.json(resultDir.resolve("summary.json"), summary, failures, header);
+        System.out.println(markdown);
+    }
+
+    /** The "- " items of a section of an earlier results.md, up to the next heading. */
+    private static List<String> section(final List<String> lines, final String heading)
+    {
+        final List<String> items = new ArrayList<>();
+        final int start = lines.indexOf(heading);
+        for (int i = start + 1; start >= 0 && i < lines.size() && !lines.get(i).startsWith("## "); i++)
+        {
+            if (lines.get(i).startsWith("- "))
+            {
+                items.add(lines.get(i).substring(2));
+            }
+        }
+        return items;
     }
 
     private static boolean pythonPresent()

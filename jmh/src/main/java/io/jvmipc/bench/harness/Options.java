@@ -33,6 +33,7 @@ final class Options
         usage: scripts/bench [--full] [--transports a,b,...] [--sizes 32,256] [--reps N] [--warmup N]
                              [--rtt-count N] [--stream-count N] [--mpmc PxC] [--mpmc-count N] [--no-mpmc]
                              [--timeout SECONDS] [--results DIR] [--list]
+               scripts/bench --report results/<time>   (draws a finished run's report again from its runs.csv)
           quick default: 3 interleaved repetitions, 30k warm-up, 20k round trips, 600k streamed messages
           per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
           --full: 5 repetitions, 200k warm-up, 100k round trips, 5M streamed messages, 1M per producer.

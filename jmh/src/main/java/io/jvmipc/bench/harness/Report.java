@@ -3,10 +3,14 @@ package io.jvmipc.bench.harness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.DoubleFunction;
 
 /** Writes the markdown table, the CSV of every run and the JSON summary. */
 final class Report
@@ -59,6 +63,7 @@ final class Report
                     .append(" |\n");
             }
         }
+        md.append(summaryTable(summary));
         md.append("\n## Where the processes ran (CPU of each process's working thread, /proc/<pid>/task/<tid>/stat field 39, sampled every 10 ms during the measured phases)\n\n"
             + "Samples are time-weighted: a run that stalls while both sides share one CPU shows mostly those stalls.\n\n");
         final TreeSet<String> seen = new TreeSet<>();
@@ -84,6 +89,109 @@ final class Report
         return md.toString();
     }
 
+    /** What the summary table calls each transport (its id where none is given). */
+    private static final Map<String, String> LABELS = Map.ofEntries(
+        Map.entry("floor-spin", "floor: raw long, spin"),
+        Map.entry("floor-futex", "floor: raw futex"),
+        Map.entry("jvmipc-pipe-spin", "**jvmipc Pipe, spin**"),
+        Map.entry("jvmipc-pipe-block", "**jvmipc Pipe, blocking**"),
+        Map.entry("jvmipc-queue-spin", "**jvmipc Queue, spin**"),
+        Map.entry("jvmipc-queue-1to1-spin", "**jvmipc Queue, one producer and one consumer, spin**"),
+        Map.entry("jvmipc-queue-block", "**jvmipc Queue, blocking**"),
+        Map.entry("agrona-1to1", "Agrona OneToOneRingBuffer"),
+        Map.entry("agrona-mto1", "Agrona ManyToOneRingBuffer (1 producer)"),
+        Map.entry("aeron-ipc", "Aeron IPC"),
+        Map.entry("chronicle-queue", "Chronicle Queue"),
+        Map.entry("os-pipe", "OS pipe, write + flush per message"),
+        Map.entry("os-pipe-batched", "OS pipe, batched (64 KiB buffer)"),
+        Map.entry("uds-block", "Unix socket, blocking"),
+        Map.entry("uds-poll", "Unix socket, busy-polled"),
+        Map.entry("tcp-block", "TCP loopback, blocking"),
+        Map.entry("tcp-poll", "TCP loopback, busy-polled"),
+        Map.entry("py-mp-pipe", "Python `multiprocessing.Pipe`"),
+        Map.entry("py-mp-queue", "Python `multiprocessing.Queue`"),
+        Map.entry("jvmipc-aeron-bridge", "**jvmipc Aeron bridge** (two network namespaces)"),
+        Map.entry("jvmipc-remote-pipe", "**jvmipc remote Pipe** (two namespaces)"),
+        Map.entry("tcp-netns", "TCP between the two namespaces, blocking"));
+
+    /**
+     * One row per transport (in the order of the run), at the run's smallest and, if there is one, second size:
+     * the medians the README shows, and the ratios of issue 9's targets (each the median of the per-repetition
+     * ratios). The MPMC row's ratio column is its rate over the queue's blocking one-to-one stream.
+     */
+    static String summaryTable(final Summary summary)
+    {
+        final TreeSet<Integer> sizes = new TreeSet<>();
+        final Map<String, Map<String, Summary.Row>> byTransport = new LinkedHashMap<>();
+        for (final Summary.Row row : summary.rows())
+        {
+            sizes.add(row.size());
+            byTransport.computeIfAbsent(row.transport(), t -> new HashMap<>())
+                .put(row.kind() + "|" + row.size(), row);
+        }
+        if (sizes.isEmpty())
+        {
+            return "";
+        }
+        final int small = sizes.first();
+        final Integer large = sizes.higher(small);
+        final String l = large == null ? "-" : large + " B";
+        final StringBuilder md = new StringBuilder("\n## Summary table (medians of the repetitions; every ratio is "
+            + "the median of the per-repetition ratios)\n\n");
+        md.append("| transport | RTT p50 " + small + " B | RTT p50 " + l + " | RTT p99.9 " + small + " B | RTT p50 / spin"
+            + " floor (" + small + " B) | RTT p50 / Agrona 1to1 (" + small + " B, " + l + ") | RTT p99.9 / Agrona"
+            + " 1to1 (" + small + " B, " + l + ") | stream " + small + " B msgs/s | stream " + l + " msgs/s | stream /"
+            + " Agrona 1to1 (" + small + " B, " + l + ") | stream / Agrona MtO (" + small + " B, " + l + ") | stream"
+            + " / OS pipe (" + small + " B) |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        byTransport.forEach((transport, rows) ->
+        {
+            final Summary.Row rttSmall = rows.get("rtt|" + small);
+            final Summary.Row rttLarge = large == null ? null : rows.get("rtt|" + large);
+            final Summary.Row mpmc = rows.get("mpmc|" + small);
+            final Summary.Row streamSmall = mpmc != null ? mpmc : rows.get("stream|" + small);
+            final Summary.Row streamLarge = large == null ? null : rows.get("stream|" + large);
+            final String label = mpmc != null ? "**jvmipc Queue, " + transport.substring(transport.lastIndexOf(' ') + 1)
+                .replace("x", " producers x ") + " consumers, blocking** (MPMC; the stream ratio columns: / the queue's"
+                + " blocking 1x1 stream)" : LABELS.getOrDefault(transport, transport);
+            md.append("| ").append(label)
+                .append(" | ").append(median(rttSmall, "p50", Report::us))
+                .append(" | ").append(median(rttLarge, "p50", Report::us))
+                .append(" | ").append(median(rttSmall, "p999", Report::us))
+                .append(" | ").append(median(rttSmall, "x_spin_floor", Report::twoDecimals))
+                .append(" | ").append(pair(rttSmall, rttLarge, "x_agrona_1to1"))
+                .append(" | ").append(pair(rttSmall, rttLarge, "x_agrona_1to1_p999"))
+                .append(" | ").append(median(streamSmall, "msgs", Report::si))
+                .append(" | ").append(median(streamLarge, "msgs", Report::si))
+                .append(" | ").append(mpmc != null ? median(mpmc, "x_queue_block", Report::twoDecimals)
+                    : pair(streamSmall, streamLarge, "x_agrona_1to1"))
+                .append(" | ").append(mpmc != null ? "" : pair(streamSmall, streamLarge, "x_agrona_mto1"))
+                .append(" | ").append(median(streamSmall, "x_os_pipe", Report::twoDecimals))
+                .append(" |\n");
+        });
+        return md.toString();
+    }
+
+    private static String median(final Summary.Row row, final String metric,
+        final DoubleFunction<String> format)
+    {
+        final Summary.Spread spread = row == null ? null : row.metrics().get(metric);
+        return spread == null ? "" : format.apply(spread.median());
+    }
+
+    /** Two sizes' medians of one ratio, "a, b", or what there is of them. */
+    private static String pair(final Summary.Row small, final Summary.Row large, final String metric)
+    {
+        final String a = median(small, metric, Report::twoDecimals);
+        final String b = median(large, metric, Report::twoDecimals);
+        return a.isEmpty() || b.isEmpty() ? a + b : a + ", " + b;
+    }
+
+    private static String twoDecimals(final double value)
+    {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
     static void csv(final Path file, final List<Measurement> measurements) throws IOException
     {
         final TreeSet<String> columns = new TreeSet<>();
@@ -103,6 +211,58 @@ final class Report
             csv.append(",\"").append(m.placement().replace("\"", "'")).append("\"\n");
         }
         Files.writeString(file, csv);
+    }
+
+    /**
+     * Reads back the measurements that {@link #csv(Path, List)} wrote, so that a run's report can be drawn again
+     * (with this build's summary and ratios) without running it again.
+     *
+     * @throws IOException if the file cannot be read, or is not such a file (naming it, the line and the reason).
+     */
+    static List<Measurement> readCsv(final Path file) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(file);
+        if (lines.isEmpty() || !lines.getFirst().startsWith("repetition,transport,kind,size,")
+            || !lines.getFirst().endsWith(",placement"))
+        {
+            throw new IOException(file + ": not a runs.csv of scripts/bench (its first line is not "
+                + "repetition,transport,kind,size,...,placement)");
+        }
+        final String[] columns = lines.getFirst().split(",", -1);
+        final List<Measurement> measurements = new ArrayList<>();
+        for (int n = 1; n < lines.size(); n++)
+        {
+            final String line = lines.get(n);
+            final int quote = line.indexOf(",\"");
+            if (line.isEmpty() || quote < 0 || !line.endsWith("\""))
+            {
+                throw new IOException(file + ": line " + (n + 1) + " does not end with a quoted placement: " + line);
+            }
+            final String[] cells = line.substring(0, quote).split(",", -1);
+            if (cells.length != columns.length - 1)
+            {
+                throw new IOException(file + ": line " + (n + 1) + " has " + cells.length + " cells before the "
+                    + "placement, the header " + (columns.length - 1));
+            }
+            try
+            {
+                final Map<String, Double> metrics = new LinkedHashMap<>();
+                for (int c = 4; c < cells.length; c++)
+                {
+                    if (!cells[c].isEmpty())
+                    {
+                        metrics.put(columns[c], Double.parseDouble(cells[c]));
+                    }
+                }
+                measurements.add(new Measurement(Integer.parseInt(cells[0]), cells[1], cells[2],
+                    Integer.parseInt(cells[3]), metrics, line.substring(quote + 2, line.length() - 1)));
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new IOException(file + ": line " + (n + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return measurements;
     }
 
     static void json(final Path file, final Summary summary, final List<String> failures, final String header)

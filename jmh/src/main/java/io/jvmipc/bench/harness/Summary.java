@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Medians with min-max spread over the repetitions, per transport, kind and size, including the ratios
- * computed per repetition against the floors and the OS pipe measured in that same repetition.
+ * computed per repetition against the floors, the OS pipe and Agrona's rings measured in that same repetition
+ * (and, for the queue's MPMC run, against the queue's own blocking one-to-one stream).
  */
 final class Summary
 {
@@ -67,12 +68,25 @@ final class Summary
                 ratio(metrics, "p50", byRepKey.get(m.repetition() + "|floor-spin|rtt|" + m.size()), "x_spin_floor");
                 ratio(metrics, "p50", byRepKey.get(m.repetition() + "|floor-futex|rtt|" + m.size()), "x_futex_floor");
                 ratio(metrics, "p50", byRepKey.get(m.repetition() + "|os-pipe|rtt|" + m.size()), "x_os_pipe");
+                ratio(metrics, "p50", byRepKey.get(m.repetition() + "|agrona-1to1|rtt|" + m.size()), "x_agrona_1to1");
+                ratio(metrics, "p999", byRepKey.get(m.repetition() + "|agrona-1to1|rtt|" + m.size()),
+                    "x_agrona_1to1_p999");
             }
             else
             {
                 ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|os-pipe|stream|" + m.size()), "x_os_pipe");
                 ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|os-pipe-batched|stream|" + m.size()),
                     "x_os_pipe_batched");
+                ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|agrona-1to1|stream|" + m.size()),
+                    "x_agrona_1to1");
+                ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|agrona-mto1|stream|" + m.size()),
+                    "x_agrona_mto1");
+                if (m.kind().equals("mpmc"))
+                {
+                    // the queue's many-to-many rate against its own one-to-one blocking stream (same size, same rep)
+                    ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|jvmipc-queue-block|stream|" + m.size()),
+                        "x_queue_block");
+                }
             }
             result.add(new Measurement(m.repetition(), m.transport(), m.kind(), m.size(), metrics, m.placement()));
         }

@@ -75,4 +75,39 @@ class SummaryTest
 
         assertEquals(3.0, row(summary, "t").metrics().get("x_os_pipe").median(), 1e-9);
     }
+
+    @Test
+    void shouldRatioAgainstAgronaOfTheSameRepetition()
+    {
+        final Summary summary = new Summary(List.of(
+            new Measurement(1, "agrona-1to1", "rtt", 32, Map.of("p50", 400.0, "p999", 2000.0), ""),
+            new Measurement(1, "t", "rtt", 32, Map.of("p50", 300.0, "p999", 1000.0), ""),
+            new Measurement(1, "agrona-1to1", "stream", 32, Map.of("msgs", 20e6), ""),
+            new Measurement(1, "agrona-mto1", "stream", 32, Map.of("msgs", 40e6), ""),
+            new Measurement(1, "t", "stream", 32, Map.of("msgs", 10e6), "")));
+
+        final Summary.Row rtt = summary.rows().stream()
+            .filter(r -> r.transport().equals("t") && r.kind().equals("rtt")).findFirst().orElseThrow();
+        final Summary.Row stream = summary.rows().stream()
+            .filter(r -> r.transport().equals("t") && r.kind().equals("stream")).findFirst().orElseThrow();
+        assertEquals(0.75, rtt.metrics().get("x_agrona_1to1").median(), 1e-9);
+        assertEquals(0.5, rtt.metrics().get("x_agrona_1to1_p999").median(), 1e-9);
+        assertEquals(0.5, stream.metrics().get("x_agrona_1to1").median(), 1e-9);
+        assertEquals(0.25, stream.metrics().get("x_agrona_mto1").median(), 1e-9);
+    }
+
+    @Test
+    void shouldRatioTheMpmcRateAgainstTheQueuesBlockingStream()
+    {
+        final Summary summary = new Summary(List.of(
+            new Measurement(1, "jvmipc-queue-block", "stream", 32, Map.of("msgs", 10e6), ""),
+            new Measurement(1, "jvmipc-queue-block 2x2", "mpmc", 32, Map.of("msgs", 4e6), ""),
+            new Measurement(2, "jvmipc-queue-block", "stream", 32, Map.of("msgs", 8e6), ""),
+            new Measurement(2, "jvmipc-queue-block 2x2", "mpmc", 32, Map.of("msgs", 6e6), "")));
+
+        final Summary.Spread ratio = row(summary, "jvmipc-queue-block 2x2").metrics().get("x_queue_block");
+        assertEquals(0.4, ratio.min(), 1e-9);
+        assertEquals(0.75, ratio.max(), 1e-9);
+        assertFalse(row(summary, "jvmipc-queue-block").metrics().containsKey("x_queue_block"));
+    }
 }
