@@ -18,6 +18,10 @@ final class Options
     // round trips and 25k streamed messages the deeper paths were still interpreted (queue 2.5 M msgs/s vs
     // 13.8 M msgs/s once compiled), which measured the JIT, not the transport.
     int warmup = 30_000;
+    // and at least this long, for the transports that carry the payload: the fastest ones get through a warm-up
+    // count in milliseconds, before C2 (sharing both CPUs with the two busy processes) has compiled their paths; in
+    // quick mode the queue then streamed at 2-6 M msgs/s against 8-22 M with a longer warm-up (2026-12-02)
+    int warmupMillis = 500;
     int rttCount = 20_000;
     int streamCount = 600_000;
     int mpmcProducers = 2;
@@ -30,13 +34,13 @@ final class Options
     String jar;
 
     static final String USAGE = """
-        usage: scripts/bench [--full] [--transports a,b,...] [--sizes 32,256] [--reps N] [--warmup N]
+        usage: scripts/bench [--full] [--transports a,b,...] [--sizes 32,256] [--reps N] [--warmup N] [--warmup-ms N]
                              [--rtt-count N] [--stream-count N] [--mpmc PxC] [--mpmc-count N] [--no-mpmc]
                              [--timeout SECONDS] [--results DIR] [--list]
                scripts/bench --report results/<time>   (draws a finished run's report again from its runs.csv)
-          quick default: 3 interleaved repetitions, 30k warm-up, 20k round trips, 600k streamed messages
+          quick default: the transports of this host (the cross-host ones with --full, or when named), 3 interleaved repetitions, 30k warm-up (and at least 500 ms), 20k round trips, 600k streamed messages
           per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
-          --full: 5 repetitions, 200k warm-up, 100k round trips, 5M streamed messages, 1M per producer.
+          --full: 5 repetitions, 200k warm-up (and at least 1 s), 100k round trips, 5M streamed messages, 1M per producer.
         transports: %s
         """.formatted(Transport.names());
 
@@ -44,16 +48,18 @@ final class Options
     {
         final Options options = new Options();
         boolean countsGiven = false;
+        boolean transportsGiven = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
             switch (arg)
             {
                 case "--full" -> options.full = true;
-                case "--transports" -> options.transports = parseTransports(args[++i]);
+                case "--transports" -> { options.transports = parseTransports(args[++i]); transportsGiven = true; }
                 case "--sizes" -> options.sizes = parseInts(args[++i], 12);
                 case "--reps" -> options.repetitions = positive(args[++i], arg);
                 case "--warmup" -> { options.warmup = nonNegative(args[++i], arg); countsGiven = true; }
+                case "--warmup-ms" -> { options.warmupMillis = nonNegative(args[++i], arg); countsGiven = true; }
                 case "--rtt-count" -> { options.rttCount = nonNegative(args[++i], arg); countsGiven = true; }
                 case "--stream-count" -> { options.streamCount = nonNegative(args[++i], arg); countsGiven = true; }
                 case "--mpmc" ->
@@ -76,7 +82,14 @@ final class Options
             options.warmup = 200_000;
             options.rttCount = 100_000;
             options.streamCount = 5_000_000;
+            options.warmupMillis = 1_000;
             options.mpmcCount = options.mpmcCount == 0 ? 0 : 1_000_000;
+        }
+        if (!options.full && !transportsGiven)
+        {
+            // the cross-host transports (two network namespaces, about 80 s per repetition, the Aeron bridge 48 s of
+            // it) run in --full mode or when named: quick mode stays the one-host comparison
+            options.transports.removeIf(Transport::crossHost);
         }
         if (options.full)
         {

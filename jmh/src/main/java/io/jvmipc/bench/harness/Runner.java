@@ -51,6 +51,7 @@ final class Runner
         final List<String> args = List.of(
             "transport=" + transport.id(), "dir=" + dir,
             "sizes=" + join(options.sizes), "warmup=" + options.warmup / divisor,
+            "warmupMillis=" + options.warmupMillis,
             "rtt=" + options.rttCount / divisor, "stream=" + options.streamCount / divisor);
         final List<Child> children = new ArrayList<>();
         if (transport.python())

@@ -14,11 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OptionsTest
 {
     @Test
-    void shouldRunEveryTransportButTheProbesByDefault()
+    void shouldRunEveryTransportOfThisHostButTheProbesByDefault()
     {
         final Options options = Options.parse(new String[0]);
 
-        assertEquals(Arrays.stream(Transport.values()).filter(t -> !t.isProbe()).toList(), options.transports);
+        assertEquals(Arrays.stream(Transport.values()).filter(t -> !t.isProbe() && !t.crossHost()).toList(),
+            options.transports);
+        assertEquals(Arrays.stream(Transport.values()).filter(t -> !t.isProbe()).toList(),
+            Options.parse(new String[] {"--full"}).transports, "--full adds the cross-host transports");
+        assertEquals(List.of(Transport.TCP_NETNS), Options.parse(new String[] {"--transports", "tcp-netns"}).transports,
+            "a cross-host transport named runs in quick mode");
         assertFalse(options.transports.contains(Transport.FLOOR_PAYLOAD_TWO_LINES), "a probe runs only when named");
         assertEquals(List.of(Transport.FLOOR_PAYLOAD_ONE_LINE),
             Options.parse(new String[] {"--transports", "floor-payload-1line"}).transports);
