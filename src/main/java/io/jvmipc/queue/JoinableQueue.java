@@ -427,7 +427,9 @@ public final class JoinableQueue<T> implements AutoCloseable
 
     /**
      * The number of messages put and not yet marked done: those in the queue's slots plus those taken and not
-     * marked done, counted slot by slot and process by process (an estimate while others use the queue).
+     * marked done, counted slot by slot and process by process (an estimate while others use the queue). As
+     * {@link #join()} does, it probes, when due, the owners of held slots and the other entries whose counts are
+     * positive, so a dead process's tasks (and a count on an entry nobody is attached as) are not counted.
      *
      * @return the unfinished-task count.
      * @throws IllegalStateException if closed.
