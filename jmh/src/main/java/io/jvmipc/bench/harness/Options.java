@@ -38,7 +38,8 @@ final class Options
                              [--rtt-count N] [--stream-count N] [--mpmc PxC] [--mpmc-count N] [--no-mpmc]
                              [--timeout SECONDS] [--results DIR] [--list]
                scripts/bench --report results/<time>   (draws a finished run's report again from its runs.csv)
-          quick default: the transports of this host (the cross-host ones with --full, or when named), 3 interleaved repetitions, 30k warm-up (and at least 500 ms), 20k round trips, 600k streamed messages
+          quick default: the transports of this host (the cross-host ones with --full, or when named),
+          3 interleaved repetitions, 30k warm-up (and at least 500 ms), 20k round trips, 600k streamed messages
           per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
           --full: 5 repetitions, 200k warm-up (and at least 1 s), 100k round trips, 5M streamed messages, 1M per producer.
         transports: %s
@@ -49,6 +50,7 @@ final class Options
         final Options options = new Options();
         boolean countsGiven = false;
         boolean transportsGiven = false;
+        boolean warmupMillisGiven = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -59,7 +61,7 @@ final class Options
                 case "--sizes" -> options.sizes = parseInts(args[++i], 12);
                 case "--reps" -> options.repetitions = positive(args[++i], arg);
                 case "--warmup" -> { options.warmup = nonNegative(args[++i], arg); countsGiven = true; }
-                case "--warmup-ms" -> { options.warmupMillis = nonNegative(args[++i], arg); countsGiven = true; }
+                case "--warmup-ms" -> { options.warmupMillis = nonNegative(args[++i], arg); warmupMillisGiven = true; }
                 case "--rtt-count" -> { options.rttCount = nonNegative(args[++i], arg); countsGiven = true; }
                 case "--stream-count" -> { options.streamCount = nonNegative(args[++i], arg); countsGiven = true; }
                 case "--mpmc" ->
@@ -82,8 +84,11 @@ final class Options
             options.warmup = 200_000;
             options.rttCount = 100_000;
             options.streamCount = 5_000_000;
-            options.warmupMillis = 1_000;
             options.mpmcCount = options.mpmcCount == 0 ? 0 : 1_000_000;
+        }
+        if (options.full && !warmupMillisGiven)
+        {
+            options.warmupMillis = 1_000;
         }
         if (!options.full && !transportsGiven)
         {

@@ -64,4 +64,17 @@ class OptionsTest
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--reps", "0"}));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--rtt-count", "-1"}));
     }
+
+    @Test
+    void shouldKeepFullModesCountsWhenOnlyTheWarmUpTimeIsGiven()
+    {
+        final Options quick = Options.parse(new String[0]);
+        final Options full = Options.parse(new String[] {"--full"});
+        final Options longer = Options.parse(new String[] {"--full", "--warmup-ms", "2000"});
+
+        assertTrue(full.warmupMillis > quick.warmupMillis);
+        assertEquals(2000, longer.warmupMillis);
+        assertEquals(full.streamCount, longer.streamCount, "a warm-up time is not a count");
+        assertEquals(full.warmup, longer.warmup);
+    }
 }
