@@ -371,6 +371,16 @@ public final class SharedBarrier implements AutoCloseable
             }
             if (arrivedBefore == parties)
             {
+                // the last party is running the action. Its process's tag names this generation until the generation
+                // ends or breaks (a recovery breaks it before clearing the tag): a state that says so while no entry
+                // carries the tag is corrupt, and nobody would ever end it. The state read again after the scan
+                // tells that from a generation that ended, and a later one's arrivals retagged, meanwhile
+                if (!anyArrivedIn((int)generation) && (long)LONG.getVolatile(segment, stateOffset) == state)
+                {
+                    throw new CorruptFileException(file.path(), "barrier state 0x" + Long.toHexString(state) + ": all " +
+                        parties + " parties arrived in generation " + generation + ", but no attached process has a " +
+                        "party in it to run the action and end it (reset() starts a fresh generation)");
+                }
                 return WaitLoop.waitForAny();
             }
             // volatile: our tag is visible before our arrival, so whoever finds this process dead knows
@@ -526,6 +536,22 @@ public final class SharedBarrier implements AutoCloseable
                 return;
             }
         }
+    }
+
+    /** Whether any process-table entry, this process's too, has a party that arrived in {@code generation}. */
+    private boolean anyArrivedIn(final int generation)
+    {
+        final long expected = tag(generation);
+        for (int i = 0; i < file.processTableCapacity(); i++)
+        {
+            // acquire: a process's arrival tag
+            if ((long)LONG.getAcquire(segment,
+                ProcessTableDescriptor.kindWordOffset(i, BarrierDescriptor.ARRIVAL_TAG_WORD)) == expected)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void recoverDeadParties(final int generation)

@@ -335,4 +335,65 @@ class SharedBarrierTest
             assertEquals(0, b.numberWaiting(), "reset starts a fresh generation: the repair");
         }
     }
+
+    @Test
+    @Timeout(10)
+    void shouldReportAGenerationThatAllPartiesArrivedInButNobodyIsEnding() throws Exception
+    {
+        try (SharedBarrier b = barrier(2).create())
+        {
+            // generation 7 with both parties arrived, and no process with a party in it to run the action and end it
+            BodyWords.putLong(b.path(), BarrierDescriptor.STATE_OFFSET, BarrierDescriptor.fresh(7) | 2);
+            for (final Executable call : new Executable[] {b::await, () -> b.await(1, TimeUnit.MILLISECONDS),
+                () -> b.await(Long.MAX_VALUE, TimeUnit.DAYS)})
+            {
+                final CorruptFileException e = assertThrows(CorruptFileException.class, call);
+                assertTrue(e.getMessage().contains(b.path().toString()) && e.getMessage().contains("generation 7") &&
+                    e.getMessage().contains("all 2 parties"), e.getMessage());
+            }
+            assertFalse(b.isBroken(), "a refused await does not count, break or time out anything");
+            b.reset();
+            assertEquals(0, b.numberWaiting(), "reset starts a fresh generation: the repair");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldWaitNotReportWhileALivePartyRunsTheAction() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (SharedBarrier b = barrier(1).action(() ->
+        {
+            running.countDown();
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }).create())
+        {
+            final CompletableFuture<Integer> tripper = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return b.await();
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+            });
+            running.await();
+            // all (one) parties arrived and the action runs in this process: a wait, not a corrupt state
+            final TimeoutException e = assertThrows(TimeoutException.class, () -> b.await(1, TimeUnit.MILLISECONDS));
+            assertTrue(e.getMessage().contains("running the action"), e.getMessage());
+            release.countDown();
+            assertEquals(0, tripper.get(10, TimeUnit.SECONDS));
+            assertFalse(b.isBroken(), "a caller that could not arrive in time breaks nothing");
+        }
+    }
 }
