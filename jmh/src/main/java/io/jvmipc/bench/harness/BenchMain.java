@@ -101,7 +101,9 @@ public final class BenchMain
         final List<Measurement> measurements = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
         final boolean mpmc = options.mpmcCount > 0 && options.transports.contains(Transport.JVMIPC_QUEUE_SPIN);
-        final int runsPerRep = options.transports.size() + (mpmc ? 1 : 0);
+        // the P x C run, and (unless that is 1x1) a 1x1 run through the same program: its baseline
+        final boolean mpmcBaseline = mpmc && options.mpmcProducers * options.mpmcConsumers > 1;
+        final int runsPerRep = options.transports.size() + (mpmc ? 1 : 0) + (mpmcBaseline ? 1 : 0);
         final long start = System.nanoTime();
         final Runner runner = new Runner(options, scratch, logs);
         try
@@ -112,11 +114,14 @@ public final class BenchMain
                 final int shift = (rep - 1) * Math.max(1, options.transports.size() / options.repetitions);
                 for (int i = 0; i < runsPerRep; i++)
                 {
-                    final boolean isMpmc = i == options.transports.size();
+                    final boolean isMpmc = i >= options.transports.size();
+                    final boolean isBaseline = i > options.transports.size();
+                    final int producers = isBaseline ? 1 : options.mpmcProducers;
+                    final int consumers = isBaseline ? 1 : options.mpmcConsumers;
                     final Transport transport = isMpmc ? null
                         : options.transports.get((i + shift) % options.transports.size());
-                    final String name = isMpmc ? "jvmipc-queue-block MPMC " + options.mpmcProducers + "x"
-                        + options.mpmcConsumers : transport.id();
+                    final String name = isMpmc ? "jvmipc-queue-block MPMC " + producers + "x" + consumers
+                        : transport.id();
                     System.err.printf("bench: [%4ds] rep %d/%d  run %2d/%d  %-24s ",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), rep, options.repetitions, i + 1,
                         runsPerRep, name);
@@ -124,7 +129,8 @@ public final class BenchMain
                     Runner.Outcome outcome;
                     try
                     {
-                        outcome = isMpmc ? runner.runMpmc(rep) : runner.runTransport(transport, rep);
+                        outcome = isMpmc ? runner.runMpmc(rep, producers, consumers)
+                            : runner.runTransport(transport, rep);
                     }
                     catch (final Exception e)
                     {
@@ -135,7 +141,7 @@ public final class BenchMain
                     if (outcome.failure() != null)
                     {
                         failures.add("rep " + rep + " " + name + ": " + outcome.failure() + " (logs: " + logs + "/"
-                            + rep + "-" + (isMpmc ? "mpmc" : transport.id()) + "-*)");
+                            + rep + "-" + (isMpmc ? "mpmc-" + producers + "x" + consumers : transport.id()) + "-*)");
                         System.err.printf("FAILED in %.1f s: %s%n", seconds, outcome.failure());
                     }
                     else
@@ -243,6 +249,7 @@ public final class BenchMain
             System.getProperty("java.version"), options.full ? "full" : "quick", options.repetitions, options.sizes,
             options.warmup, options.warmupMillis, options.rttCount, options.streamCount, options.mpmcCount == 0 ? "no MPMC run"
                 : "queue MPMC " + options.mpmcProducers + "x" + options.mpmcConsumers + " x " + options.mpmcCount
-                + " messages per producer");
+                + " messages per producer" + (options.mpmcProducers * options.mpmcConsumers > 1
+                ? ", and 1x1 through the same program as its baseline" : ""));
     }
 }

@@ -16,8 +16,8 @@ final class MpmcResults
     {
     }
 
-    static Runner.Outcome combine(final Runner.Outcome outcome, final int repetition, final Options options,
-        final int size)
+    static Runner.Outcome combine(final Runner.Outcome outcome, final int repetition, final int producers,
+        final int expectedConsumers, final long count, final int size)
     {
         long received = 0;
         long sequenceSum = 0;
@@ -35,12 +35,11 @@ final class MpmcResults
                 last = Math.max(last, m.metrics().get("last"));
             }
         }
-        final long count = options.mpmcCount;
-        final long expected = (long)options.mpmcProducers * count;
-        final long expectedSum = options.mpmcProducers * (count * (count - 1) / 2);
-        if (consumers != options.mpmcConsumers)
+        final long expected = (long)producers * count;
+        final long expectedSum = producers * (count * (count - 1) / 2);
+        if (consumers != expectedConsumers)
         {
-            return new Runner.Outcome(List.of(), "only " + consumers + " of " + options.mpmcConsumers
+            return new Runner.Outcome(List.of(), "only " + consumers + " of " + expectedConsumers
                 + " consumers reported", outcome.placement());
         }
         if (received != expected || sequenceSum != expectedSum)
@@ -53,8 +52,14 @@ final class MpmcResults
         metrics.put("count", (double)received);
         metrics.put("msgs", received / seconds);
         metrics.put("mbs", received * size / seconds / 1e6);
-        final String label = "jvmipc-queue-block " + options.mpmcProducers + "x" + options.mpmcConsumers;
+        final String label = label(producers, expectedConsumers);
         return new Runner.Outcome(List.of(new Measurement(repetition, label, "mpmc", size, metrics,
             outcome.placement())), null, outcome.placement());
+    }
+
+    /** The transport label of a run of {@code producers} x {@code consumers} processes. */
+    static String label(final int producers, final int consumers)
+    {
+        return "jvmipc-queue-block " + producers + "x" + consumers;
     }
 }

@@ -40,7 +40,8 @@ final class Options
                scripts/bench --report results/<time>   (draws a finished run's report again from its runs.csv)
           quick default: the transports of this host (the cross-host ones with --full, or when named),
           3 interleaved repetitions, 30k warm-up (and at least 500 ms), 20k round trips, 600k streamed messages
-          per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer;
+          per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer
+          (and a 1x1 run of the same program, its baseline);
           --full: 5 repetitions, 200k warm-up (and at least 1 s), 100k round trips, 5M streamed messages, 1M per producer.
         transports: %s
         """.formatted(Transport.names());

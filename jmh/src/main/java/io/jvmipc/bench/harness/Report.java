@@ -151,9 +151,7 @@ final class Report
             final Summary.Row mpmc = rows.get("mpmc|" + small);
             final Summary.Row streamSmall = mpmc != null ? mpmc : rows.get("stream|" + small);
             final Summary.Row streamLarge = large == null ? null : rows.get("stream|" + large);
-            final String label = mpmc != null ? "**jvmipc Queue, " + transport.substring(transport.lastIndexOf(' ') + 1)
-                .replace("x", " producers x ") + " consumers, blocking** (MPMC; the stream ratio columns: / the queue's"
-                + " blocking 1x1 stream)" : LABELS.getOrDefault(transport, transport);
+            final String label = mpmc != null ? mpmcLabel(transport) : LABELS.getOrDefault(transport, transport);
             md.append("| ").append(label)
                 .append(" | ").append(median(rttSmall, "p50", Report::us))
                 .append(" | ").append(median(rttLarge, "p50", Report::us))
@@ -165,11 +163,22 @@ final class Report
                 .append(" | ").append(median(streamLarge, "msgs", Report::si))
                 .append(" | ").append(mpmc != null ? median(mpmc, "x_queue_block", Report::twoDecimals)
                     : pair(streamSmall, streamLarge, "x_agrona_1to1"))
-                .append(" | ").append(mpmc != null ? "" : pair(streamSmall, streamLarge, "x_agrona_mto1"))
+                .append(" | ").append(mpmc != null ? median(mpmc, "x_mpmc_1x1", Report::twoDecimals)
+                    : pair(streamSmall, streamLarge, "x_agrona_mto1"))
                 .append(" | ").append(median(streamSmall, "x_os_pipe", Report::twoDecimals))
                 .append(" |\n");
         });
         return md.toString();
+    }
+
+    /** The summary table's label of an MPMC run, "jvmipc-queue-block PxC". */
+    private static String mpmcLabel(final String transport)
+    {
+        final String[] pc = transport.substring(transport.lastIndexOf(' ') + 1).split("x");
+        final String processes = pc[0] + (pc[0].equals("1") ? " producer x " : " producers x ") + pc[1] +
+            (pc[1].equals("1") ? " consumer" : " consumers");
+        return "**jvmipc Queue, " + processes + ", blocking** (MPMC program; the two stream ratio columns: / the "
+            + "queue's blocking 1x1 stream, / the program's own 1x1 run)";
     }
 
     private static String median(final Summary.Row row, final String metric,

@@ -110,25 +110,30 @@ final class Runner
         return options.warmup * 5;
     }
 
-    Outcome runMpmc(final int repetition) throws Exception
+    /**
+     * One multi-producer multi-consumer run of {@code producers} x {@code consumers} processes through
+     * {@link io.jvmipc.bench.transport.MpmcMain} (a 1x1 run through the same program is the baseline of the P x C
+     * one: the same per-message work on each side, which a streaming run's endpoints do not have).
+     */
+    Outcome runMpmc(final int repetition, final int producers, final int consumers) throws Exception
     {
-        final String runName = repetition + "-mpmc";
+        final String runName = repetition + "-mpmc-" + producers + "x" + consumers;
         final Path dir = Files.createDirectories(scratch.resolve(runName));
         final List<Child> children = new ArrayList<>();
         final int size = options.sizes.getFirst();
         final List<String> flags = Transport.JVMIPC_QUEUE_SPIN.jvmFlags();
-        for (int c = 0; c < options.mpmcConsumers; c++)
+        for (int c = 0; c < consumers; c++)
         {
             children.add(new Child("C" + c, jvm(flags, "io.jvmipc.bench.transport.MpmcMain",
-                List.of("role=consumer", "id=" + c, "dir=" + dir, "producers=" + options.mpmcProducers,
-                    "consumers=" + options.mpmcConsumers, "count=" + options.mpmcCount, "size=" + size,
+                List.of("role=consumer", "id=" + c, "dir=" + dir, "producers=" + producers,
+                    "consumers=" + consumers, "count=" + options.mpmcCount, "size=" + size,
                     "warmup=" + mpmcWarmup()), null), true));
         }
-        for (int p = 0; p < options.mpmcProducers; p++)
+        for (int p = 0; p < producers; p++)
         {
             children.add(new Child("P" + p, jvm(flags, "io.jvmipc.bench.transport.MpmcMain",
-                List.of("role=producer", "id=" + p, "dir=" + dir, "producers=" + options.mpmcProducers,
-                    "consumers=" + options.mpmcConsumers, "count=" + options.mpmcCount, "size=" + size,
+                List.of("role=producer", "id=" + p, "dir=" + dir, "producers=" + producers,
+                    "consumers=" + consumers, "count=" + options.mpmcCount, "size=" + size,
                     "warmup=" + mpmcWarmup()), null), true));
         }
         try
@@ -138,7 +143,7 @@ final class Runner
             {
                 return outcome;
             }
-            return MpmcResults.combine(outcome, repetition, options, size);
+            return MpmcResults.combine(outcome, repetition, producers, consumers, options.mpmcCount, size);
         }
         finally
         {

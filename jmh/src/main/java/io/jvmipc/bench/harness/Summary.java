@@ -86,6 +86,12 @@ final class Summary
                     // the queue's many-to-many rate against its own one-to-one blocking stream (same size, same rep)
                     ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|jvmipc-queue-block|stream|" + m.size()),
                         "x_queue_block");
+                    // and against a 1x1 run through the same program (the same work per message on each side)
+                    if (!m.transport().equals(MpmcResults.label(1, 1)))
+                    {
+                        ratio(metrics, "msgs", byRepKey.get(m.repetition() + "|" + MpmcResults.label(1, 1) + "|mpmc|" +
+                            m.size()), "x_mpmc_1x1");
+                    }
                 }
             }
             result.add(new Measurement(m.repetition(), m.transport(), m.kind(), m.size(), metrics, m.placement()));

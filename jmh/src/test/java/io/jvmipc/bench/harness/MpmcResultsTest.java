@@ -12,13 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MpmcResultsTest
 {
-    private static Options twoByTwo(final int count)
-    {
-        final Options options = Options.parse(new String[] {"--mpmc", "2x2", "--mpmc-count", Integer.toString(count)});
-        assertEquals(2, options.mpmcProducers);
-        return options;
-    }
-
     private static Measurement consumer(final long count, final long sequenceSum, final double first, final double last)
     {
         return new Measurement(1, "jvmipc-queue-spin", "mpmc", 32, Map.of("consumer", 1.0, "count", (double)count,
@@ -32,12 +25,13 @@ class MpmcResultsTest
         final Runner.Outcome outcome = new Runner.Outcome(List.of(
             consumer(12, 50, 1_000_000_000, 1_500_000_000), consumer(8, 40, 1_200_000_000, 2_000_000_000)), null, "");
 
-        final Runner.Outcome combined = MpmcResults.combine(outcome, 1, twoByTwo(10), 32);
+        final Runner.Outcome combined = MpmcResults.combine(outcome, 1, 2, 2, 10, 32);
 
         assertNull(combined.failure());
         final Measurement m = combined.measurements().getFirst();
         assertEquals(20, m.metrics().get("msgs"), 1e-9); // 20 messages in 1 s
         assertEquals("mpmc", m.kind());
+        assertEquals("jvmipc-queue-block 2x2", m.transport());
     }
 
     @Test
@@ -46,7 +40,7 @@ class MpmcResultsTest
         final Runner.Outcome outcome = new Runner.Outcome(List.of(
             consumer(12, 50, 0, 1), consumer(7, 31, 0, 1)), null, "");
 
-        final Runner.Outcome combined = MpmcResults.combine(outcome, 1, twoByTwo(10), 32);
+        final Runner.Outcome combined = MpmcResults.combine(outcome, 1, 2, 2, 10, 32);
 
         assertNotNull(combined.failure());
         assertTrue(combined.failure().contains("received 19"), combined.failure());
@@ -60,7 +54,7 @@ class MpmcResultsTest
         final Runner.Outcome outcome = new Runner.Outcome(List.of(
             consumer(10, 46, 0, 1), consumer(10, 45, 0, 1)), null, "");
 
-        assertNotNull(MpmcResults.combine(outcome, 1, twoByTwo(10), 32).failure());
+        assertNotNull(MpmcResults.combine(outcome, 1, 2, 2, 10, 32).failure());
     }
 
     @Test
@@ -68,6 +62,6 @@ class MpmcResultsTest
     {
         final Runner.Outcome outcome = new Runner.Outcome(List.of(consumer(20, 90, 0, 1)), null, "");
 
-        assertNotNull(MpmcResults.combine(outcome, 1, twoByTwo(10), 32).failure());
+        assertNotNull(MpmcResults.combine(outcome, 1, 2, 2, 10, 32).failure());
     }
 }

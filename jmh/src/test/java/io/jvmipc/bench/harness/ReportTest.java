@@ -25,6 +25,7 @@ class ReportTest
         new Measurement(1, "agrona-mto1", "stream", 32, Map.of("msgs", 25e6), ""),
         new Measurement(1, "jvmipc-queue-spin", "stream", 32, Map.of("msgs", 15e6, "mbs", 480.0), ""),
         new Measurement(1, "jvmipc-queue-block", "stream", 32, Map.of("msgs", 10e6), ""),
+        new Measurement(1, "jvmipc-queue-block 1x1", "mpmc", 32, Map.of("msgs", 8e6), ""),
         new Measurement(1, "jvmipc-queue-block 2x2", "mpmc", 32, Map.of("msgs", 6e6), ""));
 
     private static String rowOf(final String table, final String label)
@@ -81,7 +82,11 @@ class ReportTest
         // stream x Agrona 1to1, x Agrona MtO, x OS pipe
         assertEquals("| **jvmipc Queue, spin** | 0.44 | 0.72 | 1.00 | 2.20 | 1.10, 0.90 | 0.50, 0.50 | 15.00M |  | 0.75 "
             + "| 0.60 |  |", rowOf(table, "**jvmipc Queue, spin**"));
-        assertTrue(rowOf(table, "**jvmipc Queue, 2 producers x 2 consumers, blocking** (MPMC; the stream ratio "
-            + "columns: / the queue's blocking 1x1 stream)").contains("| 6.00M |  | 0.60 |"), table);
+        final String mpmcNote = ", blocking** (MPMC program; the two stream ratio columns: / the queue's blocking 1x1 "
+            + "stream, / the program's own 1x1 run)";
+        assertTrue(rowOf(table, "**jvmipc Queue, 2 producers x 2 consumers" + mpmcNote).contains("| 6.00M |  | 0.60 | "
+            + "0.75 |"), table);
+        assertTrue(rowOf(table, "**jvmipc Queue, 1 producer x 1 consumer" + mpmcNote).contains("| 8.00M |  | 0.80 |  |"),
+            table);
     }
 }

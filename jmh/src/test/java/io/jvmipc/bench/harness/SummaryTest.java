@@ -110,4 +110,20 @@ class SummaryTest
         assertEquals(0.75, ratio.max(), 1e-9);
         assertFalse(row(summary, "jvmipc-queue-block").metrics().containsKey("x_queue_block"));
     }
+
+    @Test
+    void shouldRatioTheMpmcRateAgainstTheSameProgramsOneByOneRun()
+    {
+        final Summary summary = new Summary(List.of(
+            new Measurement(1, "jvmipc-queue-block 1x1", "mpmc", 32, Map.of("msgs", 8e6), ""),
+            new Measurement(1, "jvmipc-queue-block 2x2", "mpmc", 32, Map.of("msgs", 4e6), ""),
+            new Measurement(2, "jvmipc-queue-block 1x1", "mpmc", 32, Map.of("msgs", 10e6), ""),
+            new Measurement(2, "jvmipc-queue-block 2x2", "mpmc", 32, Map.of("msgs", 9e6), "")));
+
+        final Summary.Spread ratio = row(summary, "jvmipc-queue-block 2x2").metrics().get("x_mpmc_1x1");
+        assertEquals(0.5, ratio.min(), 1e-9);
+        assertEquals(0.9, ratio.max(), 1e-9);
+        assertFalse(row(summary, "jvmipc-queue-block 1x1").metrics().containsKey("x_mpmc_1x1"),
+            "the baseline has no ratio to itself");
+    }
 }
