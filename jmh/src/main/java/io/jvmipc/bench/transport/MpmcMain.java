@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code warmup} warm-up messages (marked in the sequence number), which consumers check for order but neither
  * count nor time: without them the run measured mostly interpreted and C1-compiled code (a 1x1 run of 2M
  * messages gave 2-3 M msgs/s against the streaming run's 10 M). Times are taken with {@link System#nanoTime()}
- * per message (no allocation) and turned into epoch times once at the end.
+ * at a consumer's first counted message and after its last end marker (not per message), and turned into epoch
+ * times once at the end.
  *
  * <p>Arguments: {@code role=producer|consumer id=N dir=PATH producers=P consumers=C count=N size=BYTES
  * [warmup=N]}.
@@ -182,15 +183,16 @@ public final class MpmcMain
             {
                 continue;
             }
-            final long now = System.nanoTime();
             if (received == 0)
             {
-                first = now;
+                first = System.nanoTime();
             }
             received++;
             sequenceSum += number;
-            lastAt = now;
         }
+        // not per message (the clock read would be part of every message's cost): after the last end marker, which each
+        // producer put after its last message, so the span is the messages' or a little longer, never shorter
+        lastAt = System.nanoTime();
         // nanoTime to epoch, once: the harness compares the times of different consumer processes
         final Instant end = Instant.now();
         final long endNanos = System.nanoTime();
