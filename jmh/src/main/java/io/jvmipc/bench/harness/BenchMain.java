@@ -243,11 +243,12 @@ public final class BenchMain
             }
         }
         return String.format("%s UTC; %s, %d CPUs; Linux %s; JDK %s; %s mode: %d repetitions, sizes %s, warm-up %d (at least %d ms), "
-                + "%d round trips, %d streamed messages (python transports: a tenth), %s.",
+                + "%d round trips, %d streamed messages (%s: a tenth), %s.",
             LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 19), cpu,
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
             System.getProperty("java.version"), options.full ? "full" : "quick", options.repetitions, options.sizes,
-            options.warmup, options.warmupMillis, options.rttCount, options.streamCount, options.mpmcCount == 0 ? "no MPMC run"
+            options.warmup, options.warmupMillis, options.rttCount, options.streamCount,
+            options.full ? "python and cross-host transports" : "python transports", options.mpmcCount == 0 ? "no MPMC run"
                 : "queue MPMC " + options.mpmcProducers + "x" + options.mpmcConsumers + " x " + options.mpmcCount
                 + " messages per producer" + (options.mpmcProducers * options.mpmcConsumers > 1
                 ? ", and 1x1 through the same program as its baseline" : ""));

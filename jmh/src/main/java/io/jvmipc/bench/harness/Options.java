@@ -42,7 +42,8 @@ final class Options
           3 interleaved repetitions, 30k warm-up (and at least 500 ms), 20k round trips, 600k streamed messages
           per size (after 5x warm-up messages; python transports a tenth of all that), 2x2 queue MPMC with 100k messages per producer
           (and a 1x1 run of the same program, its baseline);
-          --full: 5 repetitions, 200k warm-up (and at least 1 s), 100k round trips, 5M streamed messages, 1M per producer.
+          --full: 5 repetitions, 200k warm-up (and at least 1 s), 100k round trips, 5M streamed messages, 1M per producer
+          (the cross-host transports, and python's, a tenth of that).
         transports: %s
         """.formatted(Transport.names());
 
@@ -103,6 +104,24 @@ final class Options
             options.timeoutSeconds = Math.max(options.timeoutSeconds, 300);
         }
         return options;
+    }
+
+    /**
+     * By how much a transport's counts are divided: python's transports by 10 (they are one to two orders of
+     * magnitude slower per message), and the cross-host ones by 10 in full mode (the Aeron bridge's round trip is
+     * about 180 us: at full counts its run alone took about 300 s, the full-mode timeout, and the three cross-host
+     * transports most of a full run), so that their full-mode counts are about the quick mode's.
+     *
+     * @param transport the transport.
+     * @return the divisor, at least 1.
+     */
+    int countDivisor(final Transport transport)
+    {
+        if (transport.python() || (full && transport.crossHost()))
+        {
+            return 10;
+        }
+        return 1;
     }
 
     private static List<Transport> parseTransports(final String list)

@@ -47,7 +47,7 @@ final class Runner
     {
         final String runName = repetition + "-" + transport.id();
         final Path dir = Files.createDirectories(scratch.resolve(runName));
-        final int divisor = transport.python() ? 10 : 1;
+        final int divisor = options.countDivisor(transport);
         final List<String> args = List.of(
             "transport=" + transport.id(), "dir=" + dir,
             "sizes=" + join(options.sizes), "warmup=" + options.warmup / divisor,

@@ -77,4 +77,19 @@ class OptionsTest
         assertEquals(full.streamCount, longer.streamCount, "a warm-up time is not a count");
         assertEquals(full.warmup, longer.warmup);
     }
+
+    @Test
+    void shouldDivideTheCountsOfPythonAlwaysAndOfTheCrossHostTransportsInFullMode()
+    {
+        final Options quick = Options.parse(new String[0]);
+        final Options full = Options.parse(new String[] {"--full"});
+
+        assertEquals(10, quick.countDivisor(Transport.PYTHON_QUEUE));
+        assertEquals(10, full.countDivisor(Transport.PYTHON_PIPE));
+        assertEquals(1, quick.countDivisor(Transport.BRIDGE_NETNS), "quick counts are already small");
+        assertEquals(10, full.countDivisor(Transport.BRIDGE_NETNS));
+        assertEquals(10, full.countDivisor(Transport.TCP_NETNS), "the cross-host baseline is measured alike");
+        assertEquals(1, full.countDivisor(Transport.JVMIPC_QUEUE_SPIN));
+        assertEquals(1, full.countDivisor(Transport.AGRONA_ONE_TO_ONE));
+    }
 }
