@@ -237,6 +237,36 @@ public final class SharedDirectory
     }
 
     /**
+     * The regular files in the directory that {@link #list()} leaves out although their names are valid object
+     * names, sorted: other programs' files, a jvmipc file whose first eight bytes were overwritten or cut short, or
+     * one this process cannot read. Symbolic links, directories and temporary files are left out. Reads only.
+     *
+     * @return the names.
+     * @throws UncheckedIOException if the directory cannot be read.
+     */
+    public List<String> otherFiles()
+    {
+        final List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path))
+        {
+            for (final Path file : entries)
+            {
+                final String name = file.getFileName().toString();
+                if (isValidName(name) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !hasMagic(file))
+                {
+                    names.add(name);
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot list the jvmipc directory " + path, e);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /**
      * The temporary files of object creations in the directory ({@code .NAME.creating.PID.RANDOM}): a creator
      * builds its file under such a name and links it to the object's name when it is complete, and removes the
      * temporary name whatever happens; one is left only if its creator died meanwhile. Reads only.

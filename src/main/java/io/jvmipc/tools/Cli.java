@@ -35,6 +35,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,14 +223,18 @@ public final class Cli implements Callable<Integer>
         @ParentCommand
         Cli cli;
 
+        @Option(names = {"-a", "--all"}, description = "also list, as INVALID, the other files with an object's " +
+            "name: other programs' files, and jvmipc files whose magic number was overwritten or that cannot be read")
+        boolean all;
+
         @Override
         public Integer call()
         {
-            print(cli, cli.directory());
+            print(cli, cli.directory(), all);
             return OK;
         }
 
-        static void print(final Cli cli, final SharedDirectory directory)
+        static void print(final Cli cli, final SharedDirectory directory, final boolean all)
         {
             final List<Object> rows = new ArrayList<>();
             final PrintWriter out = cli.out();
@@ -237,7 +242,13 @@ public final class Cli implements Callable<Integer>
             {
                 out.printf("%-32s %-18s %12s %5s %5s %10s%n", "NAME", "KIND", "SIZE", "ALIVE", "DEAD", "DEPTH");
             }
-            for (final String name : directory.list())
+            final List<String> names = new ArrayList<>(directory.list());
+            if (all)
+            {
+                names.addAll(directory.otherFiles());
+                Collections.sort(names);
+            }
+            for (final String name : names)
             {
                 try
                 {
@@ -257,7 +268,7 @@ public final class Cli implements Callable<Integer>
                 {
                     // removed since listed
                 }
-                catch (final SharedObjectException e)
+                catch (final SharedObjectException | UncheckedIOException e)
                 {
                     if (cli.json)
                     {
@@ -445,7 +456,7 @@ public final class Cli implements Callable<Integer>
                 }
                 if (name == null)
                 {
-                    Ls.print(cli, directory);
+                    Ls.print(cli, directory, false);
                 }
                 else
                 {

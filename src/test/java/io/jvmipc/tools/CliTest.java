@@ -289,6 +289,39 @@ class CliTest
     }
 
     @Test
+    void shouldListFilesWithoutTheMagicNumberOnlyWithAll() throws IOException
+    {
+        final SharedDirectory directory = SharedDirectory.of(dir);
+        try (SharedLong value = SharedLong.builder("answer").directory(directory).create();
+            SharedLong damaged = SharedLong.builder("damaged").directory(directory).create())
+        {
+            value.set(42);
+            damaged.set(7);
+        }
+        // the damaged object's magic number overwritten: list() no longer sees it as an object
+        try (FileChannel channel = FileChannel.open(dir.resolve("damaged"), StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), 0);
+        }
+        Files.writeString(dir.resolve("junk"), "x");
+        Files.createDirectory(dir.resolve("folder"));
+
+        assertEquals(List.of("answer"), list(cli("ls", "--json").json().get("objects")).stream()
+            .map(o -> o.get("name")).toList());
+        final Run all = cli("ls", "--all", "--json");
+        assertEquals(0, all.code(), all.err());
+        final List<Map<String, Object>> rows = list(all.json().get("objects"));
+        assertEquals(List.of("answer", "damaged", "junk"), rows.stream().map(o -> o.get("name")).toList());
+        assertEquals("VALUE", row(rows, "name", "answer").get("kind"));
+        final Map<String, Object> damaged = row(rows, "name", "damaged");
+        assertEquals(null, damaged.get("kind"));
+        assertTrue(String.valueOf(damaged.get("error")).contains("damaged"), String.valueOf(damaged));
+        assertTrue(String.valueOf(row(rows, "name", "junk").get("error")).contains("junk"), String.valueOf(rows));
+        final Run text = cli("ls", "-a");
+        assertTrue(text.out().lines().anyMatch(l -> l.startsWith("damaged ") && l.contains("INVALID")), text.out());
+    }
+
+    @Test
     void shouldShowAValueAndRefuseTailOnAnotherKind()
     {
         final SharedDirectory directory = SharedDirectory.of(dir);
