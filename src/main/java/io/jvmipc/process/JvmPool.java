@@ -77,7 +77,7 @@ import java.util.concurrent.TimeUnit;
  * <caption>Python {@code multiprocessing.Pool} and this class</caption>
  * <tr><th>Python</th><th>jvmipc</th></tr>
  * <tr><td>{@code Pool(processes, initializer, initargs, maxtasksperchild)}</td>
- *     <td>{@code JvmPool.builder().workers(n).initializer(() -> init(args)).build()} (no maxtasksperchild)</td></tr>
+ *     <td>{@code JvmPool.builder().workers(n).initializer(() -> init(args)).maxTasksPerWorker(m).build()}</td></tr>
  * <tr><td>{@code apply_async(f, args)}</td><td>{@link #submit(SerializableCallable)}: {@code submit(() -> f(a, b))}</td></tr>
  * <tr><td>{@code apply(f, args)}</td><td>{@code submit(() -> f(a, b)).get()}</td></tr>
  * <tr><td>{@code map(f, iterable)}</td><td>{@link #map(SerializableFunction, Collection)}</td></tr>
@@ -465,6 +465,17 @@ public final class JvmPool implements AutoCloseable
     }
 
     /**
+     * How many workers were stopped, and replaced, because they had run their
+     * {@linkplain Builder#maxTasksPerWorker(int) maxTasksPerWorker} tasks.
+     *
+     * @return the count.
+     */
+    public int retiredWorkers()
+    {
+        return core.retirements();
+    }
+
+    /**
      * The pool's name, {@code pool-<pid>-<n>-<hex>}, used in its threads' names and its messages.
      *
      * @return the name.
@@ -568,6 +579,7 @@ public final class JvmPool implements AutoCloseable
         private final List<String> jvmOptions = new ArrayList<>();
         private int prefetch = 1;
         private int maxTaskAttempts = 3;
+        private int maxTasksPerWorker;
         private int maxMessageSize = 256 * 1024;
 
         private Builder()
@@ -690,6 +702,28 @@ public final class JvmPool implements AutoCloseable
         }
 
         /**
+         * How many tasks a worker runs before it is replaced by a fresh JVM (Python's {@code maxtasksperchild};
+         * default: unlimited), to give back what a task leaks or caches. A worker given that many tasks gets no
+         * more; once it has answered them it is sent STOP and exits, and its replacement is started at that moment
+         * (before its initializer has run, the pool has one worker fewer taking tasks). A task given to a worker
+         * that died is counted again for the next one.
+         *
+         * @param tasks at least 1.
+         * @return this builder.
+         * @throws IllegalArgumentException if {@code tasks} is less than 1.
+         */
+        public Builder maxTasksPerWorker(final int tasks)
+        {
+            if (tasks < 1)
+            {
+                throw new IllegalArgumentException("maxTasksPerWorker " + tasks + " is less than 1: a worker " +
+                    "must run at least one task");
+            }
+            this.maxTasksPerWorker = tasks;
+            return this;
+        }
+
+        /**
          * The largest task (its serialised function and encoded argument) and result, in bytes (default 256 KiB,
          * at least 1 KiB): the size of a slot of the pool's queues.
          *
@@ -720,7 +754,7 @@ public final class JvmPool implements AutoCloseable
         public JvmPool build()
         {
             return new JvmPool(new PoolCore(directory != null ? directory : SharedDirectory.defaultDirectory(),
-                workers, prefetch, maxTaskAttempts, maxMessageSize, jvmOptions, initializer, codec));
+                workers, prefetch, maxTaskAttempts, maxTasksPerWorker, maxMessageSize, jvmOptions, initializer, codec));
         }
     }
 }

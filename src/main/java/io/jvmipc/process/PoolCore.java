@@ -31,6 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A worker runs its inbox in order and replies in order, so when it dies, the oldest task it held is the one it
  * may have been running: that task is charged an attempt; the others it held never started and are requeued
  * free, ahead of the pending tasks.
+ * <p>
+ * A worker given {@code maxTasksPerWorker} tasks gets no more: once it has answered them all it is sent STOP, and
+ * its replacement is started at once, so the pool keeps its size while the spent worker exits.
  */
 final class PoolCore
 {
@@ -78,7 +81,11 @@ final class PoolCore
         JvmProcess process;
         boolean ready;
         boolean stopped;
+        /** Sent STOP because it was given its {@code maxTasksPerWorker} tasks; no longer counted in the pool's size. */
+        boolean retired;
         boolean gone;
+        /** The tasks given to it, each counted once per dispatch. */
+        long dispatched;
 
         Worker(final int id, final SharedQueue<byte[]> inbox)
         {
@@ -97,6 +104,8 @@ final class PoolCore
     private final int size;
     private final int prefetch;
     private final int maxTaskAttempts;
+    /** {@link Long#MAX_VALUE} when unlimited. */
+    private final long maxTasksPerWorker;
     private final int maxMessageSize;
     private final List<String> jvmOptions;
     private final SerializableRunnable initializer;
@@ -122,13 +131,14 @@ final class PoolCore
     /** The last initializer exception a worker reported. */
     private RemoteTaskException initializerFailure;
     private int replacements;
+    private int retirements;
     private boolean cleaned;
     /** True once the reader thread stopped reading (a results queue that failed): deaths are handled directly. */
     private boolean readerEnded;
 
     PoolCore(final SharedDirectory directory, final int size, final int prefetch, final int maxTaskAttempts,
-        final int maxMessageSize, final List<String> jvmOptions, final SerializableRunnable initializer,
-        final SerializableSupplier<? extends Codec<?>> codecSupplier)
+        final int maxTasksPerWorker, final int maxMessageSize, final List<String> jvmOptions,
+        final SerializableRunnable initializer, final SerializableSupplier<? extends Codec<?>> codecSupplier)
     {
         this.name = "pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet() + "-" +
             Long.toHexString(System.nanoTime());
@@ -136,6 +146,7 @@ final class PoolCore
         this.size = size;
         this.prefetch = prefetch;
         this.maxTaskAttempts = maxTaskAttempts;
+        this.maxTasksPerWorker = maxTasksPerWorker == 0 ? Long.MAX_VALUE : maxTasksPerWorker;
         this.maxMessageSize = maxMessageSize;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.initializer = initializer;
@@ -441,6 +452,19 @@ final class PoolCore
         }
     }
 
+    int retirements()
+    {
+        lock.lock();
+        try
+        {
+            return retirements;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString()
     {
@@ -633,13 +657,57 @@ final class PoolCore
         {
             pending.addFirst(requeued.get(i));
         }
-        if (broken == null && workers.size() < size && (state == State.RUNNING || !unfinished.isEmpty()))
+        if (needsWorker())
         {
             replacements++;
             startWorker();
         }
         dispatch();
         stopIdleWorkers();
+    }
+
+    /** Whether the pool has fewer workers than its size that can take tasks, and tasks or time to run them. */
+    private boolean needsWorker()
+    {
+        int serving = 0;
+        for (final Worker worker : workers.values())
+        {
+            serving += worker.retired ? 0 : 1;
+        }
+        return broken == null && serving < size && (state == State.RUNNING || !unfinished.isEmpty());
+    }
+
+    /**
+     * Sends STOP to each worker that was given its {@code maxTasksPerWorker} tasks and answered them all, and
+     * starts its replacement; under the lock.
+     */
+    private void retireSpentWorkers()
+    {
+        if (maxTasksPerWorker == Long.MAX_VALUE)
+        {
+            return;
+        }
+        final List<Worker> spent = new ArrayList<>();
+        for (final Worker worker : workers.values())
+        {
+            if (!worker.stopped && worker.dispatched >= maxTasksPerWorker && worker.outstanding.isEmpty())
+            {
+                spent.add(worker);
+            }
+        }
+        for (final Worker worker : spent)
+        {
+            if (send(worker, PoolMessages.stop()))
+            {
+                worker.stopped = true;
+                worker.retired = true;
+                retirements++;
+                if (needsWorker())
+                {
+                    startWorker();
+                }
+            }
+        }
     }
 
     private static String describe(final Task task)
@@ -730,6 +798,7 @@ final class PoolCore
             for (final Worker worker : workers.values())
             {
                 if (!worker.stopped && worker.outstanding.size() < prefetch &&
+                    worker.dispatched < maxTasksPerWorker &&
                     (idlest == null || worker.outstanding.size() < idlest.outstanding.size()))
                 {
                     idlest = worker;
@@ -741,6 +810,7 @@ final class PoolCore
             }
             pending.pollFirst();
             idlest.outstanding.put(task.id, task);
+            idlest.dispatched++;
         }
     }
 
@@ -914,6 +984,7 @@ final class PoolCore
             }
             // a task replied to twice (re-dispatched after its first worker died having sent it) completes once
             task = unfinished.remove(taskId);
+            retireSpentWorkers();
             dispatch();
             stopIdleWorkers();
         }

@@ -21,11 +21,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -214,6 +216,57 @@ class JvmPoolTest
     }
 
     @Test
+    void shouldReplaceAWorkerAfterItsMaxTasksPerWorkerAndKeepThePoolsSize() throws Exception
+    {
+        final JvmPool pool = start(builder(2).maxTasksPerWorker(2));
+        final List<Long> pids = pool.map(ignored -> PoolTasks.pid(), IntStream.range(0, 9).boxed().toList());
+        final Map<Long, Long> tasksPerPid = pids.stream()
+            .collect(Collectors.groupingBy(pid -> pid, Collectors.counting()));
+        assertTrue(tasksPerPid.values().stream().allMatch(n -> n <= 2), tasksPerPid::toString);
+        // 9 tasks, 2 per worker: 4 workers ran 2 and were retired; one of the 2 serving at the end ran 1
+        assertEquals(5, tasksPerPid.size(), tasksPerPid::toString);
+        assertEquals(4, pool.retiredWorkers());
+        assertEquals(0, pool.replacedWorkers(), "a retirement is not a death");
+        Await.until(() -> "2 workers, none of the retired: " + pool.workerPids() + " after " + tasksPerPid,
+            () -> pool.workerPids().size() == 2 &&
+                pool.workerPids().stream().noneMatch(pid -> tasksPerPid.getOrDefault(pid, 0L) == 2),
+            SECONDS, TimeUnit.SECONDS);
+        pool.close();
+        assertTrue(pids.stream().noneMatch(JvmPoolTest::alive), "every worker has exited: " + pids);
+        assertEquals(List.of(), poolFiles());
+    }
+
+    @Test
+    void shouldCountATaskWhoseWorkerWasKilledAgainstItsNextWorkerAndRetireBoth() throws Exception
+    {
+        final String directory = tempDir.toString();
+        try (SharedLong stalled = SharedLong.builder("stalled").directory(dir).create())
+        {
+            final JvmPool pool = start(builder(1).maxTasksPerWorker(3));
+            final CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() ->
+            {
+                Await.until("task 1 runs", () -> stalled.get() != 0, SECONDS, TimeUnit.SECONDS);
+                final long pid = stalled.get();
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                return pid;
+            });
+            // the first worker runs task 0 and is killed in task 1; the second runs 1, 2 and 3, the third 4, 5
+            // and 6: both are retired, the fourth serves
+            final List<Long> results = pool.map(index -> PoolTasks.tripleOrStall(directory, index, 1),
+                IntStream.range(0, 7).boxed().toList());
+            final long victim = killed.get(SECONDS, TimeUnit.SECONDS);
+            assertEquals(triples(7), results);
+            assertEquals(1, pool.replacedWorkers());
+            assertEquals(2, pool.retiredWorkers());
+            assertFalse(pool.workerPids().contains(victim));
+            assertEquals(49, pool.submit(PoolTasks::square, 7).get(SECONDS, TimeUnit.SECONDS),
+                "the pool still runs tasks");
+            pool.close();
+            assertEquals(List.of(), poolFiles());
+        }
+    }
+
+    @Test
     void shouldFailATaskThatKillsEveryWorkerItIsGivenToAndRunTheOthers() throws Exception
     {
         final JvmPool pool = start(builder(2).maxTaskAttempts(3));
@@ -297,6 +350,9 @@ class JvmPoolTest
         assertThrows(IllegalArgumentException.class, () -> JvmPool.builder().workers(0));
         assertThrows(IllegalArgumentException.class, () -> JvmPool.builder().prefetch(0));
         assertThrows(IllegalArgumentException.class, () -> JvmPool.builder().maxTaskAttempts(0));
+        final IllegalArgumentException noTasks = assertThrows(IllegalArgumentException.class,
+            () -> JvmPool.builder().maxTasksPerWorker(0));
+        assertTrue(noTasks.getMessage().contains("maxTasksPerWorker 0"), noTasks::getMessage);
         assertThrows(IllegalArgumentException.class, () -> JvmPool.builder().maxMessageSize(10));
         assertThrows(NullPointerException.class, () -> JvmPool.builder().initializer(null));
         final Object notSerializable = new Object();
