@@ -202,7 +202,8 @@ public final class JvmPool implements AutoCloseable
 
     /**
      * Runs {@code function} over every element in workers and waits for the results: Python's
-     * {@code pool.map(f, iterable)} (one task per element; Python's {@code chunksize} has no counterpart).
+     * {@code pool.map(f, iterable)}, one task per element ({@link #map(SerializableFunction, Collection, int)}
+     * sends them in chunks).
      *
      * @param function  what to run.
      * @param arguments the elements (may contain null).
@@ -221,6 +222,77 @@ public final class JvmPool implements AutoCloseable
         final Collection<? extends T> arguments) throws InterruptedException
     {
         return awaitAll(this.<T, R>submitAll(function, arguments));
+    }
+
+    /**
+     * {@link #map(SerializableFunction, Collection)} with the elements sent in chunks: Python's
+     * {@code pool.map(f, iterable, chunksize)}. Each task takes up to {@code chunksize} consecutive elements as
+     * one list and returns their results as one list, so short functions pay one round trip to a worker per
+     * chunk instead of per element. A chunk and its results travel through the pool's codec as lists (the default
+     * codec takes them; a codec of single values does not), and each must fit
+     * {@linkplain Builder#maxMessageSize(int) maxMessageSize}. A worker that dies mid-chunk charges the whole
+     * chunk an attempt, and the chunk runs again from its first element. A failure is that of the first failing
+     * element in order; a {@link WorkerDiedException}'s {@code index()} is then the chunk's (its first element is
+     * {@code index() * chunksize}).
+     *
+     * @param function  what to run.
+     * @param arguments the elements (may contain null).
+     * @param chunksize the most elements per task, at least 1 (1 is {@link #map(SerializableFunction, Collection)}).
+     * @param <T>       the type of element.
+     * @param <R>       the type of result.
+     * @return the results, in the collection's order (an unmodifiable list, which may contain null).
+     * @throws RemoteTaskException      the exception of the first element (in order) whose function threw.
+     * @throws WorkerDiedException      if the first failing chunk killed its workers.
+     * @throws java.util.concurrent.CancellationException if the pool was terminated first.
+     * @throws InterruptedException     if interrupted while waiting (the tasks go on).
+     * @throws NullPointerException     if {@code function} or {@code arguments} is null.
+     * @throws IllegalArgumentException if {@code chunksize} is less than 1, or as
+     *                                  {@link #submitAll(SerializableFunction, Collection)}.
+     * @throws io.jvmipc.MessageTooLargeException if a chunk does not fit; no task is queued then.
+     * @throws IllegalStateException    if the pool was shut down or terminated, or can start no worker.
+     */
+    public <T, R> List<R> map(final SerializableFunction<? super T, ? extends R> function,
+        final Collection<? extends T> arguments, final int chunksize) throws InterruptedException
+    {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(arguments, "arguments");
+        if (chunksize < 1)
+        {
+            throw new IllegalArgumentException("chunksize " + chunksize + " is less than 1: a task takes at least " +
+                "one element");
+        }
+        if (chunksize == 1)
+        {
+            return map(function, arguments);
+        }
+        final List<List<T>> chunks = new ArrayList<>((arguments.size() + chunksize - 1) / chunksize);
+        List<T> chunk = null;
+        for (final T argument : arguments)
+        {
+            if (chunk == null || chunk.size() == chunksize)
+            {
+                chunk = new ArrayList<>(chunksize);
+                chunks.add(chunk);
+            }
+            chunk.add(argument);
+        }
+        final SerializableFunction<List<T>, List<R>> each = elements -> applyEach(function, elements);
+        final List<List<R>> results = awaitAll(this.<List<T>, List<R>>submitAll(each, chunks));
+        final List<R> flat = new ArrayList<>(arguments.size());
+        results.forEach(flat::addAll);
+        return Collections.unmodifiableList(flat);
+    }
+
+    /** A chunk's task, in the worker: the function over each element, in order. */
+    private static <T, R> List<R> applyEach(final SerializableFunction<? super T, ? extends R> function,
+        final List<T> elements)
+    {
+        final List<R> results = new ArrayList<>(elements.size());
+        for (final T element : elements)
+        {
+            results.add(function.apply(element));
+        }
+        return results;
     }
 
     /**

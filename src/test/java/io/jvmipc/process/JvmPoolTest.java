@@ -216,6 +216,60 @@ class JvmPoolTest
     }
 
     @Test
+    void shouldMapInChunksKeepingTheOrderNullsAndTheFirstFailure() throws Exception
+    {
+        final JvmPool pool = start(builder(2));
+        final List<Integer> elements = IntStream.range(0, 100).boxed().toList();
+        assertEquals(elements.stream().map(x -> x * x).toList(), pool.map(PoolTasks::square, elements, 7));
+        // each chunk runs in one worker: the 7 elements of a chunk report one pid
+        final List<Long> pids = pool.map(ignored -> PoolTasks.pid(), elements, 7);
+        for (int first = 0; first < elements.size(); first += 7)
+        {
+            final List<Long> chunk = pids.subList(first, Math.min(first + 7, elements.size()));
+            assertEquals(1, new HashSet<>(chunk).size(), "chunk at " + first + ": " + pids);
+        }
+        assertEquals(Arrays.asList(1, null, 3), pool.map(x -> x, Arrays.asList(1, null, 3), 2));
+        assertEquals(List.of(), pool.map(PoolTasks::square, List.of(), 5));
+        assertEquals(List.of(1, 4), pool.map(PoolTasks::square, List.of(1, 2), 1000), "one chunk, shorter");
+
+        final RemoteTaskException thrown = assertThrows(RemoteTaskException.class,
+            () -> pool.map(x -> x % 10 == 3 ? PoolTasks.fail("element " + x) : "ok", elements, 4));
+        assertEquals("element 3", thrown.remoteMessage(), "the first failing element, in order");
+        final IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+            () -> pool.map(PoolTasks::square, elements, 0));
+        assertTrue(zero.getMessage().contains("chunksize 0"), zero::getMessage);
+        assertThrows(NullPointerException.class, () -> pool.map(null, elements, 3));
+        assertThrows(NullPointerException.class, () -> pool.map(PoolTasks::square, null, 3));
+        pool.close();
+        assertEquals(List.of(), poolFiles());
+    }
+
+    @Test
+    void shouldRunAChunkAgainFromItsFirstElementWhenItsWorkerIsKilledMidChunk() throws Exception
+    {
+        final String directory = tempDir.toString();
+        try (SharedLong stalled = SharedLong.builder("stalled").directory(dir).create())
+        {
+            final JvmPool pool = start(builder(2));
+            final CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() ->
+            {
+                Await.until("element 13 runs", () -> stalled.get() != 0, SECONDS, TimeUnit.SECONDS);
+                final long pid = stalled.get();
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                return pid;
+            });
+            final List<Long> results = pool.map(index -> PoolTasks.tripleOrStall(directory, index, 13),
+                IntStream.range(0, 40).boxed().toList(), 5);
+            final long victim = killed.get(SECONDS, TimeUnit.SECONDS);
+            assertEquals(triples(40), results);
+            assertEquals(1, pool.replacedWorkers());
+            assertFalse(pool.workerPids().contains(victim));
+            pool.close();
+            assertEquals(List.of(), poolFiles());
+        }
+    }
+
+    @Test
     void shouldReplaceAWorkerAfterItsMaxTasksPerWorkerAndKeepThePoolsSize() throws Exception
     {
         final JvmPool pool = start(builder(2).maxTasksPerWorker(2));
