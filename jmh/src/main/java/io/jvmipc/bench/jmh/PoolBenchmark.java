@@ -33,7 +33,8 @@ import java.util.stream.IntStream;
  * ({@code x + 1} on an {@code Integer}); an invocation submits {@value #BATCH} of them and waits for all. The
  * pool's figure is the cost of its machinery per task (serialised function, CBOR argument and result, two queue
  * hops and the parent's bookkeeping), which is what a pool adds to a task's own work; {@code prefetch} 1 is the
- * default (a worker waits for its next task after each one), 8 hides that round trip.
+ * default (a worker waits for its next task after each one), 8 hides that round trip; {@code jvmPoolChunked} sends
+ * the elements in chunks of {@value #CHUNK} ({@code map(function, elements, chunksize)}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +46,9 @@ public class PoolBenchmark
 {
     /** Tasks per invocation. */
     public static final int BATCH = 1000;
+
+    /** Elements per task of {@link #jvmPoolChunked()}. */
+    public static final int CHUNK = 50;
 
     /** The tasks a worker may hold at once. */
     @Param({"1", "8"})
@@ -97,6 +101,21 @@ public class PoolBenchmark
             last = future.join();
         }
         return last;
+    }
+
+    /**
+     * The same {@value #BATCH} elements through the pool's {@code map} in chunks of {@value #CHUNK}: one task and one
+     * result list per chunk.
+     *
+     * @return the last result.
+     * @throws InterruptedException never in practice.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int jvmPoolChunked() throws InterruptedException
+    {
+        final List<Integer> results = pool.map(PoolBenchmark::increment, arguments, CHUNK);
+        return results.getLast();
     }
 
     /**
