@@ -85,6 +85,18 @@ class JvmPoolTest
         }
     }
 
+    /** Kills, with SIGKILL, the worker whose pid a stalling task stores in {@code stalled}; completes with it. */
+    private static CompletableFuture<Long> killWhenStalled(final SharedLong stalled, final String what)
+    {
+        return CompletableFuture.supplyAsync(() ->
+        {
+            Await.until(what, () -> stalled.get() != 0, SECONDS, TimeUnit.SECONDS);
+            final long pid = stalled.get();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            return pid;
+        });
+    }
+
     private static boolean alive(final long pid)
     {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -194,13 +206,7 @@ class JvmPoolTest
         {
             final JvmPool pool = start(builder(3));
             final List<Long> before = pool.workerPids();
-            final CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() ->
-            {
-                Await.until("task " + stall + " runs", () -> stalled.get() != 0, SECONDS, TimeUnit.SECONDS);
-                final long pid = stalled.get();
-                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-                return pid;
-            });
+            final CompletableFuture<Long> killed = killWhenStalled(stalled, "task " + stall + " runs");
             final List<Long> results = pool.map(index -> PoolTasks.tripleOrStall(directory, index, stall),
                 IntStream.range(0, tasks).boxed().toList());
             final long victim = killed.get(SECONDS, TimeUnit.SECONDS);
@@ -251,13 +257,7 @@ class JvmPoolTest
         try (SharedLong stalled = SharedLong.builder("stalled").directory(dir).create())
         {
             final JvmPool pool = start(builder(2));
-            final CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() ->
-            {
-                Await.until("element 13 runs", () -> stalled.get() != 0, SECONDS, TimeUnit.SECONDS);
-                final long pid = stalled.get();
-                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-                return pid;
-            });
+            final CompletableFuture<Long> killed = killWhenStalled(stalled, "element 13 runs");
             final List<Long> results = pool.map(index -> PoolTasks.tripleOrStall(directory, index, 13),
                 IntStream.range(0, 40).boxed().toList(), 5);
             final long victim = killed.get(SECONDS, TimeUnit.SECONDS);
@@ -297,13 +297,7 @@ class JvmPoolTest
         try (SharedLong stalled = SharedLong.builder("stalled").directory(dir).create())
         {
             final JvmPool pool = start(builder(1).maxTasksPerWorker(3));
-            final CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() ->
-            {
-                Await.until("task 1 runs", () -> stalled.get() != 0, SECONDS, TimeUnit.SECONDS);
-                final long pid = stalled.get();
-                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-                return pid;
-            });
+            final CompletableFuture<Long> killed = killWhenStalled(stalled, "task 1 runs");
             // the first worker runs task 0 and is killed in task 1; the second runs 1, 2 and 3, the third 4, 5
             // and 6: both are retired, the fourth serves
             final List<Long> results = pool.map(index -> PoolTasks.tripleOrStall(directory, index, 1),
