@@ -265,16 +265,20 @@ public final class JvmPool implements AutoCloseable
         {
             return map(function, arguments);
         }
-        final List<List<T>> chunks = new ArrayList<>((arguments.size() + chunksize - 1) / chunksize);
+        // sized by what is left, not by chunksize: a chunksize of Integer.MAX_VALUE means "one chunk"
+        final int size = arguments.size();
+        final List<List<T>> chunks = new ArrayList<>(size / chunksize + 1);
         List<T> chunk = null;
+        int left = size;
         for (final T argument : arguments)
         {
             if (chunk == null || chunk.size() == chunksize)
             {
-                chunk = new ArrayList<>(chunksize);
+                chunk = new ArrayList<>(Math.min(chunksize, left));
                 chunks.add(chunk);
             }
             chunk.add(argument);
+            left--;
         }
         final SerializableFunction<List<T>, List<R>> each = elements -> applyEach(function, elements);
         final List<List<R>> results = awaitAll(this.<List<T>, List<R>>submitAll(each, chunks));

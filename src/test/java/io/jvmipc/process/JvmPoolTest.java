@@ -237,6 +237,8 @@ class JvmPoolTest
         assertEquals(Arrays.asList(1, null, 3), pool.map(x -> x, Arrays.asList(1, null, 3), 2));
         assertEquals(List.of(), pool.map(PoolTasks::square, List.of(), 5));
         assertEquals(List.of(1, 4), pool.map(PoolTasks::square, List.of(1, 2), 1000), "one chunk, shorter");
+        assertEquals(List.of(1, 4), pool.map(PoolTasks::square, List.of(1, 2), Integer.MAX_VALUE),
+            "one chunk, sized by its elements, not by chunksize");
 
         final RemoteTaskException thrown = assertThrows(RemoteTaskException.class,
             () -> pool.map(x -> x % 10 == 3 ? PoolTasks.fail("element " + x) : "ok", elements, 4));
