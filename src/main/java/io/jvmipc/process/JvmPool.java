@@ -81,6 +81,8 @@ import java.util.concurrent.TimeUnit;
  * <tr><td>{@code apply_async(f, args)}</td><td>{@link #submit(SerializableCallable)}: {@code submit(() -> f(a, b))}</td></tr>
  * <tr><td>{@code apply(f, args)}</td><td>{@code submit(() -> f(a, b)).get()}</td></tr>
  * <tr><td>{@code map(f, iterable)}</td><td>{@link #map(SerializableFunction, Collection)}</td></tr>
+ * <tr><td>{@code map(f, iterable, chunksize)}, {@code imap(f, iterable, chunksize)}</td>
+ *     <td>{@link #map(SerializableFunction, Collection, int)}, {@link #imap(SerializableFunction, Collection, int)}</td></tr>
  * <tr><td>{@code map_async(f, iterable)}</td><td>{@link #mapAsync(SerializableFunction, Collection)}</td></tr>
  * <tr><td>{@code imap(f, iterable)}, {@code imap_unordered}</td>
  *     <td>{@link #imap(SerializableFunction, Collection)}, {@link #imapUnordered(SerializableFunction, Collection)}</td></tr>
@@ -254,16 +256,75 @@ public final class JvmPool implements AutoCloseable
     public <T, R> List<R> map(final SerializableFunction<? super T, ? extends R> function,
         final Collection<? extends T> arguments, final int chunksize) throws InterruptedException
     {
-        Objects.requireNonNull(function, "function");
+        if (chunksize == 1)
+        {
+            return map(function, arguments);
+        }
+        final List<List<R>> results = awaitAll(this.<T, R>submitChunks(function, chunks(arguments, chunksize)));
+        final List<R> flat = new ArrayList<>(arguments.size());
+        results.forEach(flat::addAll);
+        return Collections.unmodifiableList(flat);
+    }
+
+    /**
+     * {@link #imap(SerializableFunction, Collection)} with the elements sent in chunks, as
+     * {@link #map(SerializableFunction, Collection, int)} sends them: Python's {@code imap(f, iterable, chunksize)}.
+     * The results come in the collection's order, a chunk's as soon as it and the chunks before it are done. A
+     * failing chunk throws its first failing element's exception from the {@code next()} that reaches the chunk;
+     * the chunk's other results are gone with it, and the iteration goes on with the next chunk.
+     *
+     * @param function  what to run.
+     * @param arguments the elements.
+     * @param chunksize the most elements per task, at least 1.
+     * @param <T>       the type of element.
+     * @param <R>       the type of result.
+     * @return an iterator over the results.
+     * @throws NullPointerException     if {@code function} or {@code arguments} is null.
+     * @throws IllegalArgumentException if {@code chunksize} is less than 1, or as
+     *                                  {@link #submitAll(SerializableFunction, Collection)}.
+     * @throws IllegalStateException    if the pool was shut down or terminated, or can start no worker.
+     */
+    public <T, R> Iterator<R> imap(final SerializableFunction<? super T, ? extends R> function,
+        final Collection<? extends T> arguments, final int chunksize)
+    {
+        if (chunksize == 1)
+        {
+            return imap(function, arguments);
+        }
+        final List<List<T>> chunks = chunks(arguments, chunksize);
+        // every chunk has at least one element: a chunk left to read is a result left
+        final Iterator<CompletableFuture<List<R>>> futures = this.<T, R>submitChunks(function, chunks).iterator();
+        return new Iterator<>()
+        {
+            private Iterator<R> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext()
+            {
+                return current.hasNext() || futures.hasNext();
+            }
+
+            @Override
+            public R next()
+            {
+                if (!current.hasNext())
+                {
+                    // a failing chunk throws here and leaves current empty: the next call reads the next chunk
+                    current = JvmPool.<List<R>>joined(futures.next()).iterator();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    /** The elements in lists of up to {@code chunksize}, after checking the arguments. */
+    private static <T> List<List<T>> chunks(final Collection<? extends T> arguments, final int chunksize)
+    {
         Objects.requireNonNull(arguments, "arguments");
         if (chunksize < 1)
         {
             throw new IllegalArgumentException("chunksize " + chunksize + " is less than 1: a task takes at least " +
                 "one element");
-        }
-        if (chunksize == 1)
-        {
-            return map(function, arguments);
         }
         // sized by what is left, not by chunksize: a chunksize of Integer.MAX_VALUE means "one chunk"
         final int size = arguments.size();
@@ -280,11 +341,16 @@ public final class JvmPool implements AutoCloseable
             chunk.add(argument);
             left--;
         }
+        return chunks;
+    }
+
+    /** One task per chunk, each applying {@code function} to its elements in order. */
+    private <T, R> List<CompletableFuture<List<R>>> submitChunks(
+        final SerializableFunction<? super T, ? extends R> function, final List<List<T>> chunks)
+    {
+        Objects.requireNonNull(function, "function");
         final SerializableFunction<List<T>, List<R>> each = elements -> applyEach(function, elements);
-        final List<List<R>> results = awaitAll(this.<List<T>, List<R>>submitAll(each, chunks));
-        final List<R> flat = new ArrayList<>(arguments.size());
-        results.forEach(flat::addAll);
-        return Collections.unmodifiableList(flat);
+        return this.<List<T>, List<R>>submitAll(each, chunks);
     }
 
     /** A chunk's task, in the worker: the function over each element, in order. */

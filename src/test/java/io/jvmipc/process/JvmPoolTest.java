@@ -240,6 +240,19 @@ class JvmPoolTest
         assertEquals(List.of(1, 4), pool.map(PoolTasks::square, List.of(1, 2), Integer.MAX_VALUE),
             "one chunk, sized by its elements, not by chunksize");
 
+        final Iterator<Integer> lazily = pool.imap(PoolTasks::square, elements, 7);
+        final List<Integer> read = new ArrayList<>();
+        lazily.forEachRemaining(read::add);
+        assertEquals(elements.stream().map(x -> x * x).toList(), read, "imap in chunks, in order");
+        // imap: a failing chunk throws once, from the next() that reaches it, and the iteration goes on
+        final Iterator<String> failing = pool.imap(x -> x == 5 ? PoolTasks.fail("five") : "ok" + x,
+            List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), 3);
+        assertEquals(List.of("ok0", "ok1", "ok2"), List.of(failing.next(), failing.next(), failing.next()));
+        assertEquals("five", assertThrows(RemoteTaskException.class, failing::next).remoteMessage());
+        assertEquals(List.of("ok6", "ok7", "ok8"), List.of(failing.next(), failing.next(), failing.next()));
+        assertFalse(failing.hasNext());
+        assertThrows(IllegalArgumentException.class, () -> pool.imap(PoolTasks::square, elements, 0));
+
         final RemoteTaskException thrown = assertThrows(RemoteTaskException.class,
             () -> pool.map(x -> x % 10 == 3 ? PoolTasks.fail("element " + x) : "ok", elements, 4));
         assertEquals("element 3", thrown.remoteMessage(), "the first failing element, in order");
