@@ -2,6 +2,7 @@ package io.jvmipc.process;
 
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
+import io.jvmipc.codec.CodecException;
 import io.jvmipc.file.SharedDirectory;
 
 import java.util.ArrayList;
@@ -350,7 +351,15 @@ public final class JvmPool implements AutoCloseable
     {
         Objects.requireNonNull(function, "function");
         final SerializableFunction<List<T>, List<R>> each = elements -> applyEach(function, elements);
-        return this.<List<T>, List<R>>submitAll(each, chunks);
+        try
+        {
+            return this.<List<T>, List<R>>submitAll(each, chunks);
+        }
+        catch (final CodecException e)
+        {
+            throw new CodecException("a chunk of " + this + " travels as a java.util.List through the pool's codec, " +
+                "which refused it (use chunksize 1, or a codec of lists such as the default): " + e.getMessage(), e);
+        }
     }
 
     /** A chunk's task, in the worker: the function over each element, in order. */

@@ -2,6 +2,7 @@ package io.jvmipc.process;
 
 import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.Codec;
+import io.jvmipc.codec.CodecException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -160,6 +161,12 @@ final class PoolMessages
                     throw e;
                 }
                 buffer = new byte[maxLength];
+            }
+            catch (final ClassCastException e)
+            {
+                // a codec of one type (utf8, a long...) given a value of another
+                throw new CodecException("the pool's codec " + codec.getClass().getName() + " cannot encode a " +
+                    (value == null ? "null" : value.getClass().getName()) + " (" + e.getMessage() + ")", e);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.jvmipc.process;
 
 import io.jvmipc.Await;
 import io.jvmipc.codec.CodecException;
+import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
 import io.jvmipc.sync.SharedBarrier;
 import io.jvmipc.sync.SharedEvent;
@@ -261,6 +262,24 @@ class JvmPoolTest
         assertTrue(zero.getMessage().contains("chunksize 0"), zero::getMessage);
         assertThrows(NullPointerException.class, () -> pool.map(null, elements, 3));
         assertThrows(NullPointerException.class, () -> pool.map(PoolTasks::square, null, 3));
+        pool.close();
+        assertEquals(List.of(), poolFiles());
+    }
+
+    @Test
+    void shouldRefuseAValueItsCodecCannotTakeWithACodecExceptionNotAClassCast() throws Exception
+    {
+        final JvmPool pool = start(builder(1).codec(Codecs::utf8));
+        assertEquals(List.of("a!", "b!"), pool.map(x -> x + "!", List.of("a", "b")));
+        final CodecException wrongType = assertThrows(CodecException.class,
+            () -> pool.submit(x -> x, (Object)42));
+        assertTrue(wrongType.getMessage().contains("java.lang.Integer") &&
+            wrongType.getMessage().contains(Codecs.utf8().getClass().getName()), wrongType::getMessage);
+        final CodecException chunk = assertThrows(CodecException.class,
+            () -> pool.map(x -> x + "!", List.of("a", "b", "c"), 2));
+        assertTrue(chunk.getMessage().contains("java.util.List") && chunk.getMessage().contains(pool.name()) &&
+            chunk.getMessage().contains("java.util.ArrayList"), chunk::getMessage);
+        assertEquals("c!", pool.submit(x -> x + "!", "c").get(SECONDS, TimeUnit.SECONDS), "no task was queued");
         pool.close();
         assertEquals(List.of(), poolFiles());
     }
