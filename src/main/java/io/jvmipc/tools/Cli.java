@@ -21,6 +21,7 @@ import io.jvmipc.tools.inspect.ProcessReport;
 import io.jvmipc.tools.inspect.QueueMessage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,10 +63,11 @@ import java.util.regex.PatternSyntaxException;
  * <p>
  * Arguments are parsed with picocli, an optional dependency that only this package uses.
  */
-@Command(name = "jvmipc", mixinStandardHelpOptions = true, version = "jvmipc command line",
+// scope INHERIT: every command takes -h/--help (and -V), so "jvmipc ls --help" shows the command's own usage
+@Command(name = "jvmipc", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "jvmipc command line",
     description = "Lists, inspects, watches and cleans jvmipc shared objects (read-only unless removing).",
     subcommands = {Cli.Ls.class, Cli.Stat.class, Cli.Ps.class, Cli.Watch.class, Cli.Clean.class, Cli.Rm.class,
-        Cli.Tail.class, Cli.Counters.class},
+        Cli.Tail.class, Cli.Counters.class, HelpCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:ok", "1:not found", "2:usage", "3:refused (a live process holds it) or busy",
         "4:corrupt or not a jvmipc object", "5:I/O failure"})

@@ -289,6 +289,20 @@ class CliTest
     }
 
     @Test
+    void shouldShowEachCommandsOwnUsageWithHelp()
+    {
+        final Run ls = cli("ls", "--help");
+        assertEquals(0, ls.code(), ls.err());
+        assertTrue(ls.out().contains("jvmipc ls") && ls.out().contains("--all"), ls.out());
+        final Run help = cli("help", "stat");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("jvmipc stat"), help.out());
+        final Run top = cli("--help");
+        assertEquals(0, top.code(), top.err());
+        assertTrue(top.out().contains("counters") && top.out().contains("Exit codes"), top.out());
+    }
+
+    @Test
     void shouldListFilesWithoutTheMagicNumberOnlyWithAll() throws IOException
     {
         final SharedDirectory directory = SharedDirectory.of(dir);
