@@ -1,6 +1,7 @@
 package io.jvmipc.process;
 
 import io.jvmipc.Await;
+import io.jvmipc.MessageTooLargeException;
 import io.jvmipc.codec.CodecException;
 import io.jvmipc.codec.Codecs;
 import io.jvmipc.file.SharedDirectory;
@@ -253,6 +254,12 @@ class JvmPoolTest
         assertEquals(List.of("ok6", "ok7", "ok8"), List.of(failing.next(), failing.next(), failing.next()));
         assertFalse(failing.hasNext());
         assertThrows(IllegalArgumentException.class, () -> pool.imap(PoolTasks::square, elements, 0));
+        // 30,000 ten-character strings in one chunk: about 330 KB, over the default 256 KiB message size
+        final List<String> large = java.util.Collections.nCopies(30_000, "0123456789");
+        final MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
+            () -> pool.map(x -> x, large, large.size()));
+        assertTrue(tooLarge.getMessage().contains("262144"), tooLarge::getMessage);
+        assertEquals(30_000, pool.map(x -> x, large, 5_000).size(), "smaller chunks fit");
 
         final RemoteTaskException thrown = assertThrows(RemoteTaskException.class,
             () -> pool.map(x -> x % 10 == 3 ? PoolTasks.fail("element " + x) : "ok", elements, 4));
