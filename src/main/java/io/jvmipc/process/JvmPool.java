@@ -82,8 +82,9 @@ import java.util.concurrent.TimeUnit;
  * <tr><td>{@code apply_async(f, args)}</td><td>{@link #submit(SerializableCallable)}: {@code submit(() -> f(a, b))}</td></tr>
  * <tr><td>{@code apply(f, args)}</td><td>{@code submit(() -> f(a, b)).get()}</td></tr>
  * <tr><td>{@code map(f, iterable)}</td><td>{@link #map(SerializableFunction, Collection)}</td></tr>
- * <tr><td>{@code map(f, iterable, chunksize)}, {@code imap(f, iterable, chunksize)}</td>
- *     <td>{@link #map(SerializableFunction, Collection, int)}, {@link #imap(SerializableFunction, Collection, int)}</td></tr>
+ * <tr><td>{@code map}, {@code imap}, {@code imap_unordered} with {@code chunksize}</td>
+ *     <td>{@link #map(SerializableFunction, Collection, int)}, {@link #imap(SerializableFunction, Collection, int)},
+ *     {@link #imapUnordered(SerializableFunction, Collection, int)}</td></tr>
  * <tr><td>{@code map_async(f, iterable)}</td><td>{@link #mapAsync(SerializableFunction, Collection)}</td></tr>
  * <tr><td>{@code imap(f, iterable)}, {@code imap_unordered}</td>
  *     <td>{@link #imap(SerializableFunction, Collection)}, {@link #imapUnordered(SerializableFunction, Collection)}</td></tr>
@@ -292,30 +293,7 @@ public final class JvmPool implements AutoCloseable
         {
             return imap(function, arguments);
         }
-        final List<List<T>> chunks = chunks(arguments, chunksize);
-        // every chunk has at least one element: a chunk left to read is a result left
-        final Iterator<CompletableFuture<List<R>>> futures = this.<T, R>submitChunks(function, chunks).iterator();
-        return new Iterator<>()
-        {
-            private Iterator<R> current = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext()
-            {
-                return current.hasNext() || futures.hasNext();
-            }
-
-            @Override
-            public R next()
-            {
-                if (!current.hasNext())
-                {
-                    // a failing chunk throws here and leaves current empty: the next call reads the next chunk
-                    current = JvmPool.<List<R>>joined(futures.next()).iterator();
-                }
-                return current.next();
-            }
-        };
+        return flattened(inOrder(this.<T, R>submitChunks(function, chunks(arguments, chunksize))));
     }
 
     /** The elements in lists of up to {@code chunksize}, after checking the arguments. */
@@ -426,7 +404,13 @@ public final class JvmPool implements AutoCloseable
     public <T, R> Iterator<R> imap(final SerializableFunction<? super T, ? extends R> function,
         final Collection<? extends T> arguments)
     {
-        final Iterator<CompletableFuture<R>> futures = this.<T, R>submitAll(function, arguments).iterator();
+        return inOrder(this.<T, R>submitAll(function, arguments));
+    }
+
+    /** The futures' values in order; {@code next()} waits for the next one and throws its failure. */
+    private static <X> Iterator<X> inOrder(final List<CompletableFuture<X>> list)
+    {
+        final Iterator<CompletableFuture<X>> futures = list.iterator();
         return new Iterator<>()
         {
             @Override
@@ -436,7 +420,7 @@ public final class JvmPool implements AutoCloseable
             }
 
             @Override
-            public R next()
+            public X next()
             {
                 return joined(futures.next());
             }
@@ -459,9 +443,42 @@ public final class JvmPool implements AutoCloseable
     public <T, R> Iterator<R> imapUnordered(final SerializableFunction<? super T, ? extends R> function,
         final Collection<? extends T> arguments)
     {
-        final List<CompletableFuture<R>> futures = this.<T, R>submitAll(function, arguments);
-        final BlockingQueue<CompletableFuture<R>> completed = new LinkedBlockingQueue<>();
-        for (final CompletableFuture<R> future : futures)
+        return inCompletionOrder(this.<T, R>submitAll(function, arguments));
+    }
+
+    /**
+     * {@link #imapUnordered(SerializableFunction, Collection)} with the elements sent in chunks, as
+     * {@link #map(SerializableFunction, Collection, int)} sends them: Python's
+     * {@code imap_unordered(f, iterable, chunksize)}. The chunks come in the order they complete, each chunk's results
+     * in the collection's order. A failing chunk throws its first failing element's exception from the
+     * {@code next()} that reaches it; its other results are gone with it, and the iteration goes on.
+     *
+     * @param function  what to run.
+     * @param arguments the elements.
+     * @param chunksize the most elements per task, at least 1.
+     * @param <T>       the type of element.
+     * @param <R>       the type of result.
+     * @return an iterator over the results, first completed chunk first.
+     * @throws NullPointerException     if {@code function} or {@code arguments} is null.
+     * @throws IllegalArgumentException if {@code chunksize} is less than 1, or as
+     *                                  {@link #submitAll(SerializableFunction, Collection)}.
+     * @throws IllegalStateException    if the pool was shut down or terminated, or can start no worker.
+     */
+    public <T, R> Iterator<R> imapUnordered(final SerializableFunction<? super T, ? extends R> function,
+        final Collection<? extends T> arguments, final int chunksize)
+    {
+        if (chunksize == 1)
+        {
+            return imapUnordered(function, arguments);
+        }
+        return flattened(inCompletionOrder(this.<T, R>submitChunks(function, chunks(arguments, chunksize))));
+    }
+
+    /** The futures' values in the order they complete; {@code next()} waits, not interruptibly. */
+    private static <X> Iterator<X> inCompletionOrder(final List<CompletableFuture<X>> futures)
+    {
+        final BlockingQueue<CompletableFuture<X>> completed = new LinkedBlockingQueue<>();
+        for (final CompletableFuture<X> future : futures)
         {
             future.whenComplete((value, error) -> completed.add(future));
         }
@@ -476,7 +493,7 @@ public final class JvmPool implements AutoCloseable
             }
 
             @Override
-            public R next()
+            public X next()
             {
                 if (left == 0)
                 {
@@ -505,6 +522,34 @@ public final class JvmPool implements AutoCloseable
                         Thread.currentThread().interrupt();
                     }
                 }
+            }
+        };
+    }
+
+    /**
+     * The elements of each list in turn. A {@code next()} of {@code lists} that throws (a failed chunk) throws here
+     * and leaves nothing of that list: the next call goes on with the next list. Every list has an element.
+     */
+    private static <R> Iterator<R> flattened(final Iterator<List<R>> lists)
+    {
+        return new Iterator<>()
+        {
+            private Iterator<R> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext()
+            {
+                return current.hasNext() || lists.hasNext();
+            }
+
+            @Override
+            public R next()
+            {
+                if (!current.hasNext())
+                {
+                    current = lists.next().iterator();
+                }
+                return current.next();
             }
         };
     }

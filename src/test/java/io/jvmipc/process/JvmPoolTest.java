@@ -254,6 +254,29 @@ class JvmPoolTest
         assertEquals(List.of("ok6", "ok7", "ok8"), List.of(failing.next(), failing.next(), failing.next()));
         assertFalse(failing.hasNext());
         assertThrows(IllegalArgumentException.class, () -> pool.imap(PoolTasks::square, elements, 0));
+        final List<Integer> unordered = new ArrayList<>();
+        pool.<Integer, Integer>imapUnordered(PoolTasks::square, elements, 9).forEachRemaining(unordered::add);
+        assertEquals(new HashSet<>(elements.stream().map(x -> x * x).toList()), new HashSet<>(unordered));
+        assertEquals(elements.size(), unordered.size());
+        final Iterator<String> unorderedFailing = pool.imapUnordered(
+            x -> x == 5 ? PoolTasks.fail("five") : "ok" + x, List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), 3);
+        final List<String> got = new ArrayList<>();
+        int failures = 0;
+        while (unorderedFailing.hasNext())
+        {
+            try
+            {
+                got.add(unorderedFailing.next());
+            }
+            catch (final RemoteTaskException e)
+            {
+                assertEquals("five", e.remoteMessage());
+                failures++;
+            }
+        }
+        assertEquals(1, failures, "the failing chunk throws once");
+        assertEquals(Set.of("ok0", "ok1", "ok2", "ok6", "ok7", "ok8"), new HashSet<>(got), got::toString);
+        assertEquals(6, got.size());
         // 30,000 ten-character strings in one chunk: about 330 KB, over the default 256 KiB message size
         final List<String> large = java.util.Collections.nCopies(30_000, "0123456789");
         final MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
