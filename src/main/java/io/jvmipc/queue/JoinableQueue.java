@@ -54,6 +54,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * started looking has been marked done (or lost with a dead process), as Python's does; a task put while it
  * looks may or may not be waited for.
  * <p>
+ * <b>Single roles</b>: {@link Builder#singleProducer()} and {@link Builder#singleConsumer()} make the message
+ * queue one of {@link SharedQueue}'s single-role queues. A single consumer's take leaves the slot READY until it
+ * has counted and read the message, so a single consumer killed inside a take leaves the message, and its task,
+ * to the next consumer (the above is for queues of any consumers); a single producer's put is counted from its
+ * publication, not its claim.
+ * <p>
  * <b>Leases</b>: {@link #takeLease()}, {@link #pollLease(long, TimeUnit)} and {@link #pollLease()} take a message
  * under a {@link Lease}: it stays in its slot, counted as unfinished there, until {@link Lease#ack()}, which is
  * the task's {@code taskDone()} (the slot is freed; do not call {@link #taskDone()} for it as well). A lease that
@@ -460,6 +466,26 @@ public final class JoinableQueue<T> implements AutoCloseable
     }
 
     /**
+     * Whether its message queue was created for one producer at a time ({@link Builder#singleProducer()}).
+     *
+     * @return true if so.
+     */
+    public boolean isSingleProducer()
+    {
+        return queue.isSingleProducer();
+    }
+
+    /**
+     * Whether its message queue was created for one consumer at a time ({@link Builder#singleConsumer()}).
+     *
+     * @return true if so.
+     */
+    public boolean isSingleConsumer()
+    {
+        return queue.isSingleConsumer();
+    }
+
+    /**
      * A handle naming this object, to pass to another process (it is serializable, so a {@code JvmProcess} target
      * may capture it), which opens the object with it; see {@link SharedHandle}.
      *
@@ -773,6 +799,38 @@ public final class JoinableQueue<T> implements AutoCloseable
         public Builder<T> maxLeasesPerProcess(final int maxLeases)
         {
             queueBuilder.maxLeasesPerProcess(maxLeases);
+            return this;
+        }
+
+        /**
+         * A message queue for one producer at a time: see {@link SharedQueueBuilder#singleProducer()} (the role,
+         * its holder and hand-over are the queue's). Its producer leaves a slot FREE while it writes and publishes
+         * it with one store, so a put still being written is not counted yet: a {@code join()} running meanwhile
+         * may return before it, as it may for any put that has not returned. Every process opening the queue must
+         * agree; {@link #open()} without the mode takes the file's.
+         *
+         * @return this builder.
+         */
+        public Builder<T> singleProducer()
+        {
+            queueBuilder.singleProducer();
+            return this;
+        }
+
+        /**
+         * A message queue for one consumer at a time: see {@link SharedQueueBuilder#singleConsumer()}. Its take
+         * leaves the slot READY while it counts the message as owed and reads it, and frees it after: a consumer
+         * killed in that window leaves the message in the queue (its owed count is zeroed by the recovery of its
+         * entry), so the next consumer takes it and the task is counted once, where a queue of any consumers loses
+         * that message and its task. {@code join()} may count such a message twice for that window, in its slot and
+         * as owed, which only makes it wait until the take is over. Every process opening the queue must agree;
+         * {@link #open()} without the mode takes the file's.
+         *
+         * @return this builder.
+         */
+        public Builder<T> singleConsumer()
+        {
+            queueBuilder.singleConsumer();
             return this;
         }
 

@@ -260,6 +260,84 @@ class JoinableQueueTest
     }
 
     @Test
+    @Timeout(60)
+    void shouldJoinAOneToOneQueueAcrossThreadsAndRefuseASecondConsumer() throws Exception
+    {
+        final int messages = 5_000;
+        try (JoinableQueue<String> q = queue().singleProducer().singleConsumer().create();
+            JoinableQueue<String> other = queue().open())
+        {
+            assertTrue(other.isSingleProducer() && other.isSingleConsumer(), "open() takes the file's mode");
+            final CompletableFuture<Integer> consumer = CompletableFuture.supplyAsync(() ->
+            {
+                int taken = 0;
+                try
+                {
+                    for (int i = 0; i < messages; i++)
+                    {
+                        assertEquals("m" + i, q.take());
+                        q.taskDone();
+                        taken++;
+                    }
+                }
+                catch (final InterruptedException e)
+                {
+                    throw new IllegalStateException(e);
+                }
+                return taken;
+            });
+            for (int i = 0; i < messages; i++)
+            {
+                q.put("m" + i);
+            }
+            assertTrue(q.join(30, TimeUnit.SECONDS), q.unfinishedTasks() + " unfinished");
+            assertEquals(messages, consumer.get(30, TimeUnit.SECONDS));
+            assertEquals(0, q.unfinishedTasks());
+            final IllegalStateException refused = assertThrows(IllegalStateException.class, other::poll);
+            assertTrue(refused.getMessage().contains("consumer"), refused::getMessage);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRedeliverTheMessageOfASingleConsumerKilledBeforeCountingItsTake() throws Exception
+    {
+        assertRedeliveredAfterTheSingleConsumerDiesAt("beforeTakeCounted");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRedeliverTheMessageOfASingleConsumerKilledAfterCountingItsTake() throws Exception
+    {
+        assertRedeliveredAfterTheSingleConsumerDiesAt("afterTakeCounted");
+    }
+
+    /** A queue of any consumers loses this message (see {@code assertJoinsAfterTheConsumerDiesAt}). */
+    private void assertRedeliveredAfterTheSingleConsumerDiesAt(final String seam) throws Exception
+    {
+        try (JoinableQueue<String> q = queue().singleConsumer().create();
+            JvmProcess victim = child("takeAndStop", seam))
+        {
+            q.put("kept");
+            assertTrue(victim.awaitOutput("AT " + seam, 60, TimeUnit.SECONDS), victim.output());
+            assertFalse(q.join(0, TimeUnit.SECONDS), "the live victim holds the task");
+            victim.kill();
+            assertTrue(victim.join(10, TimeUnit.SECONDS));
+            // the slot stayed READY through the take: the next consumer (this process, taking over the role of the
+            // dead one) gets the message
+            assertEquals("kept", q.poll(30, TimeUnit.SECONDS));
+            assertEquals(0, q.size());
+            // until the dead consumer's entry of the count file is recovered, its owed count may be counted too
+            assertTrue(q.unfinishedTasks() >= 1, "the taken message is not done yet");
+            q.taskDone();
+            // join recovers the dead entry (zeroing what it owed) and returns: the task was counted once
+            assertTrue(q.join(30, TimeUnit.SECONDS), q.unfinishedTasks() + " unfinished");
+            assertEquals(0, q.unfinishedTasks());
+            assertThrows(IllegalStateException.class, q::taskDone, "one task, marked done once");
+        }
+    }
+
+    @Test
     @Timeout(120)
     void shouldNotWaitForATaskWhoseConsumerDiedInsideTaskDone() throws Exception
     {
