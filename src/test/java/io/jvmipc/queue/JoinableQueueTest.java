@@ -312,6 +312,26 @@ class JoinableQueueTest
         assertRedeliveredAfterTheSingleConsumerDiesAt("afterTakeCounted");
     }
 
+    @Test
+    @Timeout(120)
+    void shouldKeepCountingTheMessageOfASingleProducerKilledRightAfterQueueingItAndHandTheRoleOn() throws Exception
+    {
+        try (JoinableQueue<String> q = queue().singleProducer().create();
+            JvmProcess victim = child("putAndStop", "queued"))
+        {
+            assertTrue(victim.awaitOutput("AT afterPutQueued", 60, TimeUnit.SECONDS), victim.output());
+            victim.kill();
+            assertTrue(victim.join(10, TimeUnit.SECONDS));
+            assertEquals(1, q.unfinishedTasks(), "the published message is counted in its slot");
+            q.put("next");
+            assertEquals("queued", q.take());
+            assertEquals("next", q.take());
+            q.taskDone();
+            q.taskDone();
+            assertTrue(q.join(30, TimeUnit.SECONDS), q.unfinishedTasks() + " unfinished");
+        }
+    }
+
     /** A queue of any consumers loses this message (see {@code assertJoinsAfterTheConsumerDiesAt}). */
     private void assertRedeliveredAfterTheSingleConsumerDiesAt(final String seam) throws Exception
     {
