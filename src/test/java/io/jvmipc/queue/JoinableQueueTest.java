@@ -244,14 +244,9 @@ class JoinableQueueTest
 
     private void assertJoinsAfterTheConsumerDiesAt(final String seam) throws Exception
     {
-        try (JoinableQueue<String> q = queue().create();
-            JvmProcess victim = child("takeAndStop", seam))
+        try (JoinableQueue<String> q = queue().create())
         {
-            q.put("lost");
-            assertTrue(victim.awaitOutput("AT " + seam, 60, TimeUnit.SECONDS), victim.output());
-            assertFalse(q.join(0, TimeUnit.SECONDS), "the live victim holds the task");
-            victim.kill();
-            assertTrue(victim.join(10, TimeUnit.SECONDS));
+            killConsumerInItsTake(q, seam, "lost");
             assertTrue(q.join(30, TimeUnit.SECONDS), "the dead consumer's message is lost, and so is its task: " +
                 q.unfinishedTasks() + " unfinished");
             assertEquals(0, q.unfinishedTasks());
@@ -332,17 +327,26 @@ class JoinableQueueTest
         }
     }
 
-    /** A queue of any consumers loses this message (see {@code assertJoinsAfterTheConsumerDiesAt}). */
-    private void assertRedeliveredAfterTheSingleConsumerDiesAt(final String seam) throws Exception
+    /** Starts a child consumer, puts {@code message}, and kills the child with SIGKILL at its take's {@code seam}. */
+    private void killConsumerInItsTake(final JoinableQueue<String> q, final String seam, final String message)
+        throws Exception
     {
-        try (JoinableQueue<String> q = queue().singleConsumer().create();
-            JvmProcess victim = child("takeAndStop", seam))
+        try (JvmProcess victim = child("takeAndStop", seam))
         {
-            q.put("kept");
+            q.put(message);
             assertTrue(victim.awaitOutput("AT " + seam, 60, TimeUnit.SECONDS), victim.output());
             assertFalse(q.join(0, TimeUnit.SECONDS), "the live victim holds the task");
             victim.kill();
             assertTrue(victim.join(10, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A queue of any consumers loses this message (see {@code assertJoinsAfterTheConsumerDiesAt}). */
+    private void assertRedeliveredAfterTheSingleConsumerDiesAt(final String seam) throws Exception
+    {
+        try (JoinableQueue<String> q = queue().singleConsumer().create())
+        {
+            killConsumerInItsTake(q, seam, "kept");
             // the slot stayed READY through the take: the next consumer (this process, taking over the role of the
             // dead one) gets the message
             assertEquals("kept", q.poll(30, TimeUnit.SECONDS));
