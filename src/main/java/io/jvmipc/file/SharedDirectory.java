@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -216,13 +217,19 @@ public final class SharedDirectory
      */
     public List<String> list()
     {
+        return namesOf(SharedDirectory::hasMagic);
+    }
+
+    /** The sorted names of the entries with a valid object name that {@code test} accepts. */
+    private List<String> namesOf(final Predicate<Path> test)
+    {
         final List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(path))
         {
             for (final Path file : entries)
             {
                 final String name = file.getFileName().toString();
-                if (isValidName(name) && hasMagic(file))
+                if (isValidName(name) && test.test(file))
                 {
                     names.add(name);
                 }
@@ -246,24 +253,7 @@ public final class SharedDirectory
      */
     public List<String> otherFiles()
     {
-        final List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path))
-        {
-            for (final Path file : entries)
-            {
-                final String name = file.getFileName().toString();
-                if (isValidName(name) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !hasMagic(file))
-                {
-                    names.add(name);
-                }
-            }
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot list the jvmipc directory " + path, e);
-        }
-        Collections.sort(names);
-        return names;
+        return namesOf(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !hasMagic(file));
     }
 
     /**
